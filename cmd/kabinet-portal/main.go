@@ -1,0 +1,176 @@
+// Command kabinet-portal is the portal server the Kabinet app syncs with.
+//
+//	kabinet-portal [-demo] [-addr 127.0.0.1:8080] [-db kabinet-portal.db] …
+//	kabinet-portal otp -db kabinet-portal.db -customer 100001
+//
+// Every flag can also be set by the environment variable named in its help.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"kabinet/internal/demo"
+	"kabinet/internal/domain"
+	"kabinet/internal/portal"
+	"kabinet/internal/portaldb"
+	"kabinet/internal/sms"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "otp" {
+		err = otp(ctx, os.Args[2:], os.Stdout)
+	} else {
+		err = serve(ctx, os.Args[1:], os.Stderr)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kabinet-portal:", err)
+		os.Exit(1)
+	}
+}
+
+// env returns the environment's value for name, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func serve(ctx context.Context, args []string, logOut io.Writer) error {
+	fs := flag.NewFlagSet("kabinet-portal", flag.ContinueOnError)
+	addr := fs.String("addr", env("KABINET_PORTAL_ADDR", "127.0.0.1:8080"), "address to listen on (KABINET_PORTAL_ADDR)")
+	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), "SQLite database file (KABINET_PORTAL_DB)")
+	demoMode := fs.Bool("demo", env("KABINET_PORTAL_DEMO", "") == "1", "load the demo customers into an empty database and accept readings every day (KABINET_PORTAL_DEMO=1)")
+	window := fs.String("window", env("KABINET_READING_WINDOW", ""), "days of the month readings are accepted, e.g. 18-25 (KABINET_READING_WINDOW; default 18-25, 1-31 with -demo)")
+	smsFile := fs.String("sms-file", env("KABINET_SMS_FILE", ""), "file the default SMS sender appends messages to (KABINET_SMS_FILE; default: sms.txt beside the database)")
+	smsURL := fs.String("sms-url", env("KABINET_SMS_URL", ""), "HTTP SMS gateway URL; when set, SMS go there instead of the file (KABINET_SMS_URL)")
+	smsUser := fs.String("sms-user", env("KABINET_SMS_USER", ""), "SMS gateway basic-auth user (KABINET_SMS_USER)")
+	smsTemplate := fs.String("sms-template", env("KABINET_SMS_TEMPLATE", ""), "SMS gateway request body, a Go template over .Phone .PhoneDigits .Text (KABINET_SMS_TEMPLATE)")
+	smsContentType := fs.String("sms-content-type", env("KABINET_SMS_CONTENT_TYPE", ""), "SMS gateway request content type (KABINET_SMS_CONTENT_TYPE; default application/json)")
+	contactPhone := fs.String("contact-phone", env("KABINET_CONTACT_PHONE", "8 800 200-83-05"), "contact-centre phone named in messages (KABINET_CONTACT_PHONE)")
+	trustProxy := fs.Bool("trust-proxy", env("KABINET_TRUST_PROXY", "") == "1", "take the client address from X-Forwarded-For; only behind a proxy that sets it (KABINET_TRUST_PROXY=1)")
+	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	// Secrets come only from the environment: a flag would show in ps.
+	smsPassword, smsToken := os.Getenv("KABINET_SMS_PASSWORD"), os.Getenv("KABINET_SMS_TOKEN")
+
+	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
+	if *logJSON {
+		handler = slog.NewJSONHandler(logOut, nil)
+	}
+	log := slog.New(handler)
+
+	win := domain.DefaultWindow
+	if *demoMode {
+		win = domain.AlwaysOpen
+	}
+	if *window != "" {
+		var err error
+		if win, err = parseWindow(*window); err != nil {
+			return err
+		}
+	}
+
+	db, err := portaldb.Open(ctx, *dbPath, portaldb.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demoMode {
+		loaded, err := demo.Load(ctx, db, time.Now())
+		if err != nil {
+			return err
+		}
+		if loaded {
+			log.Info("demo data loaded", "customers", len(demo.Customers))
+		}
+	}
+
+	var sender sms.Sender
+	if *smsURL != "" {
+		sender, err = sms.NewHTTPSender(sms.HTTPConfig{URL: *smsURL, Username: *smsUser, Password: smsPassword, Token: smsToken,
+			BodyTemplate: *smsTemplate, ContentType: *smsContentType, Logger: log})
+		if err != nil {
+			return err
+		}
+	} else {
+		path := *smsFile
+		if path == "" {
+			path = filepath.Join(filepath.Dir(*dbPath), "sms.txt")
+		}
+		sender = sms.NewFileSender(path, log, *demoMode)
+		log.Info("SMS are written to a file", "file", path)
+	}
+
+	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone, TrustProxy: *trustProxy})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	log.Info("kabinet-portal listening", "url", "http://"+ln.Addr().String(), "db", *dbPath, "demo", *demoMode,
+		"window", fmt.Sprintf("%d-%d", win.StartDay, win.EndDay))
+	err = portal.Serve(ctx, ln, srv)
+	log.Info("kabinet-portal stopped")
+	return err
+}
+
+// parseWindow reads «18-25».
+func parseWindow(s string) (domain.SubmissionWindow, error) {
+	a, b, ok := strings.Cut(s, "-")
+	start, err1 := strconv.Atoi(strings.TrimSpace(a))
+	end, err2 := strconv.Atoi(strings.TrimSpace(b))
+	w := domain.SubmissionWindow{StartDay: start, EndDay: end, Location: domain.Moscow}
+	if !ok || errors.Join(err1, err2) != nil {
+		return w, fmt.Errorf("-window %q: write it as START-END, e.g. 18-25", s)
+	}
+	return w, w.Validate()
+}
+
+// otp prints a one-time password for the contact centre to read out.
+func otp(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("kabinet-portal otp", flag.ContinueOnError)
+	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), "SQLite database file (KABINET_PORTAL_DB)")
+	customer := fs.String("customer", "", "customer number")
+	ttl := fs.Duration("ttl", 24*time.Hour, "how long the password may wait for its one login")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *customer == "" {
+		return errors.New("otp: -customer is required")
+	}
+	if _, err := os.Stat(*dbPath); err != nil {
+		return fmt.Errorf("otp: %w", err)
+	}
+	db, err := portaldb.Open(ctx, *dbPath, portaldb.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	pw, err := portal.IssueOneTimePassword(ctx, db, *customer, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Одноразовый пароль для клиента %s: %s\nОн действует для одного входа в течение %s; после входа клиент придумает свой пароль.\n", *customer, pw, *ttl)
+	return nil
+}

@@ -1,0 +1,85 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, machine-readable name of a rule a request broke. The
+// server sends it in problem+json, the app maps it to its own screens; the
+// strings never change once published.
+type Code string
+
+// Codes of the reading rules.
+const (
+	CodeEmpty               Code = "empty_value"
+	CodeNotANumber          Code = "not_a_number"
+	CodeTooManyDigits       Code = "too_many_digits"
+	CodeTooManyDecimals     Code = "too_many_decimals"
+	CodeLowerThanPrevious   Code = "reading_lower_than_previous"
+	CodeNeedsConfirmation   Code = "needs_confirmation"
+	CodeOutsideWindow       Code = "outside_submission_window"
+	CodeUnknownMeter        Code = "unknown_meter"
+	CodeMeterRemoved        Code = "meter_not_active"
+	CodeZoneMismatch        Code = "zone_mismatch"
+	CodeTakenInFuture       Code = "taken_in_future"
+	CodeTakenTooEarly       Code = "taken_too_early"
+	CodeBadDate             Code = "bad_date"
+	CodePasswordTooShort    Code = "password_too_short"
+	CodePasswordTooLong     Code = "password_too_long"
+	CodePasswordTooCommon   Code = "password_too_common"
+	CodePasswordSameAsLogin Code = "password_same_as_customer"
+	CodeBadEmail            Code = "bad_email"
+	CodeBadPhone            Code = "bad_phone"
+)
+
+// Error is a broken rule: a stable Code, a Russian Message that tells a
+// person what to do, and the numbers the message was built from, so a client
+// can build its own sentence (for example the previous reading and its date).
+type Error struct {
+	Code    Code
+	Message string
+	// Field names the input the error is about ("t1", "password", …); empty
+	// when it concerns the whole request.
+	Field  string
+	Params map[string]string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s (%s): %s", e.Code, e.Field, e.Message)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf builds an Error with a formatted Russian message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithField returns a copy of e that names field.
+func (e *Error) WithField(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// WithParam returns a copy of e with one more parameter.
+func (e *Error) WithParam(key, value string) *Error {
+	c := *e
+	c.Params = make(map[string]string, len(e.Params)+1)
+	for k, v := range e.Params {
+		c.Params[k] = v
+	}
+	c.Params[key] = value
+	return &c
+}
+
+// ErrorCode returns the Code of the first *Error in err's chain, or "".
+func ErrorCode(err error) Code {
+	var de *Error
+	if errors.As(err, &de) {
+		return de.Code
+	}
+	return ""
+}

@@ -1,0 +1,203 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// JumpFactor is how many times the usual monthly consumption a new reading
+// may show before the person is asked to confirm it: a slip of one digit is
+// far more common than a tenfold bill.
+const JumpFactor = 3
+
+// maxReadingAge is how old a reading's date may be: an older value does not
+// describe this month.
+const maxReadingAge = 31
+
+// Submission is a reading exactly as a person entered it.
+type Submission struct {
+	// Values holds, per zone, the text typed into the field.
+	Values map[Zone]string
+	// TakenOn is the day the values were read off the meter; zero means
+	// today.
+	TakenOn Date
+	// Confirm is the person's yes to «это правда» after a rollover or an
+	// unusually large consumption was pointed out.
+	Confirm bool
+}
+
+// Assessment is a reading that passed the rules, with what it means.
+type Assessment struct {
+	Period      Period
+	TakenOn     Date
+	Values      map[Zone]Decimal
+	Consumption map[Zone]Decimal
+	Rollover    map[Zone]bool
+	Total       Decimal
+}
+
+// CheckReading applies every rule a new reading of meter m must pass at now
+// (the supplier's clock, never the customer's) within window w. The meter's
+// zones carry the last accepted values. The error is a *Error whose Code the
+// caller can act on; CodeNeedsConfirmation is the one a person can overrule
+// by resubmitting with Confirm.
+func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (Assessment, error) {
+	if !m.Active() {
+		e := Errorf(CodeMeterRemoved, "Счётчик %s снят %s. Передавайте показания нового счётчика.", m.Serial, m.RemovedOn.Russian())
+		if m.ReplacedBy != "" {
+			e = e.WithParam("replaced_by", m.ReplacedBy)
+		}
+		return Assessment{}, e
+	}
+	if err := w.Check(now); err != nil {
+		return Assessment{}, err
+	}
+	today := DateOf(now, w.loc())
+	a := Assessment{
+		Period:      today.Period(),
+		TakenOn:     s.TakenOn,
+		Values:      make(map[Zone]Decimal, len(m.Zones)),
+		Consumption: make(map[Zone]Decimal, len(m.Zones)),
+	}
+	if a.TakenOn.IsZero() {
+		a.TakenOn = today
+	}
+	for z := range s.Values {
+		if !hasZone(m, z) {
+			return Assessment{}, (&Error{Code: CodeZoneMismatch,
+				Message: fmt.Sprintf("У счётчика %s нет такой шкалы. Введите только показания, которые видно на его табло.", m.Serial)}).WithField(string(z))
+		}
+	}
+	if err := checkTakenOn(m, a.TakenOn, today); err != nil {
+		return Assessment{}, err
+	}
+	// Parse every zone before comparing, so a typo is reported before a
+	// comparison that the typo would make meaningless.
+	for _, zone := range m.Zones {
+		text, ok := s.Values[zone.Code]
+		if !ok {
+			return Assessment{}, (&Error{Code: CodeEmpty,
+				Message: fmt.Sprintf("Введите показание шкалы «%s» — у этого счётчика их нужно передавать вместе.", ZoneName(zone.Code, len(m.Zones)))}).WithField(string(zone.Code))
+		}
+		v, err := ParseReading(text, m.Digits, m.FractionDigits)
+		if err != nil {
+			return Assessment{}, err.(*Error).WithField(string(zone.Code))
+		}
+		a.Values[zone.Code] = v
+	}
+	var needRollover []string
+	for _, zone := range m.Zones {
+		v := a.Values[zone.Code]
+		if v >= zone.LastValue {
+			a.Consumption[zone.Code] = v - zone.LastValue
+			a.Total += v - zone.LastValue
+			continue
+		}
+		if !plausibleRollover(zone.LastValue, v, m.Digits) {
+			return Assessment{}, lowerThanPrevious(m, zone)
+		}
+		used := registerSpan(m.Digits) - zone.LastValue + v
+		if a.Rollover == nil {
+			a.Rollover = map[Zone]bool{}
+		}
+		a.Rollover[zone.Code] = true
+		a.Consumption[zone.Code] = used
+		a.Total += used
+		needRollover = append(needRollover, fmt.Sprintf("было %s, стало %s", zone.LastValue.Format(m.FractionDigits), v.Format(m.FractionDigits)))
+	}
+	if s.Confirm {
+		return a, nil
+	}
+	if len(needRollover) > 0 {
+		return Assessment{}, &Error{Code: CodeNeedsConfirmation,
+			Message: fmt.Sprintf("Новое показание меньше прошлого (%s). Так бывает, только если счётчик дошёл до конца шкалы и начал счёт с нуля. Если это так — подтвердите; если нет — проверьте цифры.", needRollover[0]),
+			Params:  map[string]string{"reason": "rollover"}}
+	}
+	if expected := expectedConsumption(m, a.TakenOn); expected > 0 && a.Total > JumpFactor*expected {
+		return Assessment{}, &Error{Code: CodeNeedsConfirmation,
+			Message: fmt.Sprintf("Расход получился %s кВт·ч — намного больше обычного (около %s кВт·ч в месяц). Проверьте, нет ли лишней цифры. Если всё верно — подтвердите.",
+				a.Total.Format(0), m.AverageMonthly.Format(0)),
+			Params: map[string]string{"reason": "jump", "consumption": a.Total.String(), "average_monthly": m.AverageMonthly.String()}}
+	}
+	return a, nil
+}
+
+func hasZone(m *Meter, z Zone) bool {
+	for _, mz := range m.Zones {
+		if mz.Code == z {
+			return true
+		}
+	}
+	return false
+}
+
+func checkTakenOn(m *Meter, taken, today Date) error {
+	if taken.After(today) {
+		return (&Error{Code: CodeTakenInFuture,
+			Message: fmt.Sprintf("Дата снятия показаний (%s) ещё не наступила. Укажите сегодняшнюю дату или день, когда вы смотрели на счётчик.", taken.Russian())}).WithField("taken_on")
+	}
+	earliest := today.AddDays(-maxReadingAge)
+	for _, z := range m.Zones {
+		if z.LastDate.After(earliest) {
+			earliest = z.LastDate
+		}
+	}
+	if taken.Before(earliest) {
+		return (&Error{Code: CodeTakenTooEarly,
+			Message: fmt.Sprintf("Показание снято слишком давно (%s). Посмотрите на счётчик сегодня и введите то, что он показывает.", taken.Russian()),
+			Params:  map[string]string{"earliest": earliest.String()}}).WithField("taken_on")
+	}
+	return nil
+}
+
+func lowerThanPrevious(m *Meter, z MeterZone) *Error {
+	prev := z.LastValue.Format(m.FractionDigits)
+	msg := fmt.Sprintf("Показание меньше прошлого (%s", prev)
+	if !z.LastDate.IsZero() {
+		msg += " от " + z.LastDate.Russian()
+	}
+	msg += "). Показания счётчика не уменьшаются: проверьте, все ли цифры вы переписали с табло. Если счётчик заменили, позвоните в контакт-центр."
+	return &Error{Code: CodeLowerThanPrevious, Message: msg, Field: string(z.Code),
+		Params: map[string]string{"previous": z.LastValue.String(), "previous_date": z.LastDate.String()}}
+}
+
+// registerSpan is the value at which a register of digits whole digits
+// wraps to zero.
+func registerSpan(digits int) Decimal {
+	span := int64(1)
+	for range digits {
+		span *= 10
+	}
+	return Decimal(span * DecimalScale)
+}
+
+// plausibleRollover reports whether going from prev to next can be the
+// register passing its maximum: prev in the top tenth of the scale and next
+// in the bottom tenth.
+func plausibleRollover(prev, next Decimal, digits int) bool {
+	if digits <= 0 || digits > 12 {
+		return false
+	}
+	span := registerSpan(digits)
+	return prev >= span-span/10 && next < span/10
+}
+
+// expectedConsumption is the usual consumption between the meter's last
+// reading and taken: the monthly average times the months between them
+// (at least one).
+func expectedConsumption(m *Meter, taken Date) Decimal {
+	if m.AverageMonthly <= 0 {
+		return 0
+	}
+	var last Date
+	for _, z := range m.Zones {
+		if z.LastDate.After(last) {
+			last = z.LastDate
+		}
+	}
+	months := 1
+	if !last.IsZero() {
+		months = max(1, (last.DaysUntil(taken)+15)/30)
+	}
+	return m.AverageMonthly * Decimal(months)
+}

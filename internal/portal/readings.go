@@ -1,0 +1,198 @@
+package portal
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"kabinet/internal/domain"
+	"kabinet/internal/portaldb"
+)
+
+// readingRequest carries the values as strings, so the strict parser sees
+// exactly what the person typed.
+type readingRequest struct {
+	Meter   string            `json:"meter"`
+	Values  map[string]string `json:"values"`
+	TakenOn string            `json:"taken_on,omitempty"`
+	Confirm bool              `json:"confirm"`
+}
+
+// ReadingResponse is the answer to an accepted (or previewed) reading.
+type ReadingResponse struct {
+	Reading *domain.Reading `json:"reading,omitempty"`
+	Charge  *domain.Charge  `json:"charge,omitempty"`
+	Message string          `json:"message"`
+}
+
+func (s *Server) previewReading(w http.ResponseWriter, r *http.Request) {
+	var req readingRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var resp ReadingResponse
+	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
+		a, _, charge, err := s.checkReading(r.Context(), tx, sessionOf(r).CustomerID, r.PathValue("account"), req)
+		if err != nil {
+			return err
+		}
+		resp.Charge = charge
+		resp.Message = fmt.Sprintf("Расход %s кВт·ч, к оплате примерно %s. Проверьте и нажмите «Передать показания».", a.Total.Format(0), charge.Total)
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// submitReading stores a reading once per Idempotency-Key: the check, the
+// insert and the record of the answer commit in one transaction, and a
+// retry with the key gets the stored answer back.
+func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
+	key, err := idempotencyKey(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req readingRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess := sessionOf(r)
+	fingerprint := requestHash(r, req)
+	var stored portaldb.StoredResponse
+	replayed := false
+	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
+		prev, found, err := tx.IdempotentResponse(r.Context(), sess.CustomerID, key)
+		if err != nil {
+			return err
+		}
+		if found {
+			if !bytes.Equal(prev.RequestHash, fingerprint) {
+				return keyReused()
+			}
+			stored, replayed = prev, true
+			return nil
+		}
+		a, ref, charge, err := s.checkReading(r.Context(), tx, sess.CustomerID, r.PathValue("account"), req)
+		if err != nil {
+			return err
+		}
+		meterID, _ := portaldb.MeterID(req.Meter)
+		id, err := tx.InsertReading(r.Context(), ref.ID, portaldb.NewReading{MeterID: meterID, Period: a.Period, TakenOn: a.TakenOn,
+			Source: domain.SourceCustomer, Values: a.Values, Consumption: a.Consumption, Rollover: a.Rollover})
+		if err != nil {
+			return err
+		}
+		reading, err := tx.Reading(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(ReadingResponse{Reading: &reading, Charge: charge,
+			Message: fmt.Sprintf("Показания приняты %s. Расход %s кВт·ч, к оплате примерно %s.", a.TakenOn.Russian(), a.Total.Format(0), charge.Total)})
+		if err != nil {
+			return err
+		}
+		stored = portaldb.StoredResponse{RequestHash: fingerprint, Status: http.StatusCreated, Body: body}
+		return tx.SaveIdempotentResponse(r.Context(), sess.CustomerID, key, stored)
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
+	} else {
+		s.log.Info("reading accepted")
+	}
+	writeBody(w, stored.Status, stored.Body)
+}
+
+// checkReading runs every rule on a reading request inside tx and prices the
+// result at today's tariff.
+func (s *Server) checkReading(ctx context.Context, tx *portaldb.Tx, customerID int64, account string, req readingRequest) (domain.Assessment, portaldb.AccountRef, *domain.Charge, error) {
+	ref, err := tx.AccountRef(ctx, customerID, account)
+	if errors.Is(err, portaldb.ErrNotFound) {
+		return domain.Assessment{}, ref, nil, errNoAccount
+	}
+	if err != nil {
+		return domain.Assessment{}, ref, nil, err
+	}
+	meter, err := tx.MeterForUpdate(ctx, ref.ID, req.Meter)
+	if errors.Is(err, portaldb.ErrNotFound) {
+		return domain.Assessment{}, ref, nil, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
+			Message: "Такого счётчика нет на этом лицевом счёте. Обновите данные и выберите счётчик из списка."}
+	}
+	if err != nil {
+		return domain.Assessment{}, ref, nil, err
+	}
+	sub := domain.Submission{Values: make(map[domain.Zone]string, len(req.Values)), Confirm: req.Confirm}
+	for z, v := range req.Values {
+		sub.Values[domain.Zone(strings.ToLower(z))] = v
+	}
+	if req.TakenOn != "" {
+		if sub.TakenOn, err = domain.ParseDate(req.TakenOn); err != nil {
+			return domain.Assessment{}, ref, nil, &domain.Error{Code: domain.CodeBadDate, Field: "taken_on",
+				Message: "Дата снятия показаний записана неверно. Укажите дату в виде ГГГГ-ММ-ДД."}
+		}
+	}
+	now := s.now()
+	a, err := domain.CheckReading(&meter, sub, now, s.window)
+	if err != nil {
+		return a, ref, nil, err
+	}
+	tariff, err := tx.ElectricityTariff(ctx, ref.ID)
+	if err != nil {
+		return a, ref, nil, fmt.Errorf("tariff of account %d: %w", ref.ID, err)
+	}
+	charge, err := tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow))
+	if err != nil {
+		return a, ref, nil, err
+	}
+	return a, ref, &charge, nil
+}
+
+// idempotencyKey reads the Idempotency-Key header: an sf-string (quoted) or a
+// bare token, 8 to 255 visible ASCII characters.
+func idempotencyKey(r *http.Request) (string, error) {
+	values := r.Header.Values("Idempotency-Key")
+	if len(values) == 0 {
+		return "", problem(http.StatusBadRequest, codeKeyRequired, "В запросе нет заголовка Idempotency-Key. Обновите программу.")
+	}
+	key := strings.TrimSpace(values[0])
+	if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
+		key = key[1 : len(key)-1]
+	}
+	ok := len(values) == 1 && len(key) >= 8 && len(key) <= 255
+	for i := 0; ok && i < len(key); i++ {
+		ok = key[i] > ' ' && key[i] < 0x7f && key[i] != '"'
+	}
+	if !ok {
+		return "", problem(http.StatusBadRequest, codeBadKey, "Заголовок Idempotency-Key записан неверно. Обновите программу.")
+	}
+	return key, nil
+}
+
+func keyReused() *Problem {
+	return problem(http.StatusUnprocessableEntity, codeKeyReused,
+		"Этот запрос уже был отправлен с другими данными. Обновите данные и отправьте показания заново.")
+}
+
+// requestHash fingerprints what a request asks for: the route, the account
+// and the decoded body (so whitespace does not matter, content does).
+func requestHash(r *http.Request, req any) []byte {
+	body, _ := json.Marshal(req)
+	h := sha256.New()
+	fmt.Fprintf(h, "%s %s\n", r.Method, r.URL.Path)
+	h.Write(body)
+	return h.Sum(nil)
+}

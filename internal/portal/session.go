@@ -1,0 +1,526 @@
+package portal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"kabinet/internal/auth"
+	"kabinet/internal/domain"
+	"kabinet/internal/portaldb"
+	"kabinet/internal/sms"
+)
+
+type ctxKey int
+
+const sessionKey ctxKey = 0
+
+// session is the logged-in caller of a request.
+type session struct {
+	portaldb.Session
+	tokenHash [32]byte
+}
+
+func sessionOf(r *http.Request) session { return r.Context().Value(sessionKey).(session) }
+
+var errUnauthorized = problem(http.StatusUnauthorized, codeUnauthorized, "Сеанс завершён или не начат. Войдите снова с номером клиента и паролем.")
+
+// authed lets a request through only with a live session token. A session
+// opened with a temporary password may do nothing but set a new password or
+// log out.
+func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || token == "" || len(token) > 100 {
+			s.writeError(w, r, errUnauthorized)
+			return
+		}
+		h := auth.HashToken(strings.TrimSpace(token))
+		sess, err := s.db.Session(r.Context(), h)
+		if errors.Is(err, portaldb.ErrNotFound) {
+			s.writeError(w, r, errUnauthorized)
+			return
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if sess.MustChangePassword && r.Pattern != "PUT /api/v1/password" && r.Pattern != "DELETE /api/v1/session" {
+			s.writeError(w, r, problem(http.StatusForbidden, codePasswordChange, "Вы вошли с временным паролем. Сначала придумайте свой новый пароль."))
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey, session{Session: sess, tokenHash: h})))
+	}
+}
+
+type loginRequest struct {
+	Customer string `json:"customer"`
+	Password string `json:"password"`
+}
+
+type loginResponse struct {
+	Token              string    `json:"token"`
+	ExpiresAt          time.Time `json:"expires_at"`
+	MustChangePassword bool      `json:"must_change_password"`
+}
+
+// maxPasswordBytes bounds what is hashed: 128 characters of four bytes.
+const maxPasswordBytes = 512
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	var req loginRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	number := normalizeCustomerNumber(req.Customer)
+	if number == "" || req.Password == "" {
+		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Введите номер клиента и пароль."))
+		return
+	}
+	addr := s.clientAddress(r)
+	for _, t := range []struct {
+		th  *auth.Throttle
+		key string
+	}{{s.loginByAddress, addr}, {s.loginByCustomer, number}} {
+		if wait, ok := t.th.Allow(t.key); !ok {
+			s.writeError(w, r, tooManyAttempts(wait))
+			return
+		}
+	}
+	var cust portaldb.CustomerRecord
+	var usedTemp *portaldb.TempPassword
+	ok := false
+	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
+		var err error
+		cust, err = tx.CustomerByNumber(r.Context(), number)
+		if errors.Is(err, portaldb.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tp, has, err := tx.TempPassword(r.Context(), cust.ID)
+		if err != nil {
+			return err
+		}
+		if has && !tp.Used && s.now().Before(tp.ExpiresAt) {
+			usedTemp = &tp
+		}
+		return nil
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	// Exactly two argon2id computations whatever the customer's state, so
+	// the time taken tells nobody whether the number exists.
+	err = s.withHashing(r.Context(), func() {
+		password := req.Password
+		if len(password) > maxPasswordBytes {
+			password = password[:maxPasswordBytes]
+		}
+		if cust.ID != 0 {
+			ok, _ = auth.VerifyPassword(cust.PasswordHash, password)
+		} else {
+			auth.BurnVerify(password)
+		}
+		if usedTemp != nil {
+			tempOK, _ := auth.VerifyPassword(usedTemp.Hash, password)
+			if ok || !tempOK {
+				usedTemp = nil
+			}
+			ok = ok || tempOK
+		} else {
+			auth.BurnVerify(password)
+		}
+		if len(req.Password) > maxPasswordBytes {
+			ok = false
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !ok {
+		s.loginByCustomer.Fail(number)
+		s.loginByAddress.Fail(addr)
+		s.log.Info("login failed")
+		s.writeError(w, r, problem(http.StatusUnauthorized, codeWrongCredentials,
+			"Неверный номер клиента или пароль. Номер клиента напечатан в квитанции. Если забыли пароль, нажмите «Не получили или забыли пароль?»."))
+		return
+	}
+	s.loginByCustomer.Succeed(number)
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	resp := loginResponse{Token: token, ExpiresAt: s.now().Add(s.sessionTTL).UTC().Truncate(time.Second),
+		MustChangePassword: cust.MustChange || usedTemp != nil}
+	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
+		if usedTemp != nil && usedTemp.SingleUse {
+			if err := tx.MarkTempPasswordUsed(r.Context(), cust.ID); err != nil {
+				return err
+			}
+		}
+		return tx.CreateSession(r.Context(), hash, portaldb.Session{CustomerID: cust.ID, ExpiresAt: resp.ExpiresAt, MustChangePassword: resp.MustChangePassword})
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.Info("login", "temporary_password", usedTemp != nil)
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+func tooManyAttempts(wait time.Duration) *Problem {
+	p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
+		fmt.Sprintf("Слишком много неудачных попыток входа. Подождите %s и попробуйте снова. Если забыли пароль, нажмите «Не получили или забыли пароль?».", humanDuration(wait)))
+	p.retryAfter = wait
+	return p
+}
+
+// humanDuration writes a wait the way a person says it: «1 минуту», «40 секунд».
+func humanDuration(d time.Duration) string {
+	if d < time.Minute {
+		n := max(1, int((d+time.Second-1)/time.Second))
+		return fmt.Sprintf("%d %s", n, domain.Plural(n, "секунду", "секунды", "секунд"))
+	}
+	n := int((d + time.Minute - 1) / time.Minute)
+	return fmt.Sprintf("%d %s", n, domain.Plural(n, "минуту", "минуты", "минут"))
+}
+
+// normalizeCustomerNumber drops the spaces and dashes people copy from a bill.
+func normalizeCustomerNumber(s string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == ' ' || r == '-' || r == '\u00a0':
+		default:
+			return s // not a number: it will simply not be found
+		}
+	}
+	if b.Len() > 20 {
+		return ""
+	}
+	return b.String()
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	if err := s.db.Write(r.Context(), func(tx *portaldb.Tx) error { return tx.DeleteSession(r.Context(), sess.tokenHash) }); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type recoveryRequest struct {
+	Customer  string `json:"customer"`
+	FullName  string `json:"full_name"`
+	BirthDate string `json:"birth_date"`
+	Phone     string `json:"phone"`
+}
+
+// SMS limits of password recovery per customer.
+const (
+	smsInterval = 60 * time.Second
+	smsPerDay   = 5
+	// smsPasswordTTL is how long a password sent by SMS works: long enough
+	// for an elderly person to find their glasses, short enough not to
+	// linger.
+	smsPasswordTTL = 24 * time.Hour
+)
+
+// recoverPassword answers every well-formed request the same way, so nobody
+// learns whose data matched; only a full match sends a new password, and
+// only to the phone on file.
+func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
+	var req recoveryRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if req.Customer == "" || req.FullName == "" || req.BirthDate == "" || req.Phone == "" {
+		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Заполните все поля: номер клиента, ФИО, дату рождения и номер сотового телефона."))
+		return
+	}
+	if wait, ok := s.recoveryByAddr.Allow(s.clientAddress(r)); !ok {
+		p := problem(http.StatusTooManyRequests, codeTooManyRequests,
+			fmt.Sprintf("С этого компьютера уже было много запросов пароля. Подождите %s или позвоните в контакт-центр: %s.", humanDuration(wait), s.contactPhone))
+		p.retryAfter = wait
+		s.writeError(w, r, p)
+		return
+	}
+	var sendTo string
+	var password string
+	err := s.withHashing(r.Context(), func() {
+		var err error
+		password, err = auth.GenerateTemporaryPassword()
+		if err != nil {
+			return
+		}
+		// Hashed whether or not anything matches, for equal timing.
+		var hash string
+		hash, err = auth.HashPassword(password)
+		if err != nil {
+			return
+		}
+		err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
+			cust, err := tx.CustomerByNumber(r.Context(), normalizeCustomerNumber(req.Customer))
+			if errors.Is(err, portaldb.ErrNotFound) || (err == nil && !recoveryMatches(cust, req)) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			now := s.now()
+			n, last, err := tx.SMSSent(r.Context(), cust.ID, now.Add(-24*time.Hour))
+			if err != nil {
+				return err
+			}
+			if n >= smsPerDay || (!last.IsZero() && now.Sub(last) < smsInterval) {
+				s.log.Warn("recovery sms limit reached")
+				return nil
+			}
+			if err := tx.SetTempPassword(r.Context(), cust.ID, portaldb.TempPassword{Hash: hash, Kind: "sms", ExpiresAt: now.Add(smsPasswordTTL)}); err != nil {
+				return err
+			}
+			if err := tx.LogSMS(r.Context(), cust.ID, "recovery"); err != nil {
+				return err
+			}
+			sendTo = cust.Phone
+			return nil
+		})
+		if err != nil {
+			s.log.Error("password recovery", "err", err)
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if sendTo != "" {
+		text := fmt.Sprintf("Коми энергосбыт. Пароль для входа в личный кабинет: %s . После входа придумайте свой пароль. Никому не сообщайте этот пароль.", password)
+		// Sent in the background: a slow gateway must not make a match
+		// take longer than a miss.
+		s.goBackground(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := s.sms.Send(ctx, sms.Message{Phone: sendTo, Text: text}); err != nil {
+				s.log.Error("recovery sms not sent", "to", sms.MaskPhone(sendTo), "err", err)
+			}
+		})
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{
+		"message": fmt.Sprintf("Если данные совпадают с договором, в течение нескольких минут на номер телефона, указанный в договоре, придёт SMS с паролем. Если SMS не пришло, позвоните в контакт-центр: %s — вам сообщат одноразовый пароль.", s.contactPhone),
+	})
+}
+
+// recoveryMatches compares what a person typed with the customer on file,
+// forgiving case, ё/е, extra spaces and the ways of writing a date or phone.
+func recoveryMatches(c portaldb.CustomerRecord, req recoveryRequest) bool {
+	phone, err := domain.NormalizePhone(req.Phone)
+	if err != nil || phone != c.Phone {
+		return false
+	}
+	birth, ok := parseBirthDate(req.BirthDate)
+	if c.Kind == domain.Individual && (!ok || birth != c.BirthDate) {
+		return false
+	}
+	return foldName(req.FullName) == foldName(c.FullName)
+}
+
+func parseBirthDate(s string) (domain.Date, bool) {
+	s = strings.TrimSpace(s)
+	if d, err := domain.ParseDate(s); err == nil {
+		return d, true
+	}
+	if t, err := time.Parse("02.01.2006", s); err == nil {
+		return domain.DateOf(t, time.UTC), true
+	}
+	return domain.Date{}, false
+}
+
+func foldName(s string) string {
+	s = strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "ё", "е"), "Ё", "Е"))
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '.' || r == ',' }), " ")
+}
+
+type passwordRequest struct {
+	Current string `json:"current"`
+	New     string `json:"new"`
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	var req passwordRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var cust portaldb.CustomerRecord
+	var temp portaldb.TempPassword
+	var hasTemp bool
+	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
+		var err error
+		if cust, err = tx.CustomerByID(r.Context(), sess.CustomerID); err != nil {
+			return err
+		}
+		temp, hasTemp, err = tx.TempPassword(r.Context(), sess.CustomerID)
+		return err
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
+		s.writeError(w, r, tooManyAttempts(wait))
+		return
+	}
+	if err := domain.CheckNewPassword(req.New, cust.Number); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var currentOK, sameAsCurrent bool
+	var hash string
+	var hashErr error
+	err = s.withHashing(r.Context(), func() {
+		if len(req.Current) > maxPasswordBytes {
+			return
+		}
+		currentOK, _ = auth.VerifyPassword(cust.PasswordHash, req.Current)
+		// A temporary password counts while its session lasts, even after
+		// its one login.
+		if !currentOK && hasTemp && s.now().Before(temp.ExpiresAt) {
+			currentOK, _ = auth.VerifyPassword(temp.Hash, req.Current)
+		}
+		if !currentOK {
+			return
+		}
+		if sameAsCurrent = req.New == req.Current; sameAsCurrent {
+			return
+		}
+		hash, hashErr = auth.HashPassword(req.New)
+	})
+	switch {
+	case errors.Join(err, hashErr) != nil:
+		s.writeError(w, r, errors.Join(err, hashErr))
+		return
+	case !currentOK:
+		s.loginByCustomer.Fail(cust.Number)
+		p := problem(http.StatusUnprocessableEntity, codeWrongPassword, "Текущий пароль введён неверно. Введите пароль, с которым вы вошли в личный кабинет.")
+		p.Field = "current"
+		s.writeError(w, r, p)
+		return
+	case sameAsCurrent:
+		p := problem(http.StatusUnprocessableEntity, codeSamePassword, "Новый пароль совпадает с текущим. Придумайте другой.")
+		p.Field = "new"
+		s.writeError(w, r, p)
+		return
+	}
+	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
+		if err := tx.SetPassword(r.Context(), cust.ID, hash); err != nil {
+			return err
+		}
+		return tx.EndOtherSessions(r.Context(), cust.ID, sess.tokenHash)
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.loginByCustomer.Succeed(cust.Number)
+	s.log.Info("password changed")
+	writeJSON(w, http.StatusOK, map[string]any{"must_change_password": false,
+		"message": "Пароль изменён. На других компьютерах, где был открыт личный кабинет, нужно будет войти заново."})
+}
+
+type profileRequest struct {
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+}
+
+func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
+	var req profileRequest
+	if err := decode(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	email, err := domain.NormalizeEmail(req.Email)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	phone, err := domain.NormalizePhone(req.Phone)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if utf8.RuneCountInString(email) > 254 {
+		s.writeError(w, r, domain.Errorf(domain.CodeBadEmail, "Адрес электронной почты слишком длинный.").WithField("email"))
+		return
+	}
+	var cust portaldb.CustomerRecord
+	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
+		if err := tx.UpdateProfile(r.Context(), sessionOf(r).CustomerID, email, phone); err != nil {
+			return err
+		}
+		cust, err = tx.CustomerByID(r.Context(), sessionOf(r).CustomerID)
+		return err
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cust.Customer)
+}
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	var cust portaldb.CustomerRecord
+	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
+		var err error
+		cust, err = tx.CustomerByID(r.Context(), sessionOf(r).CustomerID)
+		return err
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cust.Customer)
+}
+
+// IssueOneTimePassword makes the password the contact centre reads out to a
+// customer whose SMS did not arrive: it works for one login, which must set
+// a new password. It returns the password.
+func IssueOneTimePassword(ctx context.Context, db *portaldb.DB, customerNumber string, ttl time.Duration) (string, error) {
+	password, err := auth.GenerateTemporaryPassword()
+	if err != nil {
+		return "", err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	err = db.Write(ctx, func(tx *portaldb.Tx) error {
+		cust, err := tx.CustomerByNumber(ctx, normalizeCustomerNumber(customerNumber))
+		if errors.Is(err, portaldb.ErrNotFound) {
+			return fmt.Errorf("no customer with number %q", customerNumber)
+		}
+		if err != nil {
+			return err
+		}
+		return tx.SetTempPassword(ctx, cust.ID, portaldb.TempPassword{Hash: hash, Kind: "otp", SingleUse: true, ExpiresAt: db.Now().Add(ttl)})
+	})
+	if err != nil {
+		return "", err
+	}
+	return password, nil
+}

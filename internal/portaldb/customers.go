@@ -1,0 +1,201 @@
+package portaldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"kabinet/internal/domain"
+)
+
+// CustomerRecord is a customer with what only the server may see.
+type CustomerRecord struct {
+	ID int64
+	domain.Customer
+	PasswordHash string
+	MustChange   bool
+}
+
+const customerColumns = `id, number, kind, full_name, birth_date, inn, phone, email, password_hash, must_change_password`
+
+func scanCustomer(row interface{ Scan(...any) error }) (CustomerRecord, error) {
+	var c CustomerRecord
+	var birth string
+	err := row.Scan(&c.ID, &c.Number, &c.Kind, &c.FullName, &birth, &c.INN, &c.Phone, &c.Email, &c.PasswordHash, &c.MustChange)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	if err != nil {
+		return c, fmt.Errorf("customer: %w", err)
+	}
+	if birth != "" {
+		c.BirthDate, _ = domain.ParseDate(birth)
+	}
+	return c, nil
+}
+
+// CustomerByNumber returns the customer with the customer number.
+func (tx *Tx) CustomerByNumber(ctx context.Context, number string) (CustomerRecord, error) {
+	return scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE number = ?`, number))
+}
+
+// CustomerByID returns the customer with the id.
+func (tx *Tx) CustomerByID(ctx context.Context, id int64) (CustomerRecord, error) {
+	return scanCustomer(tx.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id))
+}
+
+// TempPassword is a temporary password: sent by SMS (valid for a while, until
+// the customer sets a new one) or a one-time password from the contact
+// centre (valid for one login).
+type TempPassword struct {
+	Hash      string
+	Kind      string
+	SingleUse bool
+	ExpiresAt time.Time
+	Used      bool
+}
+
+// TempPassword returns the customer's temporary password, if any.
+func (tx *Tx) TempPassword(ctx context.Context, customerID int64) (TempPassword, bool, error) {
+	var tp TempPassword
+	var exp int64
+	var used sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT hash, kind, single_use, expires_at, used_at FROM temp_passwords WHERE customer_id = ?`, customerID).
+		Scan(&tp.Hash, &tp.Kind, &tp.SingleUse, &exp, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return tp, false, nil
+	}
+	if err != nil {
+		return tp, false, fmt.Errorf("temp password: %w", err)
+	}
+	tp.ExpiresAt = time.Unix(exp, 0)
+	tp.Used = used.Valid
+	return tp, true, nil
+}
+
+// SetTempPassword replaces the customer's temporary password.
+func (tx *Tx) SetTempPassword(ctx context.Context, customerID int64, tp TempPassword) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO temp_passwords (customer_id, hash, kind, single_use, expires_at)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id) DO UPDATE SET hash = excluded.hash, kind = excluded.kind,
+			single_use = excluded.single_use, expires_at = excluded.expires_at, used_at = NULL`,
+		customerID, tp.Hash, tp.Kind, tp.SingleUse, tp.ExpiresAt.Unix())
+	if err != nil {
+		return fmt.Errorf("set temp password: %w", err)
+	}
+	return nil
+}
+
+// MarkTempPasswordUsed records a login with a single-use password.
+func (tx *Tx) MarkTempPasswordUsed(ctx context.Context, customerID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE temp_passwords SET used_at = ? WHERE customer_id = ?`, tx.db.now().Unix(), customerID)
+	return err
+}
+
+// SetPassword stores a new permanent password hash and drops the temporary
+// password.
+func (tx *Tx) SetPassword(ctx context.Context, customerID int64, hash string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET password_hash = ?, must_change_password = 0 WHERE id = ?`, hash, customerID); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM temp_passwords WHERE customer_id = ?`, customerID)
+	return err
+}
+
+// Session is a logged-in client.
+type Session struct {
+	CustomerID         int64
+	ExpiresAt          time.Time
+	MustChangePassword bool
+}
+
+// CreateSession stores a session under the hash of its token.
+func (tx *Tx) CreateSession(ctx context.Context, tokenHash [32]byte, s Session) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, customer_id, created_at, expires_at, must_change_password) VALUES (?, ?, ?, ?, ?)`,
+		tokenHash[:], s.CustomerID, tx.db.now().Unix(), s.ExpiresAt.Unix(), s.MustChangePassword)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	// Expired sessions are of no use to anyone; dropping them here keeps the
+	// table small without a janitor.
+	_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < ?`, tx.db.now().Unix())
+	return err
+}
+
+// Session returns the live session with the token hash.
+func (db *DB) Session(ctx context.Context, tokenHash [32]byte) (Session, error) {
+	var s Session
+	var exp int64
+	err := db.read.QueryRowContext(ctx, `SELECT customer_id, expires_at, must_change_password FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+		tokenHash[:], db.now().Unix()).Scan(&s.CustomerID, &exp, &s.MustChangePassword)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, fmt.Errorf("session: %w", err)
+	}
+	s.ExpiresAt = time.Unix(exp, 0)
+	return s, nil
+}
+
+// DeleteSession ends a session.
+func (tx *Tx) DeleteSession(ctx context.Context, tokenHash [32]byte) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash[:])
+	return err
+}
+
+// EndOtherSessions ends every session of the customer but keep, and lifts
+// the password-change requirement from keep.
+func (tx *Tx) EndOtherSessions(ctx context.Context, customerID int64, keep [32]byte) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE customer_id = ? AND token_hash <> ?`, customerID, keep[:]); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET must_change_password = 0 WHERE token_hash = ?`, keep[:])
+	return err
+}
+
+// EndAllSessions ends every session of the customer (a one-time password was
+// issued: whoever is logged in must log in again).
+func (tx *Tx) EndAllSessions(ctx context.Context, customerID int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE customer_id = ?`, customerID)
+	return err
+}
+
+// UpdateProfile sets the customer's e-mail and phone. Every account of the
+// customer shows them, so each account's data changes.
+func (tx *Tx) UpdateProfile(ctx context.Context, customerID int64, email, phone string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, phone = ? WHERE id = ?`, email, phone, customerID); err != nil {
+		return fmt.Errorf("update profile: %w", err)
+	}
+	seq, err := tx.nextSeq(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ? WHERE customer_id = ?`, seq, seq, customerID)
+	return err
+}
+
+// SMSSent returns how many SMS were sent to the customer since since, and
+// when the latest was.
+func (tx *Tx) SMSSent(ctx context.Context, customerID int64, since time.Time) (int, time.Time, error) {
+	var n int
+	var last sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT count(*), max(sent_at) FROM sms_log WHERE customer_id = ? AND sent_at >= ?`,
+		customerID, since.Unix()).Scan(&n, &last)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("sms log: %w", err)
+	}
+	var t time.Time
+	if last.Valid {
+		t = time.Unix(last.Int64, 0)
+	}
+	return n, t, nil
+}
+
+// LogSMS records an SMS sent to the customer.
+func (tx *Tx) LogSMS(ctx context.Context, customerID int64, purpose string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sms_log (customer_id, purpose, sent_at) VALUES (?, ?, ?)`, customerID, purpose, tx.db.now().Unix())
+	return err
+}

@@ -1,0 +1,265 @@
+package portaldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"kabinet/internal/domain"
+)
+
+// recentReadings is how many of a meter's latest readings its entry in the
+// document repeats (the full history is in the document's readings).
+const recentReadings = 3
+
+const meterColumns = `id, serial, model, place, installed_on, digits, fraction_digits, zones, verified_on,
+	verification_years, removed_on, coalesce(replaced_by, 0), seq`
+
+func scanMeter(row interface{ Scan(...any) error }) (domain.Meter, int64, int, error) {
+	var m domain.Meter
+	var id, replaced, seq int64
+	var zones int
+	var installed, verified, removed string
+	err := row.Scan(&id, &m.Serial, &m.Model, &m.Place, &installed, &m.Digits, &m.FractionDigits, &zones, &verified,
+		&m.VerificationYears, &removed, &replaced, &seq)
+	if err != nil {
+		return m, 0, 0, err
+	}
+	m.ID = strconv.FormatInt(id, 10)
+	m.InstalledOn, _ = domain.ParseDate(installed)
+	m.VerifiedOn, _ = domain.ParseDate(verified)
+	m.RemovedOn, _ = domain.ParseDate(removed)
+	if replaced != 0 {
+		m.ReplacedBy = strconv.FormatInt(replaced, 10)
+	}
+	m.NextVerification = m.NextVerificationDate()
+	for _, z := range domain.ZonesFor(zones) {
+		m.Zones = append(m.Zones, domain.MeterZone{Code: z, Name: domain.ZoneName(z, zones)})
+	}
+	return m, seq, zones, nil
+}
+
+// meters returns the account's meters (with since > 0, only those changed
+// since), each with its last values, recent readings and window.
+func (tx *Tx) meters(ctx context.Context, accountID, since int64, w domain.SubmissionWindow) ([]domain.Meter, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE account_id = ? AND seq > ? ORDER BY removed_on <> '', id`, accountID, since)
+	if err != nil {
+		return nil, fmt.Errorf("meters: %w", err)
+	}
+	out := []domain.Meter{}
+	for rows.Next() {
+		m, _, _, err := scanMeter(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("meters: %w", err)
+		}
+		out = append(out, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	state := w.State(tx.db.now())
+	for i := range out {
+		if err := tx.fillMeter(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+		if out[i].Active() {
+			out[i].Window = state
+		}
+	}
+	return out, nil
+}
+
+// fillMeter adds the last accepted values, recent readings and average.
+func (tx *Tx) fillMeter(ctx context.Context, m *domain.Meter) error {
+	recent, err := tx.readings(ctx, `r.meter_id = ? AND r.status = 'accepted' ORDER BY r.taken_on DESC, r.id DESC LIMIT ?`, m.ID, 13)
+	if err != nil {
+		return err
+	}
+	if len(recent) > 0 {
+		last := recent[0]
+		for j := range m.Zones {
+			z := &m.Zones[j]
+			z.LastValue, z.LastDate, z.LastSource = last.Values[z.Code], last.TakenOn, last.Source
+		}
+	}
+	m.AverageMonthly = averageMonthly(recent)
+	m.Recent = recent[:min(len(recent), recentReadings)]
+	return nil
+}
+
+// averageMonthly is the mean consumption per reading over the last year's
+// readings (one a month), not counting the initial reading of a new meter.
+func averageMonthly(recent []domain.Reading) domain.Decimal {
+	var sum domain.Decimal
+	n := 0
+	for i, r := range recent {
+		if i == 12 || r.Source == domain.SourceInitial {
+			break
+		}
+		for _, c := range r.Consumption {
+			sum += c
+		}
+		n++
+	}
+	if n < 3 {
+		// Too short a history to call anything unusual.
+		return 0
+	}
+	return sum / domain.Decimal(n)
+}
+
+// MeterForUpdate returns the active or removed meter of the account with the
+// id, with its last accepted values, for checking a new reading.
+func (tx *Tx) MeterForUpdate(ctx context.Context, accountID int64, meterID string) (domain.Meter, error) {
+	id, err := strconv.ParseInt(meterID, 10, 64)
+	if err != nil {
+		return domain.Meter{}, ErrNotFound
+	}
+	m, _, _, err := scanMeter(tx.QueryRowContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE id = ? AND account_id = ?`, id, accountID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, ErrNotFound
+	}
+	if err != nil {
+		return m, fmt.Errorf("meter: %w", err)
+	}
+	return m, tx.fillMeter(ctx, &m)
+}
+
+// readings runs a query over readings joined with their meter; where is the
+// WHERE clause (with ORDER BY/LIMIT when wanted) over aliases r and m.
+func (tx *Tx) readings(ctx context.Context, where string, args ...any) ([]domain.Reading, error) {
+	if !strings.Contains(where, "ORDER BY") {
+		where += " ORDER BY r.taken_on, r.id"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.meter_id, r.period, r.taken_on, r.source, r.status, r.submitted_at,
+			(SELECT group_concat(v.zone || ':' || v.value || ':' || v.consumption || ':' || v.rollover, ';') FROM reading_values v WHERE v.reading_id = r.id)
+		FROM readings r JOIN meters m ON m.id = r.meter_id WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("readings: %w", err)
+	}
+	defer rows.Close()
+	out := []domain.Reading{}
+	for rows.Next() {
+		var r domain.Reading
+		var id, meterID, submitted int64
+		var period, taken string
+		var values sql.NullString
+		if err := rows.Scan(&id, &meterID, &period, &taken, &r.Source, &r.Status, &submitted, &values); err != nil {
+			return nil, err
+		}
+		r.ID, r.MeterID = strconv.FormatInt(id, 10), strconv.FormatInt(meterID, 10)
+		r.Period, _ = domain.ParsePeriod(period)
+		r.TakenOn, _ = domain.ParseDate(taken)
+		if err := parseValues(values.String, &r); err != nil {
+			return nil, fmt.Errorf("reading %d: %w", id, err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// parseValues reads «t1:1234500:10000:0;t2:…» written by the query above;
+// one query per reading would be several times slower.
+func parseValues(s string, r *domain.Reading) error {
+	r.Values = map[domain.Zone]domain.Decimal{}
+	r.Consumption = map[domain.Zone]domain.Decimal{}
+	for part := range strings.SplitSeq(s, ";") {
+		if part == "" {
+			continue
+		}
+		f := strings.Split(part, ":")
+		if len(f) != 4 {
+			return fmt.Errorf("bad values %q", part)
+		}
+		v, err1 := strconv.ParseInt(f[1], 10, 64)
+		c, err2 := strconv.ParseInt(f[2], 10, 64)
+		if err := errors.Join(err1, err2); err != nil {
+			return err
+		}
+		z := domain.Zone(f[0])
+		r.Values[z], r.Consumption[z] = domain.Decimal(v), domain.Decimal(c)
+		if f[3] == "1" {
+			if r.Rollover == nil {
+				r.Rollover = map[domain.Zone]bool{}
+			}
+			r.Rollover[z] = true
+		}
+	}
+	return nil
+}
+
+// NewReading is a reading to store.
+type NewReading struct {
+	MeterID     int64
+	Period      domain.Period
+	TakenOn     domain.Date
+	Source      domain.ReadingSource
+	Values      map[domain.Zone]domain.Decimal
+	Consumption map[domain.Zone]domain.Decimal
+	Rollover    map[domain.Zone]bool
+}
+
+// InsertReading stores an accepted reading. An accepted reading of the same
+// meter and month is marked superseded: the latest word of the month counts.
+func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading) (string, error) {
+	seq, err := tx.nextSeq(ctx)
+	if err != nil {
+		return "", err
+	}
+	// The superseded reading's consumption moves to the new one, so the
+	// month's accepted readings still add up to what the meter counted.
+	consumption := make(map[domain.Zone]domain.Decimal, len(nr.Consumption))
+	for z, c := range nr.Consumption {
+		consumption[z] = c
+	}
+	prev, err := tx.readings(ctx, `r.meter_id = ? AND r.period = ? AND r.status = 'accepted'`, nr.MeterID, nr.Period.String())
+	if err != nil {
+		return "", err
+	}
+	for _, p := range prev {
+		for z, c := range p.Consumption {
+			consumption[z] += c
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE readings SET status = 'superseded', seq = ? WHERE meter_id = ? AND period = ? AND status = 'accepted'`,
+		seq, nr.MeterID, nr.Period.String()); err != nil {
+		return "", fmt.Errorf("supersede reading: %w", err)
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO readings (meter_id, period, taken_on, source, status, submitted_at, seq)
+		VALUES (?, ?, ?, ?, 'accepted', ?, ?) RETURNING id`,
+		nr.MeterID, nr.Period.String(), nr.TakenOn.String(), nr.Source, tx.db.now().Unix(), seq).Scan(&id)
+	if err != nil {
+		return "", fmt.Errorf("insert reading: %w", err)
+	}
+	for z, v := range nr.Values {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reading_values (reading_id, zone, value, consumption, rollover) VALUES (?, ?, ?, ?, ?)`,
+			id, z, v, consumption[z], nr.Rollover[z]); err != nil {
+			return "", fmt.Errorf("insert reading value: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE meters SET seq = ? WHERE id = ?`, seq, nr.MeterID); err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET seq = ? WHERE id = ?`, seq, accountID); err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(id, 10), nil
+}
+
+// Reading returns one reading by id.
+func (tx *Tx) Reading(ctx context.Context, id string) (domain.Reading, error) {
+	rs, err := tx.readings(ctx, `r.id = ?`, id)
+	if err != nil {
+		return domain.Reading{}, err
+	}
+	if len(rs) == 0 {
+		return domain.Reading{}, ErrNotFound
+	}
+	return rs[0], nil
+}
