@@ -40,13 +40,19 @@ func (d Decimal) String() string {
 	return s
 }
 
-// Format formats d for a person: a comma, exactly frac fraction digits and
+// Format formats d for a person, rounded half up to exactly frac (0–2)
+// fraction digits, with a comma and
 // thin groups of thousands («12 345,5»).
 func (d Decimal) Format(frac int) string {
 	neg := d < 0
 	v := int64(d)
 	if neg {
 		v = -v
+	}
+	frac = max(0, min(frac, 2))
+	// Round half up to frac digits: «155,5» kWh shown whole is «156».
+	if unit := int64([]int{100, 10, 1}[frac]); unit > 1 {
+		v = (v + unit/2) / unit * unit
 	}
 	s := groupThousands(strconv.FormatInt(v/DecimalScale, 10))
 	if frac > 0 {

@@ -68,10 +68,14 @@ func TestDecimalFormat(t *testing.T) {
 		{1234500, 1, "12" + nnbsp + "345,0"},
 		{123405, 2, "1234,05"},
 		{5, 2, "0,05"},
-		// A register shows digits, it does not round: 12345.67 on a
-		// register with one fraction digit reads 12345,6.
-		{1234567, 1, "12" + nnbsp + "345,6"},
-		{1234567, 0, "12" + nnbsp + "345"},
+		// Fewer digits than the value has round half up: a consumption of
+		// 12 345,67 kWh shown whole is 12 346. (Register values never have
+		// more fraction digits than their meter shows: ParseReading refuses
+		// them.)
+		{1234567, 1, "12" + nnbsp + "345,7"},
+		{1234567, 0, "12" + nnbsp + "346"},
+		{1234549, 0, "12" + nnbsp + "345"},
+		{-1234567, 0, "−12" + nnbsp + "346"},
 		{-1234550, 1, "−12" + nnbsp + "345,5"},
 		{-5000, 2, "−50,00"},
 	}

@@ -397,8 +397,10 @@ type Question struct {
 // portal sends and what the app keeps for offline reading. A delta document
 // (Delta true) carries only what changed since the cursor it answered:
 // Account, Customer, Services, ContractValues and Subscriptions are then nil
-// when unchanged, and the lists hold only new or changed items, which
-// replace items with the same ID. Nothing is ever deleted from a document.
+// when unchanged; Readings, Invoices and Payments hold only new or changed
+// items, which replace items with the same ID; Meters and Balance are always
+// whole (their window and dates follow the calendar). Nothing is ever
+// deleted from a document.
 type AccountDocument struct {
 	Delta          bool            `json:"delta"`
 	Cursor         string          `json:"cursor"`

@@ -101,7 +101,7 @@ func TestAccountDocumentETagAndDelta(t *testing.T) {
 	delta := e.do(req{method: "GET", path: "/api/v1/accounts/" + ivanovaAcc + "?since=" + doc.Cursor, token: tok})
 	var d domain.AccountDocument
 	json.Unmarshal(delta.Body, &d)
-	if delta.Status != http.StatusOK || !d.Delta || d.Account != nil || len(d.Readings)+len(d.Invoices)+len(d.Payments)+len(d.Meters) != 0 {
+	if delta.Status != http.StatusOK || !d.Delta || d.Account != nil || len(d.Readings)+len(d.Invoices)+len(d.Payments) != 0 || len(d.Meters) != 1 {
 		t.Errorf("empty delta: %d %s", delta.Status, delta.Body)
 	}
 	submit(e, tok, "delta-key-1", map[string]any{"meter": doc.Meters[0].ID, "values": map[string]string{"t1": "12600"}})
@@ -151,5 +151,20 @@ func TestSubscriptionsNeedAnEmailForBills(t *testing.T) {
 	}
 	if r := e.do(req{method: "PUT", path: "/api/v1/accounts/" + petrovAcc + "/subscriptions", token: tok, body: map[string]bool{}}); r.Status != http.StatusNotFound {
 		t.Errorf("someone else's subscriptions: %d", r.Status)
+	}
+	// Clearing the e-mail address stops the e-mailed bills: there is nowhere to send them.
+	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "", "phone": ivanovaPhone}})
+	doc, _ = e.document(tok, ivanovaAcc)
+	if s := doc.Subscriptions; s.EmailBills || !s.SMSReminders {
+		t.Errorf("after clearing the e-mail: %+v", s)
+	}
+}
+
+func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
+	e := newEnv(t)
+	tok := e.login(ivanova, password)
+	r := e.do(req{method: "GET", path: "/api/v1/accounts", headers: map[string]string{"Authorization": "bearer " + tok}})
+	if r.Status != http.StatusOK {
+		t.Errorf("lower-case bearer: %d", r.Status)
 	}
 }

@@ -29,17 +29,7 @@ func (s *Server) faq(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) contacts(w http.ResponseWriter, r *http.Request) {
-	var offices []domain.Office
-	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
-		var err error
-		offices, err = tx.Offices(r.Context())
-		return err
-	})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"phone": s.contactPhone, "offices": offices})
+	s.readList(w, r, "offices", func(tx *portaldb.Tx) (any, error) { return tx.Offices(r.Context()) })
 }
 
 // readList answers with one list under name; public content changes rarely,
@@ -55,7 +45,11 @@ func (s *Server) readList(w http.ResponseWriter, r *http.Request, name string, l
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := json.Marshal(map[string]any{name: v})
+	page := map[string]any{name: v}
+	if name == "offices" {
+		page["phone"] = s.contactPhone
+	}
+	body, err := json.Marshal(page)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -205,6 +199,7 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	fingerprint := requestHash(r, req)
 	var stored portaldb.StoredResponse
+	replayed := false
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		prev, found, err := tx.IdempotentResponse(r.Context(), sess.CustomerID, key)
 		if err != nil {
@@ -214,7 +209,7 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 			if !bytes.Equal(prev.RequestHash, fingerprint) {
 				return keyReused()
 			}
-			stored = prev
+			stored, replayed = prev, true
 			return nil
 		}
 		if req.Account != "" {
@@ -239,6 +234,9 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, err)
 		return
+	}
+	if replayed {
+		w.Header().Set("Idempotent-Replayed", "true")
 	}
 	writeBody(w, stored.Status, stored.Body)
 }

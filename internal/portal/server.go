@@ -150,7 +150,7 @@ func (s *Server) routes() {
 
 // Handler returns the server's HTTP handler with its middleware.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.limitBody(s.logRequests(s.mux)))
+	return s.logRequests(s.recoverPanics(s.limitBody(s.mux)))
 }
 
 // Wait waits for background work (SMS being sent) to finish.

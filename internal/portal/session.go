@@ -35,8 +35,8 @@ var errUnauthorized = problem(http.StatusUnauthorized, codeUnauthorized, "Сеа
 // log out.
 func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" || len(token) > 100 {
+		scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !strings.EqualFold(scheme, "Bearer") || token == "" || len(token) > 100 {
 			s.writeError(w, r, errUnauthorized)
 			return
 		}
@@ -383,10 +383,17 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
-		s.writeError(w, r, tooManyAttempts(wait))
+		p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
+			fmt.Sprintf("Текущий пароль несколько раз введён неверно. Подождите %s и попробуйте снова.", humanDuration(wait)))
+		p.retryAfter = wait
+		s.writeError(w, r, p)
 		return
 	}
 	if err := domain.CheckNewPassword(req.New, cust.Number); err != nil {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			err = de.WithField("new")
+		}
 		s.writeError(w, r, err)
 		return
 	}
@@ -517,7 +524,12 @@ func IssueOneTimePassword(ctx context.Context, db *portaldb.DB, customerNumber s
 		if err != nil {
 			return err
 		}
-		return tx.SetTempPassword(ctx, cust.ID, portaldb.TempPassword{Hash: hash, Kind: "otp", SingleUse: true, ExpiresAt: db.Now().Add(ttl)})
+		if err := tx.SetTempPassword(ctx, cust.ID, portaldb.TempPassword{Hash: hash, Kind: "otp", SingleUse: true, ExpiresAt: db.Now().Add(ttl)}); err != nil {
+			return err
+		}
+		// The customer called because they cannot get in: whoever is
+		// logged in with the old password is logged out.
+		return tx.EndAllSessions(ctx, cust.ID)
 	})
 	if err != nil {
 		return "", err

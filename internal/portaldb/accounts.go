@@ -24,7 +24,13 @@ type AccountRef struct {
 // when there is none or it belongs to somebody else: a customer cannot tell
 // another customer's account from a missing one.
 func (db *DB) AccountRef(ctx context.Context, customerID int64, number string) (AccountRef, error) {
-	return scanRef(db.read.QueryRowContext(ctx, `SELECT id, customer_id, number, seq, main_seq FROM accounts WHERE number = ? AND customer_id = ?`, number, customerID))
+	var ref AccountRef
+	err := db.Read(ctx, func(tx *Tx) error {
+		var err error
+		ref, err = tx.AccountRef(ctx, customerID, number)
+		return err
+	})
+	return ref, err
 }
 
 // AccountRef is AccountRef inside a transaction.
@@ -98,7 +104,7 @@ func (tx *Tx) Document(ctx context.Context, ref AccountRef, since int64, w domai
 		return nil, err
 	}
 	doc.Balance.AsOf = domain.DateOf(now, domain.Moscow)
-	if doc.Meters, err = tx.meters(ctx, ref.ID, since, w); err != nil {
+	if doc.Meters, err = tx.meters(ctx, ref.ID, w); err != nil {
 		return nil, err
 	}
 	if doc.Readings, err = tx.readings(ctx, `m.account_id = ? AND r.seq > ?`, ref.ID, since); err != nil {

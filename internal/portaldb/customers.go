@@ -128,8 +128,10 @@ func (tx *Tx) CreateSession(ctx context.Context, tokenHash [32]byte, s Session) 
 func (db *DB) Session(ctx context.Context, tokenHash [32]byte) (Session, error) {
 	var s Session
 	var exp int64
-	err := db.read.QueryRowContext(ctx, `SELECT customer_id, expires_at, must_change_password FROM sessions WHERE token_hash = ? AND expires_at > ?`,
-		tokenHash[:], db.now().Unix()).Scan(&s.CustomerID, &exp, &s.MustChangePassword)
+	err := db.Read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT customer_id, expires_at, must_change_password FROM sessions WHERE token_hash = ? AND expires_at > ?`,
+			tokenHash[:], db.now().Unix()).Scan(&s.CustomerID, &exp, &s.MustChangePassword)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, ErrNotFound
 	}
@@ -173,7 +175,9 @@ func (tx *Tx) UpdateProfile(ctx context.Context, customerID int64, email, phone 
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ? WHERE customer_id = ?`, seq, seq, customerID)
+	// Without an address there is nowhere to e-mail bills to.
+	_, err = tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ?, email_bills = email_bills AND ? <> '' WHERE customer_id = ?`,
+		seq, seq, email, customerID)
 	return err
 }
 

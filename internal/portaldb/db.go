@@ -38,6 +38,32 @@ type DB struct {
 	read  *sql.DB
 	epoch string
 	now   func() time.Time
+	// writers and readers hold the connections transactions run on, each
+	// with its prepared statements: parsing SQL costs more than running
+	// these small queries.
+	writers chan *conn
+	readers chan *conn
+}
+
+// conn is one connection with the statements prepared on it.
+type conn struct {
+	*sql.Conn
+	stmts map[string]*sql.Stmt
+}
+
+// readConns is how many read transactions run at once.
+const readConns = 4
+
+func newConns(ctx context.Context, pool *sql.DB, n int) (chan *conn, error) {
+	ch := make(chan *conn, n)
+	for range n {
+		c, err := pool.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ch <- &conn{Conn: c, stmts: map[string]*sql.Stmt{}}
+	}
+	return ch, nil
 }
 
 // Options tune Open.
@@ -62,7 +88,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	w, err := sql.Open("sqlite", dsn(url.Values{"_txlock": {"immediate"}, "_pragma": {"journal_mode(WAL)"}}))
+	w, err := sql.Open("sqlite", dsn(url.Values{"_pragma": {"journal_mode(WAL)"}}))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -85,9 +111,17 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open %s for reading: %w", path, err)
 	}
-	r.SetMaxOpenConns(4)
-	r.SetMaxIdleConns(4)
+	r.SetMaxOpenConns(readConns)
+	r.SetMaxIdleConns(readConns)
 	db.read = r
+	if db.writers, err = newConns(ctx, w, 1); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.readers, err = newConns(ctx, r, readConns); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := db.loadEpoch(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -133,6 +167,15 @@ func (db *DB) Now() time.Time { return db.now() }
 // Close closes the database.
 func (db *DB) Close() error {
 	var errs []error
+	for _, ch := range []chan *conn{db.writers, db.readers} {
+		for len(ch) > 0 {
+			c := <-ch
+			for _, st := range c.stmts {
+				errs = append(errs, st.Close())
+			}
+			errs = append(errs, c.Close())
+		}
+	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
@@ -141,35 +184,103 @@ func (db *DB) Close() error {
 }
 
 // Tx is a transaction; the methods that need one take it, so a caller sees
-// which steps commit together.
+// which steps commit together. It runs on a connection the DB holds for
+// itself, with BEGIN and COMMIT of its own: database/sql would prepare
+// every statement of a transaction anew, and parsing SQL costs more than
+// running these small queries.
 type Tx struct {
-	*sql.Tx
-	db *DB
+	db   *DB
+	conn *conn
 }
 
-// Write runs fn in one write transaction, committed when fn returns nil.
-func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.write, false, fn)
+// stmt returns query prepared on the transaction's connection, preparing it
+// the first time.
+func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, ok := tx.conn.stmts[query]
+	if !ok {
+		var err error
+		if st, err = tx.conn.PrepareContext(ctx, query); err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		tx.conn.stmts[query] = st
+	}
+	return st, nil
 }
 
-// Read runs fn in one read-only transaction: a consistent snapshot.
-func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.read, true, fn)
-}
-
-func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, fn func(*Tx) error) error {
-	stx, err := pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+// QueryContext runs a query.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := tx.stmt(ctx, query)
 	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs a query for one row.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		// Scan reports the error the usual way.
+		return tx.conn.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// ExecContext runs a statement.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// Write runs fn in one write transaction (BEGIN IMMEDIATE: the write lock
+// is taken before fn reads anything), committed when fn returns nil.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.writers, "BEGIN IMMEDIATE", fn)
+}
+
+// Read runs fn in one read transaction: a consistent snapshot.
+func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.readers, "BEGIN", fn)
+}
+
+func (db *DB) run(ctx context.Context, conns chan *conn, begin string, fn func(*Tx) error) (err error) {
+	var c *conn
+	select {
+	case c = <-conns:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { conns <- c }()
+	// BEGIN, COMMIT and ROLLBACK run without the request's context: a
+	// client that hangs up must not leave the connection inside a
+	// transaction.
+	bg := context.WithoutCancel(ctx)
+	if _, err := c.ExecContext(bg, begin); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(&Tx{Tx: stx, db: db}); err != nil {
-		stx.Rollback()
+	defer func() {
+		if r := recover(); r != nil {
+			c.ExecContext(bg, "ROLLBACK")
+			panic(r)
+		}
+	}()
+	if err := fn(&Tx{db: db, conn: c}); err != nil {
+		if _, rerr := c.ExecContext(bg, "ROLLBACK"); rerr != nil {
+			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
 		return err
 	}
-	if readOnly {
-		return stx.Rollback()
+	if begin == "BEGIN" {
+		if _, err := c.ExecContext(bg, "ROLLBACK"); err != nil {
+			return fmt.Errorf("end read: %w", err)
+		}
+		return nil
 	}
-	if err := stx.Commit(); err != nil {
+	if _, err := c.ExecContext(bg, "COMMIT"); err != nil {
+		c.ExecContext(bg, "ROLLBACK")
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
@@ -188,7 +299,9 @@ func (tx *Tx) nextSeq(ctx context.Context) (int64, error) {
 // IsEmpty reports whether the database holds no customers yet.
 func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n)
+	err := db.Read(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n)
+	})
 	return n == 0, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"kabinet/internal/domain"
 )
@@ -42,10 +43,11 @@ func scanMeter(row interface{ Scan(...any) error }) (domain.Meter, int64, int, e
 	return m, seq, zones, nil
 }
 
-// meters returns the account's meters (with since > 0, only those changed
-// since), each with its last values, recent readings and window.
-func (tx *Tx) meters(ctx context.Context, accountID, since int64, w domain.SubmissionWindow) ([]domain.Meter, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE account_id = ? AND seq > ? ORDER BY removed_on <> '', id`, accountID, since)
+// meters returns the account's meters, each with its last values, recent
+// readings and window. A delta carries them all too: the window state
+// changes with the calendar, not with the data.
+func (tx *Tx) meters(ctx context.Context, accountID int64, w domain.SubmissionWindow) ([]domain.Meter, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE account_id = ? ORDER BY removed_on <> '', id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("meters: %w", err)
 	}
@@ -155,6 +157,7 @@ func (tx *Tx) readings(ctx context.Context, where string, args ...any) ([]domain
 		r.ID, r.MeterID = strconv.FormatInt(id, 10), strconv.FormatInt(meterID, 10)
 		r.Period, _ = domain.ParsePeriod(period)
 		r.TakenOn, _ = domain.ParseDate(taken)
+		r.SubmittedAt = time.Unix(submitted, 0).UTC().Format(time.RFC3339)
 		if err := parseValues(values.String, &r); err != nil {
 			return nil, fmt.Errorf("reading %d: %w", id, err)
 		}

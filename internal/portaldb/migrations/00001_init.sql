@@ -163,7 +163,7 @@ CREATE TABLE readings (
 -- One accepted reading per meter and month: a resubmission in the same
 -- month supersedes the earlier one, whatever channel it came through.
 CREATE UNIQUE INDEX readings_one_per_period ON readings (meter_id, period) WHERE status = 'accepted';
-CREATE INDEX readings_by_meter ON readings (meter_id, taken_on);
+CREATE INDEX readings_by_meter ON readings (meter_id, status, taken_on);
 CREATE INDEX readings_by_seq ON readings (meter_id, seq);
 
 CREATE TABLE reading_values (
