@@ -121,7 +121,7 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	if d.IsZero() {
 		return []byte("null"), nil
 	}
-	return json.Marshal(d.String())
+	return quoted(d.String()), nil
 }
 
 // UnmarshalJSON reads what MarshalJSON writes.
@@ -210,7 +210,7 @@ func (p Period) MonthsUntil(q Period) int {
 }
 
 // MarshalJSON writes «"2026-11"».
-func (p Period) MarshalJSON() ([]byte, error) { return json.Marshal(p.String()) }
+func (p Period) MarshalJSON() ([]byte, error) { return quoted(p.String()), nil }
 
 // UnmarshalJSON reads what MarshalJSON writes.
 func (p *Period) UnmarshalJSON(b []byte) error {

@@ -69,7 +69,17 @@ func (d Decimal) Format(frac int) string {
 }
 
 // MarshalJSON writes d as a JSON string.
-func (d Decimal) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+func (d Decimal) MarshalJSON() ([]byte, error) { return quoted(d.String()), nil }
+
+// quoted wraps s, which holds only digits, signs, dots and dashes, in JSON
+// quotes: the account document has thousands of such values and going
+// through json.Marshal for each is a quarter of the time it takes to send.
+func quoted(s string) []byte {
+	b := make([]byte, 0, len(s)+2)
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
 
 // UnmarshalJSON reads a JSON string written by MarshalJSON. It is lenient
 // only about a comma separator; it is not the parser for what people type,
