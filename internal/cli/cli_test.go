@@ -1,0 +1,204 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kabinet/internal/cli"
+	"kabinet/internal/domain"
+	"kabinet/internal/portalclient"
+	"kabinet/internal/portaltest"
+	"kabinet/internal/store"
+	"kabinet/internal/tokens"
+)
+
+func TestMain(m *testing.M) {
+	// The store checker's child process is this test binary.
+	if len(os.Args) == 3 && os.Args[1] == cli.VerifyStoreCommand {
+		os.Exit(store.ExitCodeFor(store.Check(os.Args[2])))
+	}
+	os.Exit(m.Run())
+}
+
+// user runs kabinet commands as one person on one computer would.
+type user struct {
+	t      *testing.T
+	dir    string
+	keeper tokens.Keeper
+	env    map[string]string
+}
+
+func newUser(t *testing.T) *user {
+	return &user{t: t, dir: t.TempDir(), keeper: tokens.NewMemory(), env: map[string]string{}}
+}
+
+func (u *user) run(args ...string) (int, string, string) {
+	u.t.Helper()
+	var out, errOut bytes.Buffer
+	code := cli.Run(context.Background(), cli.Env{
+		Args:          append([]string{"--store", u.dir}, args...),
+		Stdout:        &out,
+		Stderr:        &errOut,
+		Getenv:        func(k string) string { return u.env[k] },
+		Keeper:        u.keeper,
+		Executable:    os.Args[0],
+		ClientOptions: portalclient.Options{Retries: -1, Timeout: 2 * time.Second},
+	})
+	return code, out.String(), errOut.String()
+}
+
+func (u *user) mustRun(want int, args ...string) string {
+	u.t.Helper()
+	code, out, errOut := u.run(args...)
+	if code != want {
+		u.t.Fatalf("kabinet %s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, want, out, errOut)
+	}
+	return out + errOut
+}
+
+func lastValue(t *testing.T, dir string) (string, domain.Meter) {
+	t.Helper()
+	st, err := store.Open(filepath.Join(dir, "store.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	portal, _, _ := st.Setting("portal")
+	p := store.Profile{Portal: portal, Customer: "100001"}
+	list, _, _, _ := st.Accounts(p)
+	doc, _, _ := st.Document(p, list[0].Number)
+	for _, m := range doc.Doc.Meters {
+		if m.Active() {
+			return list[0].Number, m
+		}
+	}
+	t.Fatal("no meter")
+	return "", domain.Meter{}
+}
+
+func wholePlus(m domain.Meter, n int64) string {
+	return strings.ReplaceAll((m.Zones[0].LastValue + domain.DecimalFromInt(n)).Format(m.FractionDigits), "\u202f", "")
+}
+
+func TestNewcomerLogsInSendsAReadingAndLogsOut(t *testing.T) {
+	p := portaltest.Start(t)
+	u := newUser(t)
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	out := u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	if !strings.Contains(out, "Вход выполнен") || !strings.Contains(out, "обновлено счетов 1") {
+		t.Errorf("login said:\n%s", out)
+	}
+	out = u.mustRun(cli.ExitOK, "status")
+	if !strings.Contains(out, "Лицевой счёт") || !strings.Contains(out, "Данные на") || !strings.Contains(out, "Ожидают отправки: 0") {
+		t.Errorf("status said:\n%s", out)
+	}
+	_, meter := lastValue(t, u.dir)
+	before := p.CustomerReadings(t)
+	out = u.mustRun(cli.ExitOK, "reading", "add", "--value", wholePlus(meter, 150))
+	if !strings.Contains(out, "Показание передано") {
+		t.Errorf("reading add said:\n%s", out)
+	}
+	if n := p.CustomerReadings(t); n != before+1 {
+		t.Errorf("%d readings on the portal, want %d", n, before+1)
+	}
+	// A value below the last one is refused at once, in Russian, and not queued.
+	code, _, errOut := u.run("reading", "add", "--value", "1")
+	if code != cli.ExitFailed || !strings.Contains(errOut, "Показание меньше прошлого") {
+		t.Errorf("a lower value: exit %d\n%s", code, errOut)
+	}
+	out = u.mustRun(cli.ExitOK, "logout", "--wipe")
+	if !strings.Contains(out, "удалены") {
+		t.Errorf("logout said:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(u.dir, "store.db")); !os.IsNotExist(err) {
+		t.Errorf("the store survived logout --wipe: %v", err)
+	}
+}
+
+func TestOfflineReadingIsKeptAndSentLater(t *testing.T) {
+	p := portaltest.Start(t)
+	u := newUser(t)
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	_, meter := lastValue(t, u.dir)
+	before := p.CustomerReadings(t)
+	p.Down.Store(true)
+	out := u.mustRun(cli.ExitQueued, "reading", "add", "--value", wholePlus(meter, 90))
+	if !strings.Contains(out, "сохранено") {
+		t.Errorf("offline reading add said:\n%s", out)
+	}
+	out = u.mustRun(cli.ExitQueued, "status")
+	if !strings.Contains(out, "Ожидают отправки: 1") || !strings.Contains(out, wholePlus(meter, 90)) {
+		t.Errorf("status offline:\n%s", out)
+	}
+	u.mustRun(cli.ExitQueued, "sync")
+	p.Down.Store(false)
+	out = u.mustRun(cli.ExitOK, "sync")
+	if !strings.Contains(out, "отправлено 1") {
+		t.Errorf("sync said:\n%s", out)
+	}
+	if n := p.CustomerReadings(t); n != before+1 {
+		t.Errorf("%d readings on the portal, want %d", n, before+1)
+	}
+}
+
+func TestUsageAndLanguage(t *testing.T) {
+	u := newUser(t)
+	if code, out, _ := u.run(); code != cli.ExitUsage || !strings.Contains(out, "kabinet login") {
+		t.Errorf("no command: %d %s", code, out)
+	}
+	if code, _, errOut := u.run("frobnicate"); code != cli.ExitUsage || !strings.Contains(errOut, "Неизвестная команда") {
+		t.Errorf("unknown command: %d %s", code, errOut)
+	}
+	if code, out, _ := u.run("--lang", "en", "help"); code != cli.ExitOK || !strings.Contains(out, "Commands:") {
+		t.Errorf("English help: %d %s", code, out)
+	}
+	if code, _, errOut := u.run("status"); code != cli.ExitFailed || !strings.Contains(errOut, "Сначала войдите") {
+		t.Errorf("status before login: %d %s", code, errOut)
+	}
+	if code, _, errOut := u.run("login", "--portal", "http://127.0.0.1:1", "--customer", "100001"); code != cli.ExitUsage || !strings.Contains(errOut, "Пароль не введён") {
+		t.Errorf("login without a password: %d %s", code, errOut)
+	}
+}
+
+func TestDamagedStoreIsReplacedAndQueuedReadingsSurvive(t *testing.T) {
+	p := portaltest.Start(t)
+	u := newUser(t)
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	_, meter := lastValue(t, u.dir)
+	p.Down.Store(true)
+	u.mustRun(cli.ExitQueued, "reading", "add", "--value", wholePlus(meter, 40))
+	// The disk mangles the store file.
+	path := filepath.Join(u.dir, "store.db")
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt(bytes.Repeat([]byte{0}, 8192), 0)
+	f.Close()
+	p.Down.Store(false)
+	code, out, errOut := u.run("sync")
+	all := out + errOut
+	if !strings.Contains(all, "повреждён") {
+		t.Errorf("the damage was not reported:\n%s", all)
+	}
+	// The settings went with the file: log in again, and the recovered reading goes out.
+	if code == cli.ExitOK {
+		t.Logf("sync after recovery: %s", all)
+	}
+	before := p.CustomerReadings(t)
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	if n := p.CustomerReadings(t); n != before+1 {
+		t.Errorf("the reading queued before the damage was not delivered: %d → %d", before, n)
+	}
+	matches, _ := filepath.Glob(path + ".corrupt-*")
+	if len(matches) != 1 {
+		t.Errorf("quarantined files: %v", matches)
+	}
+}

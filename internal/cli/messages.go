@@ -1,0 +1,96 @@
+package cli
+
+import "fmt"
+
+// messages holds every sentence the command line says, in Russian and
+// English; Russian is the default, `--lang en` picks English.
+var messages = map[string][2]string{
+	"usage": {`Kabinet — личный кабинет клиента энергосбыта.
+
+Команды:
+  kabinet login --portal АДРЕС --customer НОМЕР   войти (пароль спросит программа или возьмёт из KABINET_PASSWORD)
+  kabinet sync                                    отправить ожидающие показания и обновить данные
+  kabinet status                                  счета, долг, свежесть данных, что ждёт отправки
+  kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
+                      [--account ЛС] [--meter ID] [--date ГГГГ-ММ-ДД] [--confirm]
+                                                  передать показания (без связи — сохранить и отправить позже)
+  kabinet logout [--wipe]                         выйти; --wipe удаляет все сохранённые данные
+
+Общие флаги: --store ПАПКА (где хранить данные), --lang en (по-английски).
+Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено.`,
+		`Kabinet — the personal account of an electricity supplier's customer.
+
+Commands:
+  kabinet login --portal URL --customer NUMBER   log in (password prompted or from KABINET_PASSWORD)
+  kabinet sync                                   send queued readings and refresh the data
+  kabinet status                                 accounts, debt, data freshness, what waits to be sent
+  kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
+                      [--account A] [--meter ID] [--date YYYY-MM-DD] [--confirm]
+                                                 send a meter reading (offline: keep it and send later)
+  kabinet logout [--wipe]                        log out; --wipe deletes all data kept on this computer
+
+Common flags: --store DIR (where data is kept), --lang en (English).
+Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
+	"unknown_command":  {"Неизвестная команда «%s». Список команд: kabinet help", "Unknown command %q. See: kabinet help"},
+	"need_login":       {"Сначала войдите: kabinet login --portal АДРЕС --customer НОМЕР", "Log in first: kabinet login --portal URL --customer NUMBER"},
+	"need_portal":      {"Укажите адрес портала и номер клиента: kabinet login --portal АДРЕС --customer НОМЕР", "Give the portal and the customer: kabinet login --portal URL --customer NUMBER"},
+	"password_prompt":  {"Пароль: ", "Password: "},
+	"no_password":      {"Пароль не введён. Введите его или задайте KABINET_PASSWORD.", "No password given. Type it or set KABINET_PASSWORD."},
+	"logged_in":        {"Вход выполнен: клиент %s.", "Logged in: customer %s."},
+	"must_change":      {"Вы вошли с временным паролем. Придумайте свой пароль в приложении Kabinet («Настройки личного кабинета»).", "You logged in with a temporary password. Choose your own password in the Kabinet app (Settings)."},
+	"token_memory":     {"Системное хранилище паролей недоступно, поэтому вход не запоминается: следующие команды снова спросят пароль (или возьмут его из KABINET_PASSWORD).", "The system keyring is not available, so the login is not remembered: the next commands ask for the password again (or take KABINET_PASSWORD)."},
+	"synced":           {"Синхронизация завершена: отправлено %d, обновлено счетов %d, без изменений %d.", "Sync done: %d sent, %d accounts updated, %d unchanged."},
+	"waiting":          {"Ожидают отправки: %d.", "Waiting to be sent: %d."},
+	"attention":        {"Требуют внимания: %d.", "Need attention: %d."},
+	"no_accounts":      {"Данных ещё нет. Выполните kabinet sync, когда будет связь.", "No data yet. Run kabinet sync when online."},
+	"account_line":     {"Лицевой счёт %s — %s, %s", "Account %s — %s, %s"},
+	"debt":             {"  К оплате: %s (до %s)", "  Due: %s (by %s)"},
+	"debt_nodate":      {"  Задолженность: %s", "  Debt: %s"},
+	"overpaid":         {"  Переплата: %s", "  Credit: %s"},
+	"no_debt":          {"  Задолженности нет", "  Nothing due"},
+	"meter_line":       {"  Счётчик %s (%s), id %s: %s", "  Meter %s (%s), id %s: %s"},
+	"zone_value":       {"%s %s от %s", "%s %s on %s"},
+	"verification_due": {"  ! Поверка счётчика %s — до %s", "  ! Meter %s must be verified by %s"},
+	"window_open":      {"  Приём показаний открыт до %s", "  Readings accepted until %s"},
+	"window_closed":    {"  Приём показаний: с %s по %s", "  Readings accepted from %s to %s"},
+	"fresh":            {"  Данные на %s", "  Data as of %s"},
+	"queued_item":      {"  • %s: показание %s счётчика %s — %s", "  • %s: reading %s of meter %s — %s"},
+	"queued_question":  {"  • %s: вопрос «%s» — %s", "  • %s: question %q — %s"},
+	"state_pending":    {"ждёт отправки", "waiting"},
+	"state_attention":  {"не принято: %s", "refused: %s"},
+	"sent_ok":          {"Показание передано. %s", "Reading delivered. %s"},
+	"saved_later":      {"Показание сохранено и будет отправлено, когда появится связь с порталом.", "Reading saved; it will be sent when the portal can be reached."},
+	"saved_not_sent":   {"Показание сохранено, но не отправлено: %s", "Reading saved but not sent: %s"},
+	"refused":          {"Портал не принял показание: %s", "The portal refused the reading: %s"},
+	"confirm_hint":     {"Если всё верно, повторите команду с --confirm.", "If it is right, repeat the command with --confirm."},
+	"choose_account":   {"У вас несколько лицевых счетов; укажите --account: %s", "You have several accounts; give --account: %s"},
+	"choose_meter":     {"На счёте несколько счётчиков; укажите --meter: %s", "The account has several meters; give --meter: %s"},
+	"bad_value_flag":   {"Для этого счётчика нужны показания: %s", "This meter needs the values: %s"},
+	"bad_date":         {"Дата записана неверно; пример: 2026-11-20", "Bad date; example: 2026-11-20"},
+	"logged_out":       {"Вы вышли из личного кабинета.", "Logged out."},
+	"wiped":            {"Все данные личного кабинета удалены с этого компьютера.", "All personal-account data was deleted from this computer."},
+	"wipe_unsent":      {"Внимание: %d неотправленных показаний удалено вместе с данными.", "Warning: %d unsent readings were deleted with the data."},
+	"unsent_on_logout": {"Не отправлено: %d. Они отправятся при следующем входе.", "Not sent: %d. They will be sent at the next login."},
+	"store_recovered":  {"Файл данных был повреждён и заменён (%s). Восстановлено неотправленных показаний: %d.", "The data file was damaged and replaced (%s). Unsent readings recovered: %d."},
+	"zone_peak":        {"пик", "peak"},
+	"zone_half_peak":   {"полупик", "half-peak"},
+	"zone_night":       {"ночь", "night"},
+	"zone_day":         {"день", "day"},
+	"zone_single":      {"показание", "reading"},
+}
+
+// say formats a message in the chosen language.
+func (c *command) say(key string, args ...any) string {
+	m, ok := messages[key]
+	if !ok {
+		return key
+	}
+	s := m[0]
+	if c.english {
+		s = m[1]
+	}
+	if len(args) == 0 {
+		return s
+	}
+	return fmt.Sprintf(s, args...)
+}

@@ -1,0 +1,118 @@
+package syncer
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"kabinet/internal/domain"
+	"kabinet/internal/store"
+)
+
+// ErrNoData means the account was never downloaded, so a reading cannot be
+// checked offline.
+var ErrNoData = errors.New("Данных по этому лицевому счёту ещё нет. Подключитесь к интернету, чтобы загрузить их.")
+
+// Queued is a reading saved in the outbox.
+type Queued struct {
+	Item store.OutboxItem
+	// Assessment is the local check's view: values and consumption.
+	Assessment domain.Assessment
+	// DeferredUntil is set when the window is closed: the reading is kept
+	// and sent when the next window opens.
+	DeferredUntil time.Time
+	Notice        string
+}
+
+// QueueReading checks a reading with the same rules the portal applies,
+// against the data last received and the readings already queued for the
+// meter, and saves it in the outbox. A reading outside the window is saved
+// too and waits for the window. Rule violations come back as *domain.Error
+// and nothing is saved.
+func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool) (Queued, error) {
+	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
+	if err != nil {
+		return Queued{}, err
+	}
+	if !ok {
+		return Queued{}, ErrNoData
+	}
+	var meter *domain.Meter
+	for i := range cached.Doc.Meters {
+		if cached.Doc.Meters[i].ID == meterID {
+			meter = &cached.Doc.Meters[i]
+		}
+	}
+	if meter == nil {
+		return Queued{}, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
+			Message: "Такого счётчика нет на этом лицевом счёте. Выберите счётчик из списка."}
+	}
+	m := *meter
+	m.Zones = append([]domain.MeterZone(nil), meter.Zones...)
+	// Readings queued but not yet sent are the latest the person knows of.
+	pending, err := e.cfg.Store.Pending(e.cfg.Profile)
+	if err != nil {
+		return Queued{}, err
+	}
+	for _, it := range pending {
+		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
+			continue
+		}
+		for i, z := range m.Zones {
+			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil && v > z.LastValue {
+				m.Zones[i].LastValue, m.Zones[i].LastDate = v, it.TakenOn
+			}
+		}
+	}
+	now := e.cfg.Now()
+	window := windowOf(m.Window)
+	q := Queued{}
+	a, err := domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, now, window)
+	if domain.ErrorCode(err) == domain.CodeOutsideWindow {
+		// Checked as if the window were open, and kept until it opens.
+		st := window.State(now)
+		q.DeferredUntil = st.Start.Time(domain.Moscow)
+		q.Notice = fmt.Sprintf("Сейчас показания не принимаются. Показание сохранено и будет отправлено %d %s, когда откроется приём.", st.Start.Day, domain.MonthGenitive(st.Start.Month))
+		a, err = domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, q.DeferredUntil, domain.AlwaysOpen)
+		if takenOn.IsZero() {
+			a.TakenOn = domain.DateOf(now, domain.Moscow)
+		}
+	}
+	if err != nil {
+		return Queued{}, err
+	}
+	q.Assessment = a
+	taken := takenOn
+	if taken.IsZero() {
+		taken = a.TakenOn
+	}
+	item, err := e.cfg.Store.Enqueue(store.OutboxItem{Kind: store.KindReading, Profile: e.cfg.Profile, Account: account, Meter: meterID,
+		Values: values, TakenOn: taken, Confirm: confirm, NextAttemptAt: q.DeferredUntil})
+	if err != nil {
+		return Queued{}, err
+	}
+	q.Item = item
+	e.Poke()
+	return q, nil
+}
+
+// QueueQuestion saves a question for the company in the outbox.
+func (e *Engine) QueueQuestion(account, topic, text string) (store.OutboxItem, error) {
+	item, err := e.cfg.Store.Enqueue(store.OutboxItem{Kind: store.KindQuestion, Profile: e.cfg.Profile, Account: account, Topic: topic, Text: text})
+	if err == nil {
+		e.Poke()
+	}
+	return item, err
+}
+
+// windowOf rebuilds the window rule from the state the portal sent.
+func windowOf(st domain.WindowState) domain.SubmissionWindow {
+	if st.Start.IsZero() {
+		return domain.AlwaysOpen
+	}
+	end := st.End.Day
+	if st.End.Day == st.End.Period().Last().Day {
+		end = 31 // «to the end of the month»
+	}
+	return domain.SubmissionWindow{StartDay: st.Start.Day, EndDay: end, Location: domain.Moscow}
+}
