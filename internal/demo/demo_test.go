@@ -640,3 +640,25 @@ func checkDocument(t *testing.T, sa portaldb.SeedAccount, doc *domain.AccountDoc
 		}
 	}
 }
+
+func TestLongHistoryHasYearsOfMonths(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, domain.Moscow)
+	s, err := demo.LongHistory(now, 10, fakeHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := s.Customers[0].Accounts[0]
+	if n := len(a.Invoices); n != 120 {
+		t.Errorf("%d invoices in 10 years", n)
+	}
+	checkInvoices(t, a, domain.DateOf(now, domain.Moscow))
+	checkReadings(t, a, domain.DateOf(now, domain.Moscow))
+	db, err := portaldb.Open(context.Background(), filepath.Join(t.TempDir(), "long.db"), portaldb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.LoadSeed(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -49,13 +49,24 @@ func (nopSMS) Send(context.Context, sms.Message) error { return nil }
 func Start(t testing.TB) *Server {
 	t.Helper()
 	auth.UseFastParamsForTests()
+	seed, err := demo.Build(time.Now(), auth.HashPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return StartSeed(t, seed)
+}
+
+// StartSeed runs a portal holding seed.
+func StartSeed(t testing.TB, seed *portaldb.Seed) *Server {
+	t.Helper()
+	auth.UseFastParamsForTests()
 	ctx := context.Background()
 	db, err := portaldb.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), portaldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Load(ctx, db, time.Now()); err != nil {
+	if err := db.LoadSeed(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: nopSMS{}, Window: domain.AlwaysOpen,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -128,6 +129,53 @@ func TestLongOutageBacksOffExponentially(t *testing.T) {
 			if i < 6 && gap < fake.attempts[i-1].Sub(fake.attempts[i-2]) {
 				t.Errorf("waits shrink: %v after %v", gap, fake.attempts[i-1].Sub(fake.attempts[i-2]))
 			}
+		}
+	})
+}
+
+// offlinePortal fails every call as if the network were gone until up is set.
+type offlinePortal struct {
+	fakePortal
+	up   atomic.Bool
+	docs atomic.Int64
+}
+
+func (o *offlinePortal) Accounts(context.Context) ([]domain.AccountSummary, error) {
+	if !o.up.Load() {
+		return nil, portalclient.ErrOffline
+	}
+	return []domain.AccountSummary{{Number: "1"}}, nil
+}
+
+func (o *offlinePortal) Document(context.Context, string, string, string) (*domain.AccountDocument, string, bool, error) {
+	if !o.up.Load() {
+		return nil, "", false, portalclient.ErrOffline
+	}
+	o.docs.Add(1)
+	return &domain.AccountDocument{Cursor: "c"}, `"e"`, false, nil
+}
+
+func TestNetworkReturnIsNoticedWithinAMinute(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		st, err := store.Open(filepath.Join(t.TempDir(), "store.db"), store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		profile := store.Profile{Portal: "http://portal", Customer: "1"}
+		fake := &offlinePortal{}
+		eng := syncer.New(syncer.Config{Store: st, Portal: fake, Profile: profile, PublicInterval: 1000 * time.Hour})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { eng.Run(ctx); close(done) }()
+		time.Sleep(5 * time.Minute)
+		fake.up.Store(true)
+		time.Sleep(61 * time.Second)
+		synctest.Wait()
+		cancel()
+		<-done
+		if fake.docs.Load() == 0 {
+			t.Error("a minute after the network came back the data was still not refreshed")
 		}
 	})
 }

@@ -61,6 +61,9 @@ type Config struct {
 	BaseBackoff, MaxBackoff time.Duration
 	// RequestTimeout bounds one call to the portal; 0 → 30 s.
 	RequestTimeout time.Duration
+	// OfflineProbe is how soon to look again after the portal could not be
+	// reached; 0 → 1 min.
+	OfflineProbe time.Duration
 	// OnEvent receives events; it is called from the engine's goroutine and
 	// must not block (the GUI hands them to fyne.Do).
 	OnEvent func(Event)
@@ -101,6 +104,9 @@ func New(cfg Config) *Engine {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.OfflineProbe == 0 {
+		cfg.OfflineProbe = time.Minute
 	}
 	if cfg.OnEvent == nil {
 		cfg.OnEvent = func(Event) {}
@@ -143,8 +149,13 @@ func (e *Engine) Run(ctx context.Context) {
 			force = true
 		case <-timer.C:
 		}
-		e.pass(ctx, force)
+		r := e.pass(ctx, force)
 		wait := e.cfg.Interval
+		if errors.Is(r.Err, portalclient.ErrOffline) {
+			// Notice the network's return within a minute, even with
+			// nothing queued, so the data on screen gets fresh again.
+			wait = min(wait, e.cfg.OfflineProbe)
+		}
 		if next := e.nextAttempt(); !next.IsZero() {
 			wait = min(wait, max(next.Sub(e.cfg.Now()), time.Second))
 		}
