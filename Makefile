@@ -2,7 +2,7 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run test portal bench fuzz lint
+.PHONY: run test bench fuzz lint
 
 ## run: start the portal with the demo customers on http://127.0.0.1:8080
 run:
@@ -20,7 +20,7 @@ lint:
 
 ## bench: the benchmarks of docs/performance.md
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/portal/ ./internal/domain/ ./internal/search/
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/portal/ ./internal/search/ ./internal/store/ ./internal/syncer/
 
 ## fuzz: run the reading parser fuzzer for a minute
 fuzz:
