@@ -3,23 +3,17 @@ package portalclient_test
 import (
 	"context"
 	"errors"
-	"log/slog"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"kabinet/internal/auth"
 	"kabinet/internal/demo"
 	"kabinet/internal/domain"
-	"kabinet/internal/portal"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/portaldb"
-	"kabinet/internal/sms"
+	"kabinet/internal/portaltest"
 )
 
 func TestMain(m *testing.M) {
@@ -32,54 +26,9 @@ const (
 	ivanovaAcc = "1100012345"
 )
 
-// smsBox records the SMS the portal sends.
-type smsBox struct {
-	mu   sync.Mutex
-	sent []sms.Message
-}
-
-func (b *smsBox) Send(_ context.Context, m sms.Message) error {
-	b.mu.Lock()
-	b.sent = append(b.sent, m)
-	b.mu.Unlock()
-	return nil
-}
-
-func (b *smsBox) messages() []sms.Message {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]sms.Message(nil), b.sent...)
-}
-
-type portalEnv struct {
-	url string
-	srv *portal.Server
-	sms *smsBox
-}
-
 // newPortal runs the real portal in-process with the demo data and the
 // window always open.
-func newPortal(t *testing.T) *portalEnv {
-	t.Helper()
-	ctx := context.Background()
-	db, err := portaldb.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), portaldb.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := demo.Load(ctx, db, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	box := &smsBox{}
-	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: box, Window: domain.AlwaysOpen, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	t.Cleanup(srv.Wait)
-	return &portalEnv{url: hs.URL, srv: srv, sms: box}
-}
+func newPortal(t *testing.T) *portaltest.Server { return portaltest.Start(t) }
 
 func newClient(t *testing.T, url string, opts portalclient.Options) *portalclient.Client {
 	t.Helper()
@@ -117,7 +66,7 @@ func plus(t *testing.T, v domain.Decimal, kwh int64) string {
 func TestSessionAndAccounts(t *testing.T) {
 	env := newPortal(t)
 	ctx := context.Background()
-	c := newClient(t, env.url, portalclient.Options{})
+	c := newClient(t, env.URL, portalclient.Options{})
 
 	_, err := c.Login(ctx, ivanova, "not the password")
 	var rej *portalclient.RejectedError
@@ -170,7 +119,7 @@ func TestSessionAndAccounts(t *testing.T) {
 	}
 
 	// Another session of the same customer stays valid after logout.
-	other := newClient(t, env.url, portalclient.Options{})
+	other := newClient(t, env.URL, portalclient.Options{})
 	login(t, other, ivanova)
 
 	if err := c.Logout(ctx); err != nil {
@@ -204,7 +153,7 @@ func TestSessionAndAccounts(t *testing.T) {
 func TestDocumentETagAndDelta(t *testing.T) {
 	env := newPortal(t)
 	ctx := context.Background()
-	c := newClient(t, env.url, portalclient.Options{})
+	c := newClient(t, env.URL, portalclient.Options{})
 	login(t, c, ivanova)
 
 	doc, etag, notModified, err := c.Document(ctx, ivanovaAcc, "", "")
@@ -264,7 +213,7 @@ func TestDocumentETagAndDelta(t *testing.T) {
 func TestReadings(t *testing.T) {
 	env := newPortal(t)
 	ctx := context.Background()
-	c := newClient(t, env.url, portalclient.Options{})
+	c := newClient(t, env.URL, portalclient.Options{})
 	login(t, c, ivanova)
 	doc, _, _, err := c.Document(ctx, ivanovaAcc, "", "")
 	if err != nil {
@@ -339,7 +288,7 @@ func TestReadings(t *testing.T) {
 func TestPublicSearchQuestions(t *testing.T) {
 	env := newPortal(t)
 	ctx := context.Background()
-	c := newClient(t, env.url, portalclient.Options{})
+	c := newClient(t, env.URL, portalclient.Options{})
 
 	for _, kind := range []string{"news", "about", "faq"} {
 		body, etag, notModified, err := c.Public(ctx, kind, "")
@@ -405,22 +354,21 @@ func TestPublicSearchQuestions(t *testing.T) {
 func TestTemporaryPassword(t *testing.T) {
 	env := newPortal(t)
 	ctx := context.Background()
-	c := newClient(t, env.url, portalclient.Options{})
+	c := newClient(t, env.URL, portalclient.Options{})
 
 	msg, err := c.RecoverPassword(ctx, portalclient.Recovery{Customer: ivanova, FullName: "иванова мария петровна",
 		BirthDate: "14.03.1948", Phone: "8 912 123-45-01"})
 	if err != nil || !hasCyrillic(msg) {
 		t.Fatalf("recovery: %q, %v", msg, err)
 	}
-	env.srv.Wait()
 	var temp string
-	for _, m := range env.sms.messages() {
+	for _, m := range env.SMS() {
 		if sm := regexp.MustCompile(`: ([2-9a-z]{10}) \.`).FindStringSubmatch(m.Text); sm != nil {
 			temp = sm[1]
 		}
 	}
 	if temp == "" {
-		t.Fatalf("no temporary password in %+v", env.sms.messages())
+		t.Fatalf("no temporary password in %+v", env.SMS())
 	}
 
 	s, err := c.Login(ctx, ivanova, temp)
@@ -443,7 +391,7 @@ func TestTemporaryPassword(t *testing.T) {
 	if _, err := c.Accounts(ctx); err != nil {
 		t.Fatalf("after the change: %v", err)
 	}
-	c2 := newClient(t, env.url, portalclient.Options{})
+	c2 := newClient(t, env.URL, portalclient.Options{})
 	if _, err := c2.Login(ctx, ivanova, newPassword); err != nil {
 		t.Fatalf("login with the new password: %v", err)
 	}

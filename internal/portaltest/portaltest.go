@@ -36,13 +36,24 @@ type Server struct {
 	// Requests counts the requests that reached the server.
 	Requests atomic.Int64
 
-	mu   sync.Mutex
-	keys []string
+	mu     sync.Mutex
+	keys   []string
+	sms    smsBox
+	portal *portal.Server
 }
 
-type nopSMS struct{}
+// smsBox records the SMS the portal sends.
+type smsBox struct {
+	mu   sync.Mutex
+	sent []sms.Message
+}
 
-func (nopSMS) Send(context.Context, sms.Message) error { return nil }
+func (b *smsBox) Send(_ context.Context, m sms.Message) error {
+	b.mu.Lock()
+	b.sent = append(b.sent, m)
+	b.mu.Unlock()
+	return nil
+}
 
 // Start runs a demo portal for the test; it stops with the test. Password
 // hashing is made cheap for the whole test binary.
@@ -69,12 +80,14 @@ func StartSeed(t testing.TB, seed *portaldb.Seed) *Server {
 	if err := db.LoadSeed(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: nopSMS{}, Window: domain.AlwaysOpen,
+	s := &Server{DB: db}
+	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: &s.sms, Window: domain.AlwaysOpen,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{DB: db}
+	s.portal = srv
+	t.Cleanup(srv.Wait)
 	h := srv.Handler()
 	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Requests.Add(1)
@@ -103,6 +116,14 @@ func hijackAndClose(w http.ResponseWriter) {
 	if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 		conn.Close()
 	}
+}
+
+// SMS returns the messages the portal sent, once those in flight are out.
+func (s *Server) SMS() []sms.Message {
+	s.portal.Wait()
+	s.sms.mu.Lock()
+	defer s.sms.mu.Unlock()
+	return append([]sms.Message(nil), s.sms.sent...)
 }
 
 // ReadingKeys returns the Idempotency-Keys of the reading POSTs received.

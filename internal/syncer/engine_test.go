@@ -27,11 +27,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestReadingQueuedOfflineIsDeliveredOnceWhenThePortalReturns(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{})
 	before := p.CustomerReadings(t)
 
 	p.Down.Store(true)
@@ -76,11 +72,7 @@ func TestReadingQueuedOfflineIsDeliveredOnceWhenThePortalReturns(t *testing.T) {
 }
 
 func TestLostAnswerIsRetriedWithTheSameKeyAndStoredOnce(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{Retries: 2})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{Retries: 2})
 	before := p.CustomerReadings(t)
 	p.CutNext.Store(true)
 	q, err := a.engine.QueueReading(account, meter.ID, plus(meter, 80), domain.Date{}, false)
@@ -101,11 +93,7 @@ func TestLostAnswerIsRetriedWithTheSameKeyAndStoredOnce(t *testing.T) {
 }
 
 func TestRejectedReadingNeedsAttentionAndOthersGoOn(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{})
 	// Someone sends a higher reading through another channel after this
 	// app last synced: the app's reading passes its local check but the
 	// portal refuses it.
@@ -144,11 +132,7 @@ func TestRejectedReadingNeedsAttentionAndOthersGoOn(t *testing.T) {
 }
 
 func TestLoggedOutQueuePausesAndResumesAfterLogin(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{})
 	// The session ends on the portal (expired, or the password changed elsewhere).
 	if err := a.client.Logout(context.Background()); err != nil {
 		t.Fatal(err)
@@ -227,11 +211,7 @@ func TestNothingNewWritesNothingAndDeltasMerge(t *testing.T) {
 }
 
 func TestUnknownCursorMeansAFullRefreshAndKeepsTheOutbox(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{})
 	cached, _, _ := a.store.Document(a.profile, account)
 	// A cursor from another portal database (the portal was restored).
 	cached.Cursor, cached.ETag = "0123456789ab.5", `"stale"`
@@ -261,11 +241,7 @@ func TestUnknownCursorMeansAFullRefreshAndKeepsTheOutbox(t *testing.T) {
 }
 
 func TestLocalCheckUsesTheQueuedReadings(t *testing.T) {
-	p := startPortal(t)
-	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), portalclient.Options{})
-	a.login(t)
-	a.engine.SyncNow(context.Background())
-	account, meter := a.account(t)
+	p, a, account, meter := synced(t, portalclient.Options{})
 	p.Down.Store(true)
 	if _, err := a.engine.QueueReading(account, meter.ID, plus(meter, 100), domain.Date{}, false); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package syncer_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -100,4 +101,16 @@ func (a *app) account(t testing.TB) (string, domain.Meter) {
 func plus(m domain.Meter, n int64) map[domain.Zone]string {
 	v := m.Zones[0].LastValue + domain.DecimalFromInt(n)
 	return map[domain.Zone]string{domain.T1: strings.ReplaceAll(v.Format(m.FractionDigits), "\u202f", "")}
+}
+
+// synced is a logged-in app that has synced once, with the first account
+// and its meter.
+func synced(t testing.TB, opts portalclient.Options) (*portaltest.Server, *app, string, domain.Meter) {
+	t.Helper()
+	p := startPortal(t)
+	a := newApp(t, p, filepath.Join(t.TempDir(), "store.db"), opts)
+	a.login(t)
+	a.engine.SyncNow(context.Background())
+	account, meter := a.account(t)
+	return p, a, account, meter
 }
