@@ -2,16 +2,24 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run test bench fuzz lint
+.PHONY: run portal deps test bench fuzz lint
 
-## run: start the portal with the demo customers on http://127.0.0.1:8080
-run:
+## run: the app on a demo portal started inside it (installs the X11/GL
+## build packages Fyne needs when they are missing)
+run: deps
+	$(GO) run ./cmd/kabinet -demo
+
+## portal: the demo portal alone on http://127.0.0.1:8080 (for the command line)
+portal:
 	@mkdir -p $(dir $(DEMO_DB))
 	$(GO) run ./cmd/kabinet-portal -demo -addr 127.0.0.1:8080 -db $(DEMO_DB)
 
+deps:
+	@scripts/ensure-deps.sh
+
 ## test: formatting, vet and every test with the race detector
 test: lint
-	$(GO) test -race -count=1 ./...
+	LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

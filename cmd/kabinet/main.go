@@ -1,35 +1,124 @@
 // Command kabinet is the personal account of an electricity supplier's
-// customer. With a command (login, sync, status, reading add, logout) it
-// runs the command line; the desktop window comes with the GUI.
+// customer: the desktop window, or with a command (login, sync, status,
+// reading add, logout) the command line.
+//
+//	kabinet              the window
+//	kabinet -demo        the window on a demo portal started in this process
+//	kabinet -public      the window in public-computer mode
+//	kabinet <command>    the command line (kabinet help)
 package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
+	fyneapp "fyne.io/fyne/v2/app"
 	"golang.org/x/term"
 
+	"kabinet/app"
+	"kabinet/internal/appconfig"
+	"kabinet/internal/cabinet"
 	"kabinet/internal/cli"
+	"kabinet/internal/demo"
+	"kabinet/internal/store"
+	"kabinet/internal/syncer"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	exe, _ := os.Executable()
-	env := cli.Env{
-		Args:       os.Args[1:],
-		Stdin:      os.Stdin,
-		Stdout:     os.Stdout,
-		Stderr:     os.Stderr,
-		Executable: exe,
+	if len(os.Args) > 1 && cli.IsCommand(os.Args[1:]) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		env := cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Executable: exe}
+		if term.IsTerminal(int(os.Stdin.Fd())) {
+			env.ReadPassword = func() (string, error) {
+				b, err := term.ReadPassword(int(os.Stdin.Fd()))
+				return string(b), err
+			}
+		}
+		code := cli.Run(ctx, env)
+		stop()
+		os.Exit(code)
 	}
-	if term.IsTerminal(int(os.Stdin.Fd())) {
-		env.ReadPassword = func() (string, error) {
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			return string(b), err
+	if err := window(exe, os.Args[1:]); err != nil {
+		fmt.Fprintln(os.Stderr, "kabinet:", err)
+		os.Exit(1)
+	}
+}
+
+// window runs the desktop app.
+func window(exe string, args []string) error {
+	fs := flag.NewFlagSet("kabinet", flag.ContinueOnError)
+	demoMode := fs.Bool("demo", false, "start a demo portal in this process and open the app on it")
+	public := fs.Bool("public", false, "public-computer mode: nothing is kept after logout")
+	portalURL := fs.String("portal", "", "portal address (overrides the settings)")
+	english := fs.String("lang", "ru", "language of the window: ru or en")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	settingsPath, err := appconfig.DefaultPath()
+	if err != nil {
+		return err
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(cache, "kabinet")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	storePath := filepath.Join(dir, "store.db")
+	opts := app.Options{}
+	if *demoMode {
+		// The demo keeps its own settings and store: a real account on
+		// this computer is not mixed with the demo's.
+		settingsPath = filepath.Join(filepath.Dir(settingsPath), "settings-demo.json")
+		storePath = filepath.Join(dir, "demo-store.db")
+		url, stop, err := demo.Serve(context.Background(), dir, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		*portalURL = url
+		for _, c := range demo.Customers {
+			opts.Demo = append(opts.Demo, app.DemoCustomer{Number: c.Number, Description: c.Description})
+		}
+		opts.DemoPassword = demo.Password
+	}
+	settings, err := appconfig.Load(settingsPath, appconfig.PresetPaths())
+	if err != nil {
+		return err
+	}
+	if *portalURL != "" {
+		settings.Portal = *portalURL
+		if *demoMode {
+			settings.Chosen = true
 		}
 	}
-	os.Exit(cli.Run(ctx, env))
+	if *public {
+		settings.Public, settings.Chosen = true, settings.Portal != ""
+	}
+	opts.Settings, opts.SettingsPath = settings, settingsPath
+	opts.OpenService = func(portal string, public bool, onEvent func(syncer.Event)) (app.Service, error) {
+		return cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath, OnEvent: onEvent,
+			Verify: func(path string) error {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				return store.CheckInChild(ctx, exe, []string{cli.VerifyStoreCommand}, path)
+			}})
+	}
+	a := fyneapp.NewWithID(app.ID)
+	app.LoadTranslations(*english == "en")
+	ui := app.New(a, opts)
+	ui.Start()
+	ui.Window().ShowAndRun()
+	return nil
 }

@@ -82,7 +82,8 @@ type Engine struct {
 	lastError   string
 	lastPublic  time.Time
 	checked     map[string]time.Time // account → last time the portal confirmed it
-	running     bool
+
+	passMu sync.Mutex // held by the running pass
 }
 
 // New returns an engine; Run starts its loop.
@@ -186,14 +187,11 @@ type Report struct {
 func (e *Engine) SyncNow(ctx context.Context) Report { return e.pass(ctx, true) }
 
 func (e *Engine) pass(ctx context.Context, force bool) Report {
-	e.mu.Lock()
-	if e.running {
-		e.mu.Unlock()
-		return Report{Err: errors.New("sync already running")}
-	}
-	e.running = true
-	e.mu.Unlock()
-	defer func() { e.mu.Lock(); e.running = false; e.mu.Unlock() }()
+	// One pass at a time: a pass asked for while another runs waits for
+	// it, then runs, so «send now» and the last delivery at logout are never
+	// skipped.
+	e.passMu.Lock()
+	defer e.passMu.Unlock()
 
 	e.emit(Event{Kind: SyncStarted})
 	var r Report

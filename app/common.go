@@ -1,0 +1,211 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kabinet/internal/domain"
+	"kabinet/internal/portalclient"
+)
+
+// heading is a screen's title.
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameHeadingText
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// subheading titles a part of a screen.
+func subheading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// para is text that wraps at word boundaries, so long Russian words never
+// run off the window at twice the text size.
+func para(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// bold is a wrapped bold line.
+func bold(text string) *widget.Label {
+	l := para(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// errorText is an inline error sentence; it starts with a sign so it does
+// not rely on its colour alone.
+func errorText() *widget.Label {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}
+
+// setError shows err's Russian sentence in l, or hides l.
+func setError(l *widget.Label, err error) {
+	if err == nil {
+		l.SetText("")
+		l.Hide()
+		return
+	}
+	l.SetText("⚠ " + message(err))
+	l.Show()
+}
+
+// message is the Russian sentence for an error a person can act on.
+func message(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	var rej *portalclient.RejectedError
+	if errors.As(err, &rej) && rej.Detail != "" {
+		return rej.Detail
+	}
+	msg := portalclient.Message(err)
+	if msg == portalclient.Message(errors.New("")) && hasCyrillic(err.Error()) {
+		// Our own sentences (a form check) are said as they are; only
+		// technical errors get the general sentence.
+		return err.Error()
+	}
+	return msg
+}
+
+func hasCyrillic(s string) bool {
+	for _, r := range s {
+		if r >= 'А' && r <= 'я' || r == 'ё' || r == 'Ё' {
+			return true
+		}
+	}
+	return false
+}
+
+// page lays a screen out: a heading and a scrolling body.
+func page(title string, body ...fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewVBox(append([]fyne.CanvasObject{heading(title)}, body...)...)
+	return container.NewVScroll(container.NewPadded(box))
+}
+
+// button is a button with words (never an icon alone) that also counts as
+// activity for the idle timer of a public computer.
+func (u *UI) button(text string, tapped func()) *widget.Button {
+	return widget.NewButton(text, func() {
+		u.touch()
+		tapped()
+	})
+}
+
+// primary is the main action of a screen.
+func (u *UI) primary(text string, tapped func()) *widget.Button {
+	b := u.button(text, tapped)
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// touch records activity (public-computer idle timer).
+func (u *UI) touch() {
+	if u.idle != nil {
+		u.idle.touch()
+	}
+}
+
+// run does slow work (the network) off the UI goroutine: the button stays
+// disabled and the status line shows progress until it returns; done runs
+// on the UI goroutine.
+func (u *UI) run(b *widget.Button, work func(ctx context.Context) error, done func(err error)) {
+	if b != nil {
+		b.Disable()
+	}
+	if u.shell != nil {
+		u.shell.busy(true)
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
+		defer cancel()
+		err := work(ctx)
+		do(func() {
+			if b != nil {
+				b.Enable()
+			}
+			if u.shell != nil {
+				u.shell.busy(false)
+			}
+			done(err)
+		})
+	}()
+}
+
+// showError tells the person what went wrong and what to do.
+func (u *UI) showError(err error) {
+	d := dialog.NewInformation(lang.L("Не получилось"), message(err), u.win)
+	d.Show()
+}
+
+// money formats kopecks as «1 234,56 ₽».
+func money(k domain.Kopecks) string { return k.String() }
+
+// dateText formats a date as «25.11.2026», or «—».
+func dateText(d domain.Date) string {
+	if d.IsZero() {
+		return "—"
+	}
+	return d.Russian()
+}
+
+// timeText formats a moment in Moscow time as «26.11.2026 14:05».
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return lang.L("нет данных")
+	}
+	return t.In(domain.Moscow).Format("02.01.2006 15:04")
+}
+
+// kwh formats energy as «1 234 кВт·ч».
+func kwh(d domain.Decimal, frac int) string {
+	return fmt.Sprintf("%s %s", d.Format(frac), lang.L("кВт·ч"))
+}
+
+// currentDocument returns the shown account's document, if stored.
+func (u *UI) currentDocument() (*domain.AccountDocument, time.Time, bool) {
+	if u.account == "" {
+		return nil, time.Time{}, false
+	}
+	doc, ok, err := u.svc.Document(u.account)
+	if err != nil || !ok {
+		return nil, time.Time{}, false
+	}
+	return &doc.Doc, doc.FetchedAt, true
+}
+
+// noData is what a screen shows before the first download.
+func noData() fyne.CanvasObject {
+	return para(lang.L("Данных пока нет. Они появятся, как только программа свяжется с порталом. Проверьте подключение к интернету."))
+}
+
+// nowFunc is the clock of the screens (tests may set it).
+var nowFunc = time.Now
+
+// do hands work from a background goroutine (the network, the sync engine,
+// timers) to the UI goroutine. It is fyne.Do; tests replace it with a queue
+// they run on the test goroutine, because Fyne's test driver would run the
+// function at once on the calling goroutine.
+var do = fyne.Do

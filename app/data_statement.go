@@ -1,0 +1,624 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kabinet/internal/domain"
+)
+
+// The columns of the statement table.
+const (
+	stmtMonth = iota
+	stmtTaken
+	stmtStart
+	stmtEnd
+	stmtSource
+	stmtVolume
+	stmtPrice
+	stmtAmount
+	stmtCols
+)
+
+// stmtTableRows is how many rows of the table show at once, besides the
+// header and the first; the table scrolls for the others.
+const stmtTableRows = 9
+
+// stmtHeaders are the column titles, each on up to two lines.
+func stmtHeaders() [stmtCols]string {
+	return [stmtCols]string{
+		lang.L("Месяц"),
+		lang.L("Дата\nпоказания"),
+		lang.L("Показание\nна начало"),
+		lang.L("Показание\nна конец"),
+		lang.L("Как получено\nпоказание"),
+		lang.L("Расход,\nкВт·ч"),
+		lang.L("Тариф,\nза кВт·ч"),
+		lang.L("Начислено\nпо счёту"),
+	}
+}
+
+// stmtRow is a line of the statement: a month of a meter zone or a total.
+type stmtRow struct {
+	cells [stmtCols]string
+	total bool
+}
+
+// stmtSeries is the statement of one zone of one meter.
+type stmtSeries struct {
+	title   string
+	serial  string // the meter's
+	zone    string // the zone's name
+	removed bool
+	rows    []stmtRow
+	volume  domain.Decimal
+	amount  domain.Kopecks
+}
+
+// stmtYear is what was used and charged in a calendar year.
+type stmtYear struct {
+	year   int
+	volume domain.Decimal
+	amount domain.Kopecks
+}
+
+// statement is the energy statement of an account for a range of months.
+type statement struct {
+	series []stmtSeries
+	years  []stmtYear
+	volume domain.Decimal
+	amount domain.Kopecks
+	frac   int // fraction digits of the totals
+}
+
+// inRange reports whether from ≤ p ≤ to.
+func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Before(p) }
+
+// statementOf works the statement out from the accepted readings: for every
+// meter and zone, every month's reading at the start and the end, who took
+// it and the volume, with the tariff and the charge of that month's bill;
+// totals per year and for the whole range.
+func statementOf(doc *domain.AccountDocument, from, to domain.Period) statement {
+	var st statement
+	readings := dataAccepted(doc)
+	bills := map[domain.Period]*domain.Invoice{}
+	for i := range doc.Invoices {
+		inv := &doc.Invoices[i]
+		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
+			bills[inv.Period] = inv
+		}
+	}
+	years := map[int]*stmtYear{}
+	// Installed meters first, then those taken away.
+	var meters []*domain.Meter
+	for _, active := range []bool{true, false} {
+		for i := range doc.Meters {
+			if doc.Meters[i].Active() == active {
+				meters = append(meters, &doc.Meters[i])
+			}
+		}
+	}
+	for _, m := range meters {
+		frac := dataFraction(m)
+		st.frac = max(st.frac, frac)
+		var mine []domain.Reading
+		last := map[domain.Period]int{} // the last reading of a month carries the bill
+		for _, r := range readings {
+			if r.MeterID == m.ID {
+				last[r.Period] = len(mine)
+				mine = append(mine, r)
+			}
+		}
+		zones := m.ZoneCodes()
+		if len(zones) == 0 {
+			zones = domain.ZonesFor(1)
+		}
+		for _, z := range zones {
+			s := stmtSeries{title: lang.L("Счётчик № {{.Serial}}, {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": dataZone(z, len(zones))}),
+				serial: m.Serial, zone: dataZone(z, len(zones)), removed: !m.Active()}
+			if !m.Active() {
+				s.title = lang.L("Счётчик № {{.Serial}} (снят), {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": dataZone(z, len(zones))})
+			}
+			// One month of the series with its figures, before the totals
+			// are put between the years.
+			type month struct {
+				row    stmtRow
+				year   int
+				volume domain.Decimal
+				amount domain.Kopecks
+			}
+			var months []month
+			var prev domain.Decimal
+			havePrev := false
+			for i, r := range mine {
+				end, ok := r.Values[z]
+				if !ok {
+					continue
+				}
+				used := r.Consumption[z]
+				start := end - used
+				if havePrev {
+					start = prev
+				}
+				prev, havePrev = end, true
+				if !inRange(r.Period, from, to) {
+					continue
+				}
+				mo := month{year: r.Period.Year, volume: used}
+				c := &mo.row.cells
+				c[stmtMonth] = dataCapital(dataPeriod(r.Period))
+				c[stmtTaken] = dateText(r.TakenOn)
+				c[stmtStart] = start.Format(frac)
+				c[stmtEnd] = end.Format(frac)
+				c[stmtSource] = dataWord(r.Source.Russian())
+				c[stmtVolume] = used.Format(frac)
+				c[stmtPrice], c[stmtAmount] = "—", "—"
+				if inv := bills[r.Period]; inv != nil && last[r.Period] == i {
+					var prices []string
+					for _, l := range inv.Lines {
+						if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && len(zones) == 1)) {
+							prices = append(prices, money(l.Price))
+							mo.amount += l.Amount
+						}
+					}
+					if len(prices) > 0 {
+						c[stmtPrice] = strings.Join(prices, " / ")
+						c[stmtAmount] = money(mo.amount)
+					}
+				}
+				months = append(months, mo)
+			}
+			if len(months) == 0 {
+				continue
+			}
+			several := months[0].year != months[len(months)-1].year
+			var yearVol domain.Decimal
+			var yearAmt domain.Kopecks
+			for i, mo := range months {
+				s.rows = append(s.rows, mo.row)
+				s.volume += mo.volume
+				s.amount += mo.amount
+				yearVol += mo.volume
+				yearAmt += mo.amount
+				y := years[mo.year]
+				if y == nil {
+					y = &stmtYear{year: mo.year}
+					years[mo.year] = y
+				}
+				y.volume += mo.volume
+				y.amount += mo.amount
+				if i == len(months)-1 || months[i+1].year != mo.year {
+					if several {
+						s.rows = append(s.rows, stmtTotal(lang.L("Итого за {{.Year}} год", map[string]any{"Year": strconv.Itoa(mo.year)}), yearVol.Format(frac), money(yearAmt)))
+					}
+					yearVol, yearAmt = 0, 0
+				}
+			}
+			s.rows = append(s.rows, stmtTotal(lang.L("Итого за период"), s.volume.Format(frac), money(s.amount)))
+			st.series = append(st.series, s)
+		}
+	}
+	for y := from.Year; y <= to.Year; y++ {
+		if t := years[y]; t != nil {
+			st.years = append(st.years, *t)
+			st.volume += t.volume
+			st.amount += t.amount
+		}
+	}
+	return st
+}
+
+// stmtTotal is a total line of the statement.
+func stmtTotal(name, volume, amount string) stmtRow {
+	r := stmtRow{total: true}
+	r.cells[stmtMonth] = name
+	r.cells[stmtVolume] = volume
+	r.cells[stmtAmount] = amount
+	return r
+}
+
+// statementScreen is «Ведомость энергопотребления»: the person picks the
+// months (our own picker: Fyne's calendar writes month names in English),
+// and sees the totals and, for a meter zone, every month in a table that
+// draws only the rows in view.
+type statementScreen struct {
+	u       *UI
+	account string
+	root    *fyne.Container
+	doc     *domain.AccountDocument
+	periods []domain.Period // newest first
+	from    domain.Period
+	to      domain.Period
+	st      statement
+	series  int // the meter zone shown in the table
+
+	fromSel, toSel *widget.Select
+	seriesHint     *widget.Label
+	seriesButtons  *fyne.Container // a button per meter zone, when there are several
+	seriesTitle    *widget.Label
+	summary        *fyne.Container
+	problem        *widget.Label
+	table          *stmtTable
+	quiet          bool // setting the selects in code
+}
+
+func newStatement(u *UI) Screen { return &statementScreen{u: u} }
+
+func (s *statementScreen) Content() fyne.CanvasObject {
+	s.root = container.NewStack()
+	s.build()
+	return s.root
+}
+
+// Refresh shows new data for the months the person chose.
+func (s *statementScreen) Refresh() {
+	if s.root == nil {
+		return
+	}
+	doc, _, ok := s.u.currentDocument()
+	if s.table == nil || s.account != s.u.account || !ok || doc.Account == nil || len(doc.Readings) == 0 {
+		s.build()
+		return
+	}
+	s.load(doc)
+	s.setOptions()
+	s.update()
+}
+
+// load takes the document and the months it has readings for.
+func (s *statementScreen) load(doc *domain.AccountDocument) {
+	s.doc = doc
+	first, last := domain.Period{}, domain.Period{}
+	for _, r := range dataAccepted(doc) {
+		if first == (domain.Period{}) || r.Period.Before(first) {
+			first = r.Period
+		}
+		if last == (domain.Period{}) || last.Before(r.Period) {
+			last = r.Period
+		}
+	}
+	newest := dataToday().Period()
+	if newest.Before(last) {
+		newest = last
+	}
+	if first == (domain.Period{}) {
+		first, last = newest, newest
+	}
+	s.periods = s.periods[:0]
+	for p := newest; !p.Before(first); p = p.AddMonths(-1) {
+		s.periods = append(s.periods, p)
+	}
+	if s.to == (domain.Period{}) {
+		s.lastYear(last)
+	}
+	s.from = s.clamp(s.from)
+	s.to = s.clamp(s.to)
+}
+
+// lastYear chooses the 12 months up to last (or as many as there are).
+func (s *statementScreen) lastYear(last domain.Period) {
+	s.to = s.clamp(last)
+	s.from = s.clamp(s.to.AddMonths(-11))
+}
+
+// clamp keeps p within the months of the picker.
+func (s *statementScreen) clamp(p domain.Period) domain.Period {
+	newest, oldest := s.periods[0], s.periods[len(s.periods)-1]
+	if p.Before(oldest) {
+		return oldest
+	}
+	if newest.Before(p) {
+		return newest
+	}
+	return p
+}
+
+func (s *statementScreen) build() {
+	u := s.u
+	s.account = u.account
+	s.table = nil
+	s.from, s.to, s.series = domain.Period{}, domain.Period{}, 0
+	title := lang.L("Ведомость энергопотребления")
+	doc, _, ok := u.currentDocument()
+	switch {
+	case !ok || doc.Account == nil:
+		s.root.Objects = []fyne.CanvasObject{page(title, noData())}
+	case len(doc.Readings) == 0:
+		s.root.Objects = []fyne.CanvasObject{page(title, para(u.accountTitle(doc)), para(lang.L("Показаний пока нет.")))}
+	default:
+		s.load(doc)
+		s.fromSel = widget.NewSelect(nil, func(string) { s.picked() })
+		s.toSel = widget.NewSelect(nil, func(string) { s.picked() })
+		s.seriesHint = para(lang.L("Таблица ниже — по одному счётчику и зоне. Выберите, какую показать:"))
+		s.seriesButtons = dataWrap()
+		s.seriesTitle = subheading("")
+		s.summary = container.NewVBox()
+		s.problem = errorText()
+		s.table = newStmtTable(func() []stmtRow {
+			if s.series < len(s.st.series) {
+				return s.st.series[s.series].rows
+			}
+			return nil
+		})
+		s.setOptions()
+		pickers := dataWrap(
+			container.NewVBox(widget.NewLabel(lang.L("С какого месяца")), s.fromSel),
+			container.NewVBox(widget.NewLabel(lang.L("По какой месяц")), s.toSel))
+		quick := dataWrap(
+			u.button(lang.L("Последние 12 месяцев"), func() {
+				last := s.periods[0]
+				if l := s.lastReading(); l != (domain.Period{}) {
+					last = l
+				}
+				s.lastYear(last)
+				s.setOptions()
+				s.update()
+			}),
+			u.button(lang.L("Вся история"), func() {
+				s.from, s.to = s.periods[len(s.periods)-1], s.periods[0]
+				s.setOptions()
+				s.update()
+			}))
+		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), pickers, quick, s.problem, s.summary,
+			s.seriesHint, s.seriesButtons, s.seriesTitle,
+			para(lang.L("Расход — по принятым показаниям. «Начислено по счёту» — из счёта за тот месяц, без перерасчётов и пеней.")))
+		table := container.New(dataTallLayout{func() float32 {
+			return s.table.MinSize().Height + stmtTableRows*(dataLineHeight()+theme.Padding())
+		}}, s.table)
+		s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewBorder(top, nil, nil, nil, table)))}
+		s.update()
+	}
+	s.root.Refresh()
+}
+
+// lastReading is the latest month with a reading.
+func (s *statementScreen) lastReading() domain.Period {
+	var last domain.Period
+	for _, r := range dataAccepted(s.doc) {
+		if last.Before(r.Period) {
+			last = r.Period
+		}
+	}
+	return last
+}
+
+// setOptions fills the month pickers and selects the chosen months.
+func (s *statementScreen) setOptions() {
+	opts := make([]string, len(s.periods))
+	longest := ""
+	for i, p := range s.periods {
+		opts[i] = dataPeriod(p)
+		if utf8.RuneCountInString(opts[i]) > utf8.RuneCountInString(longest) {
+			longest = opts[i]
+		}
+	}
+	// A select is as wide as its placeholder: make it fit every month.
+	s.fromSel.PlaceHolder, s.toSel.PlaceHolder = longest, longest
+	s.quiet = true
+	s.fromSel.SetOptions(opts)
+	s.toSel.SetOptions(opts)
+	s.fromSel.SetSelectedIndex(s.indexOf(s.from))
+	s.toSel.SetSelectedIndex(s.indexOf(s.to))
+	s.quiet = false
+}
+
+func (s *statementScreen) indexOf(p domain.Period) int {
+	for i, q := range s.periods {
+		if q == p {
+			return i
+		}
+	}
+	return 0
+}
+
+// picked follows a month the person chose.
+func (s *statementScreen) picked() {
+	if s.quiet {
+		return
+	}
+	s.u.touch()
+	if i := s.fromSel.SelectedIndex(); i >= 0 && i < len(s.periods) {
+		s.from = s.periods[i]
+	}
+	if i := s.toSel.SelectedIndex(); i >= 0 && i < len(s.periods) {
+		s.to = s.periods[i]
+	}
+	s.update()
+}
+
+// setRange chooses the months from and to and shows their statement.
+func (s *statementScreen) setRange(from, to domain.Period) {
+	s.from, s.to = s.clamp(from), s.clamp(to)
+	s.setOptions()
+	s.update()
+}
+
+// update works the statement out again and shows it.
+func (s *statementScreen) update() {
+	if s.to.Before(s.from) {
+		s.problem.SetText("⚠ " + lang.L("Месяц «с» позже месяца «по». Выберите месяцы ещё раз."))
+		s.problem.Show()
+		s.st = statement{}
+		s.summary.Objects = nil
+		s.summary.Refresh()
+		s.showSeries()
+		return
+	}
+	s.problem.Hide()
+	s.st = statementOf(s.doc, s.from, s.to)
+	s.summary.Objects = statementSummary(s.st, s.from, s.to)
+	s.summary.Refresh()
+	s.series = min(s.series, max(0, len(s.st.series)-1))
+	s.seriesButtons.Objects = nil
+	if len(s.st.series) > 1 {
+		oneMeter := true
+		for _, se := range s.st.series {
+			oneMeter = oneMeter && se.serial == s.st.series[0].serial
+		}
+		for i, se := range s.st.series {
+			name := se.zone
+			switch {
+			case se.removed:
+				name = lang.L("№ {{.Serial}} (снят) — {{.Zone}}", map[string]any{"Serial": se.serial, "Zone": se.zone})
+			case !oneMeter:
+				name = lang.L("№ {{.Serial}} — {{.Zone}}", map[string]any{"Serial": se.serial, "Zone": se.zone})
+			}
+			s.seriesButtons.Add(s.u.button(name, func() {
+				s.series = i
+				s.showSeries()
+			}))
+		}
+	}
+	s.seriesButtons.Refresh()
+	s.showSeries()
+}
+
+// showSeries shows the chosen meter zone in the table.
+func (s *statementScreen) showSeries() {
+	n := len(s.st.series)
+	if n > 1 {
+		s.seriesHint.Show()
+		s.seriesButtons.Show()
+	} else {
+		s.seriesHint.Hide()
+		s.seriesButtons.Hide()
+	}
+	for i, o := range s.seriesButtons.Objects {
+		b := o.(*widget.Button)
+		if i == s.series {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+	if s.series < n {
+		s.seriesTitle.SetText(s.st.series[s.series].title)
+		s.seriesTitle.Show()
+	} else {
+		s.seriesTitle.Hide()
+	}
+	s.table.Refresh()
+	s.table.ScrollToTop()
+}
+
+// statementSummary is the totals of the statement, in sentences.
+func statementSummary(st statement, from, to domain.Period) []fyne.CanvasObject {
+	if len(st.series) == 0 {
+		return []fyne.CanvasObject{para(lang.L("За выбранные месяцы показаний нет."))}
+	}
+	out := []fyne.CanvasObject{bold(lang.L("Всего с {{.From}} по {{.To}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+		"From": dataPeriodGenitive(from), "To": dataPeriod(to), "Volume": kwh(st.volume, st.frac), "Amount": money(st.amount)}))}
+	if len(st.years) > 1 {
+		for _, y := range st.years {
+			out = append(out, para("• "+lang.L("{{.Year}} год: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+				"Year": strconv.Itoa(y.year), "Volume": kwh(y.volume, st.frac), "Amount": money(y.amount)})))
+		}
+	}
+	if len(st.series) > 1 {
+		for _, se := range st.series {
+			out = append(out, para("• "+lang.L("{{.Series}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+				"Series": se.title, "Volume": kwh(se.volume, st.frac), "Amount": money(se.amount)})))
+		}
+	}
+	return out
+}
+
+// stmtTable is the statement's table. Its columns are as wide as their
+// longest text at the current text size, worked out again when the person
+// makes the text larger, so nothing is cut; it scrolls sideways instead.
+type stmtTable struct {
+	widget.Table
+	rows   func() []stmtRow
+	widths [stmtCols]float32 // as last set
+}
+
+func newStmtTable(rows func() []stmtRow) *stmtTable {
+	t := &stmtTable{rows: rows}
+	t.Length = func() (int, int) { return len(t.rows()), stmtCols }
+	t.CreateCell = func() fyne.CanvasObject { return widget.NewLabel("") }
+	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
+		rows := t.rows()
+		l := o.(*widget.Label)
+		if id.Row < 0 || id.Row >= len(rows) || id.Col < 0 || id.Col >= stmtCols {
+			l.SetText("")
+			return
+		}
+		r := rows[id.Row]
+		l.TextStyle = fyne.TextStyle{Bold: r.total}
+		l.Alignment = stmtAlign(id.Col)
+		l.Text = r.cells[id.Col]
+		l.Refresh()
+	}
+	t.ShowHeaderRow = true
+	t.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		return l
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Row < 0 && id.Col >= 0 && id.Col < stmtCols {
+			l.Alignment = stmtAlign(id.Col)
+			l.SetText(stmtHeaders()[id.Col])
+			return
+		}
+		l.SetText("")
+	}
+	t.OnSelected = func(widget.TableCellID) { t.UnselectAll() }
+	t.ExtendBaseWidget(t)
+	t.sizeColumns()
+	return t
+}
+
+// stmtAlign puts figures to the right, words to the left.
+func stmtAlign(col int) fyne.TextAlign {
+	switch col {
+	case stmtMonth, stmtTaken, stmtSource:
+		return fyne.TextAlignLeading
+	}
+	return fyne.TextAlignTrailing
+}
+
+// Refresh sizes the columns for the current rows and text size, then
+// redraws the table.
+func (t *stmtTable) Refresh() {
+	t.sizeColumns()
+	t.Table.Refresh()
+}
+
+func (t *stmtTable) sizeColumns() {
+	th := t.Theme()
+	size := th.Size(theme.SizeNameText)
+	pad := th.Size(theme.SizeNameInnerPadding)
+	headers := stmtHeaders()
+	var widths [stmtCols]float32
+	lines := 1
+	for c, h := range headers {
+		parts := strings.Split(h, "\n")
+		lines = max(lines, len(parts))
+		for _, p := range parts {
+			widths[c] = max(widths[c], fyne.MeasureText(p, size, fyne.TextStyle{Bold: true}).Width)
+		}
+	}
+	for _, r := range t.rows() {
+		for c, text := range r.cells {
+			if text != "" {
+				widths[c] = max(widths[c], fyne.MeasureText(text, size, fyne.TextStyle{Bold: r.total}).Width)
+			}
+		}
+	}
+	for c, w := range widths {
+		t.widths[c] = w + 2*pad + 2
+		t.SetColumnWidth(c, t.widths[c])
+	}
+	header := widget.NewLabel(strings.Repeat("X\n", lines-1) + "X")
+	t.SetRowHeight(-1, header.MinSize().Height)
+}

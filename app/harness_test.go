@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"kabinet/internal/appconfig"
+	"kabinet/internal/cabinet"
+	"kabinet/internal/demo"
+	"kabinet/internal/portaltest"
+	"kabinet/internal/syncer"
+	"kabinet/internal/tokens"
+)
+
+// uiQueue stands in for Fyne's event loop in tests: background goroutines
+// queue their UI work (see do) and the test goroutine runs it in pump, so
+// every widget is touched by one goroutine, as in the real app.
+var uiQueue struct {
+	mu  sync.Mutex
+	fns []func()
+}
+
+func init() {
+	// The window speaks Russian; the tests read what a person reads,
+	// whatever the machine's locale (CI often has C.UTF-8).
+	os.Setenv("LC_ALL", "ru_RU.UTF-8")
+	os.Setenv("LANGUAGE", "ru")
+	do = func(f func()) {
+		uiQueue.mu.Lock()
+		uiQueue.fns = append(uiQueue.fns, f)
+		uiQueue.mu.Unlock()
+	}
+}
+
+// pump runs the queued UI work on the calling (test) goroutine.
+func pump() {
+	for {
+		uiQueue.mu.Lock()
+		fns := uiQueue.fns
+		uiQueue.fns = nil
+		uiQueue.mu.Unlock()
+		if len(fns) == 0 {
+			return
+		}
+		for _, f := range fns {
+			f()
+		}
+	}
+}
+
+// testUI is the app on the real demo portal, in Fyne's headless test
+// driver, with its store in a temporary folder.
+type testUI struct {
+	*UI
+	t      *testing.T
+	portal *portaltest.Server
+	svc    *cabinet.Service
+}
+
+// newTestUI starts the app on a fresh demo portal; public chooses the
+// public-computer mode.
+func newTestUI(t *testing.T, public bool) *testUI {
+	t.Helper()
+	p := portaltest.Start(t)
+	a := test.NewTempApp(t)
+	LoadTranslations(false)
+	tu := &testUI{t: t, portal: p}
+	storePath := filepath.Join(t.TempDir(), "store.db")
+	opts := Options{
+		Settings:     appconfig.Settings{Portal: p.URL, Public: public, Chosen: true},
+		Demo:         []DemoCustomer{{Number: "100001", Description: "Иванова"}},
+		DemoPassword: demo.Password,
+		OpenService: func(portal string, public bool, onEvent func(syncer.Event)) (Service, error) {
+			svc, err := cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath,
+				Keeper: tokens.NewMemory(), OnEvent: onEvent})
+			tu.svc = svc
+			return svc, err
+		},
+	}
+	tu.UI = New(a, opts)
+	tu.Start()
+	t.Cleanup(func() {
+		if tu.UI.idle != nil {
+			tu.UI.idle.close()
+		}
+		if tu.svc != nil {
+			tu.svc.Close()
+		}
+	})
+	return tu
+}
+
+// loginAs types the customer and password and presses «Войти», then waits
+// until the first data arrived.
+func (tu *testUI) loginAs(customer string) {
+	tu.t.Helper()
+	f := tu.UI.login
+	f.customer.SetText("")
+	test.Type(f.customer, customer)
+	test.Type(f.password, demo.Password)
+	test.Tap(f.submit)
+	tu.waitFor(func() bool { return tu.UI.shell != nil }, "the main screen after login")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tu.svc.SyncNow(ctx)
+	tu.waitFor(func() bool { list, _ := tu.svc.Accounts(); return len(list) > 0 && tu.UI.account != "" }, "the accounts")
+}
+
+// waitFor polls cond on the UI goroutine until it holds.
+func (tu *testUI) waitFor(cond func() bool, what string) {
+	tu.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		pump()
+		if cond() {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	tu.t.Fatalf("timed out waiting for %s", what)
+}
+
+// texts returns every text shown in the window, for assertions on what a
+// person reads.
+func (tu *testUI) texts() []string {
+	var out []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch w := o.(type) {
+		case interface{ Objects() []fyne.CanvasObject }:
+			_ = w
+		}
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+			return
+		}
+		if wid, ok := o.(fyne.Widget); ok {
+			out = append(out, widgetText(wid)...)
+			r := test.TempWidgetRenderer(tu.t, wid)
+			for _, ch := range r.Objects() {
+				walk(ch)
+			}
+		}
+	}
+	fyne.DoAndWait(func() { walk(tu.UI.win.Content()) })
+	return out
+}
+
+// entries returns the window's entries in order.
+func (tu *testUI) entries() []*widget.Entry {
+	var out []*widget.Entry
+	tu.eachWidget(func(w fyne.Widget) {
+		if e, ok := w.(*widget.Entry); ok {
+			out = append(out, e)
+		}
+	})
+	return out
+}
+
+// tapButton taps the visible button with the text.
+func (tu *testUI) tapButton(text string) {
+	tu.t.Helper()
+	var found *widget.Button
+	tu.eachWidget(func(w fyne.Widget) {
+		if b, ok := w.(*widget.Button); ok && b.Text == text && found == nil {
+			found = b
+		}
+	})
+	if found == nil {
+		tu.t.Fatalf("no button %q", text)
+	}
+	test.Tap(found)
+}
+
+func (tu *testUI) eachWidget(f func(fyne.Widget)) {
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if c, ok := o.(*fyne.Container); ok {
+			for _, ch := range c.Objects {
+				walk(ch)
+			}
+			return
+		}
+		if wid, ok := o.(fyne.Widget); ok {
+			f(wid)
+			r := test.TempWidgetRenderer(tu.t, wid)
+			for _, ch := range r.Objects() {
+				walk(ch)
+			}
+		}
+	}
+	fyne.DoAndWait(func() { walk(tu.UI.win.Content()) })
+}

@@ -1,0 +1,335 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kabinet/internal/portalclient"
+	"kabinet/internal/store"
+)
+
+// centered puts a form in a readable column in the middle of the window.
+func centered(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	box := container.NewVBox(objs...)
+	return container.NewVScroll(container.New(&columnLayout{}, box))
+}
+
+// columnLayout centres one object in a column at most 34 text lines wide
+// (it grows with the text size), the width a form reads best at.
+type columnLayout struct{}
+
+func (l *columnLayout) width(avail float32) float32 {
+	return min(avail-2*theme.Padding(), 34*theme.TextSize())
+}
+
+func (l *columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := l.width(size.Width)
+	for _, o := range objs {
+		h := max(o.MinSize().Height, size.Height-2*theme.Padding())
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos((size.Width-w)/2, theme.Padding()))
+	}
+}
+
+func (l *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s.Add(fyne.NewSquareSize(2 * theme.Padding()))
+}
+
+// loginForm is the login screen's widgets, kept for tests.
+type loginForm struct {
+	customer, password *widget.Entry
+	submit             *widget.Button
+	err                *widget.Label
+}
+
+// showLogin shows «Номер клиента», «Пароль», «Войти» and «Не получили или
+// забыли пароль?», as the portal did.
+func (u *UI) showLogin() {
+	u.shell, u.screen = nil, nil
+	f := &loginForm{customer: widget.NewEntry(), password: widget.NewPasswordEntry(), err: errorText()}
+	f.customer.SetPlaceHolder(lang.L("например, 100001"))
+	f.customer.SetText(u.svc.LastCustomer())
+	submit := func() {
+		u.touch()
+		if strings.TrimSpace(f.customer.Text) == "" || f.password.Text == "" {
+			setError(f.err, errors.New(lang.L("Введите номер клиента и пароль. Номер клиента напечатан в квитанции.")))
+			return
+		}
+		customer, pw := f.customer.Text, f.password.Text
+		f.err.Hide()
+		var mustChange bool
+		u.run(f.submit, func(ctx context.Context) error {
+			var err error
+			mustChange, err = u.svc.Login(ctx, customer, pw)
+			return err
+		}, func(err error) {
+			if err != nil {
+				setError(f.err, err)
+				return
+			}
+			f.password.SetText("")
+			if mustChange {
+				u.showPasswordChange(pw)
+				return
+			}
+			u.startSession()
+		})
+	}
+	f.submit = u.primary(lang.L("Войти"), submit)
+	f.customer.OnSubmitted = func(string) { u.win.Canvas().Focus(f.password) }
+	f.password.OnSubmitted = func(string) { submit() }
+	forgot := u.button(lang.L("Не получили или забыли пароль?"), u.showRecovery)
+
+	objs := []fyne.CanvasObject{
+		heading(lang.L("Личный кабинет")),
+		para(lang.L("Коми энергосбытовая компания")),
+		bold(lang.L("Номер клиента")),
+		para(lang.L("Номер клиента напечатан в вашем счёте (квитанции).")),
+		f.customer,
+		bold(lang.L("Пароль")),
+		f.password,
+		f.err,
+		f.submit,
+		forgot,
+	}
+	if u.svc.Public() {
+		objs = append(objs, para(lang.L("Это общественный компьютер: после выхода ваши данные будут удалены с него. Если вы долго ничего не делаете, личный кабинет закроется сам.")))
+	}
+	if len(u.opts.Demo) > 0 {
+		objs = append(objs, widget.NewSeparator(), subheading(lang.L("Демонстрация")),
+			para(lang.L("Это учебный портал. Пароль у всех клиентов: {{.Password}}", map[string]any{"Password": u.opts.DemoPassword})))
+		for _, d := range u.opts.Demo {
+			number := d.Number
+			pick := u.button(number, func() {
+				f.customer.SetText(number)
+				f.password.SetText(u.opts.DemoPassword)
+				u.win.Canvas().Focus(f.password)
+			})
+			objs = append(objs, container.NewBorder(nil, nil, pick, nil, para(d.Description)))
+		}
+	}
+	objs = append(objs, widget.NewSeparator(), para(lang.L("Помощь по телефону контакт-центра: {{.Phone}}", map[string]any{"Phone": contactPhone(u)})))
+	u.win.SetContent(centered(objs...))
+	u.win.Canvas().Focus(f.customer)
+	if f.customer.Text != "" {
+		u.win.Canvas().Focus(f.password)
+	}
+	u.login = f
+	// The contact centre's phone and the news are public: fetch them for
+	// the login screen without waiting.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		u.svc.RefreshPublic(ctx)
+	}()
+}
+
+// showRecovery is the password recovery wizard of the seed manual: the
+// customer number, then ФИО, date of birth and mobile phone, then «the
+// password was sent by SMS», with the contact-centre phone for when no SMS
+// comes.
+func (u *UI) showRecovery() {
+	customer := widget.NewEntry()
+	customer.SetText(strings.TrimSpace(u.login.customer.Text))
+	errLabel := errorText()
+	var next *widget.Button
+	step1 := func() {
+		if strings.TrimSpace(customer.Text) == "" {
+			setError(errLabel, errors.New(lang.L("Введите номер клиента. Он напечатан в квитанции.")))
+			return
+		}
+		u.showRecoveryDetails(strings.TrimSpace(customer.Text))
+	}
+	next = u.primary(lang.L("Далее"), step1)
+	customer.OnSubmitted = func(string) { step1() }
+	u.win.SetContent(centered(
+		heading(lang.L("Восстановление пароля доступа")),
+		para(lang.L("Шаг 1 из 2. Введите номер клиента — он напечатан в вашем счёте (квитанции).")),
+		bold(lang.L("Номер клиента")), customer, errLabel, next,
+		u.button(lang.L("Назад ко входу"), u.showLogin),
+	))
+	u.win.Canvas().Focus(customer)
+}
+
+func (u *UI) showRecoveryDetails(customer string) {
+	name, birth, number, phone := widget.NewEntry(), widget.NewEntry(), widget.NewEntry(), widget.NewEntry()
+	number.SetText(customer)
+	birth.SetPlaceHolder(lang.L("например, 14.03.1948"))
+	phone.SetPlaceHolder(lang.L("например, 8 912 123-45-67"))
+	errLabel := errorText()
+	var send *widget.Button
+	submit := func() {
+		if strings.TrimSpace(name.Text) == "" || strings.TrimSpace(birth.Text) == "" || strings.TrimSpace(phone.Text) == "" || strings.TrimSpace(number.Text) == "" {
+			setError(errLabel, errors.New(lang.L("Заполните все поля: ФИО, дату рождения, номер клиента и номер сотового телефона.")))
+			return
+		}
+		r := portalclient.Recovery{Customer: strings.TrimSpace(number.Text), FullName: name.Text, BirthDate: strings.TrimSpace(birth.Text), Phone: phone.Text}
+		var msg string
+		u.run(send, func(ctx context.Context) error {
+			var err error
+			msg, err = u.svc.RecoverPassword(ctx, r)
+			return err
+		}, func(err error) {
+			if err != nil {
+				setError(errLabel, err)
+				return
+			}
+			u.showRecoveryDone(msg)
+		})
+	}
+	send = u.primary(lang.L("Отправить"), submit)
+	for _, e := range []*widget.Entry{name, birth, number, phone} {
+		e.OnSubmitted = func(string) { submit() }
+	}
+	u.win.SetContent(centered(
+		heading(lang.L("Восстановление пароля доступа")),
+		para(lang.L("Шаг 2 из 2. Заполните поля так, как записано в договоре. Новый пароль придёт по SMS на номер телефона из договора.")),
+		bold(lang.L("ФИО")), name,
+		bold(lang.L("День рождения")), birth,
+		bold(lang.L("Номер клиента")), number,
+		bold(lang.L("Номер сотового телефона")), phone,
+		errLabel, send,
+		u.button(lang.L("Назад"), u.showRecovery),
+	))
+	u.win.Canvas().Focus(name)
+}
+
+func (u *UI) showRecoveryDone(msg string) {
+	u.win.SetContent(centered(
+		heading(lang.L("Пароль отправлен по SMS")),
+		para(msg),
+		para(lang.L("Если SMS не пришло, позвоните в контакт-центр по телефону {{.Phone}} — вам сообщат одноразовый пароль.", map[string]any{"Phone": contactPhone(u)})),
+		u.primary(lang.L("Ко входу"), u.showLogin),
+	))
+}
+
+// showPasswordChange asks for a new password after a temporary one.
+func (u *UI) showPasswordChange(temporary string) {
+	pw1, pw2 := widget.NewPasswordEntry(), widget.NewPasswordEntry()
+	errLabel := errorText()
+	var save *widget.Button
+	submit := func() {
+		if pw1.Text != pw2.Text {
+			setError(errLabel, errors.New(lang.L("Пароли не совпадают. Введите новый пароль ещё раз в оба поля.")))
+			return
+		}
+		newPassword := pw1.Text
+		u.run(save, func(ctx context.Context) error {
+			return u.svc.ChangePassword(ctx, temporary, newPassword)
+		}, func(err error) {
+			if err != nil {
+				setError(errLabel, err)
+				return
+			}
+			u.startSession()
+		})
+	}
+	save = u.primary(lang.L("Сохранить пароль"), submit)
+	pw1.OnSubmitted = func(string) { u.win.Canvas().Focus(pw2) }
+	pw2.OnSubmitted = func(string) { submit() }
+	u.win.SetContent(centered(
+		heading(lang.L("Придумайте свой пароль")),
+		para(lang.L("Вы вошли с временным паролем. Придумайте свой: не короче 8 знаков, можно русскими буквами. Удобно взять три несвязанных слова, например «синий чайник окно».")),
+		bold(lang.L("Новый пароль")), pw1,
+		bold(lang.L("Повторите новый пароль")), pw2,
+		errLabel, save,
+	))
+	u.win.Canvas().Focus(pw1)
+}
+
+// logout ends the session. On a public computer it says plainly what was
+// sent and that nothing remains; then it shows the login screen (or runs
+// after, when the window is closing).
+func (u *UI) logout(after func()) {
+	if u.idle != nil {
+		u.idle.close()
+		u.idle = nil
+	}
+	since := u.sessionStart
+	var report logoutReport
+	u.run(nil, func(ctx context.Context) error {
+		r, err := u.svc.Logout(ctx, since)
+		report = logoutReport{sent: r.Sent, unsent: r.Unsent, wiped: r.Wiped}
+		return err
+	}, func(err error) {
+		u.shell, u.screen = nil, nil
+		if after != nil {
+			after()
+			return
+		}
+		u.showLoggedOut(report, err)
+	})
+}
+
+type logoutReport struct {
+	sent, unsent []store.OutboxItem
+	wiped        bool
+}
+
+func (u *UI) showLoggedOut(r logoutReport, err error) {
+	objs := []fyne.CanvasObject{heading(lang.L("Вы вышли из личного кабинета"))}
+	if len(r.sent) > 0 {
+		objs = append(objs, bold(lang.L("Отправлено за этот сеанс: {{.N}}", map[string]any{"N": len(r.sent)})))
+		for _, it := range r.sent {
+			objs = append(objs, para("✓ "+describeItem(it)))
+		}
+	}
+	switch {
+	case len(r.unsent) > 0 && r.wiped:
+		objs = append(objs, bold(lang.L("Не отправлено: {{.N}}. Связи с порталом не было, и эти данные удалены вместе с остальными. Передайте показания ещё раз с другого компьютера или по телефону контакт-центра.", map[string]any{"N": len(r.unsent)})))
+	case len(r.unsent) > 0:
+		objs = append(objs, bold(lang.L("Не отправлено: {{.N}}. Эти данные сохранены на компьютере и уйдут при следующем входе.", map[string]any{"N": len(r.unsent)})))
+	case len(r.sent) > 0:
+		objs = append(objs, para(lang.L("Всё, что вы передали, принято порталом.")))
+	}
+	for _, it := range r.unsent {
+		objs = append(objs, para("✗ "+describeItem(it)))
+	}
+	if r.wiped {
+		objs = append(objs, bold(lang.L("Ваши данные удалены с этого компьютера.")))
+	}
+	if err != nil {
+		objs = append(objs, para(message(err)))
+	}
+	objs = append(objs, u.primary(lang.L("Войти снова"), u.showLogin))
+	u.win.SetContent(centered(objs...))
+}
+
+// describeItem names an outbox item for a person.
+func describeItem(it store.OutboxItem) string {
+	if it.Kind == store.KindQuestion {
+		return lang.L("Вопрос «{{.Topic}}»", map[string]any{"Topic": it.Topic})
+	}
+	var vals []string
+	for _, z := range []string{"t1", "t2", "t3"} {
+		for zone, v := range it.Values {
+			if string(zone) == z {
+				vals = append(vals, v)
+			}
+		}
+	}
+	return lang.L("Показания {{.Values}} (лицевой счёт {{.Account}})", map[string]any{"Values": strings.Join(vals, " / "), "Account": it.Account})
+}
+
+// showFatal is for a start that cannot continue (a second copy running, a
+// store written by a newer version).
+func (u *UI) showFatal(err error) {
+	u.win.SetContent(centered(
+		heading(lang.L("Программа не может начать работу")),
+		bold(err.Error()),
+		para(lang.L("Если это повторяется, позвоните в контакт-центр: {{.Phone}}.", map[string]any{"Phone": "8 800 200-83-05"})),
+		u.button(lang.L("Закрыть"), func() { u.app.Quit() }),
+	))
+}

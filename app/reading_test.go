@@ -1,0 +1,408 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"kabinet/internal/store"
+)
+
+// readingUI logs customer in on the demo portal, in Russian whatever the
+// machine's locale (under LANG=C.UTF-8 Fyne would pick en.json), and
+// opens «Ввод показаний приборов учета».
+func readingUI(t *testing.T, customer string) (*testUI, *readingScreen) {
+	t.Helper()
+	t.Setenv("LC_ALL", "ru_RU.UTF-8")
+	t.Setenv("LANGUAGE", "ru")
+	tu := newTestUI(t, false)
+	tu.loginAs(customer)
+	s := readingOpen(tu)
+	var n int
+	readingDo(s, func() { n = len(s.fields) })
+	if n == 0 {
+		t.Fatalf("no reading fields; the screen shows %q", readingTexts(tu, s))
+	}
+	return tu, s
+}
+
+// readingOpen opens the section and waits until it is shown and stays so.
+// The engine's first passes after the login send events from their own
+// goroutine, which Fyne's test driver runs at once: one that arrives while
+// the dashboard is still up builds the section anew, racing with the
+// navigation (the shell may then hold one screen and show another). Once
+// the reading screen is up, events only refresh it in place.
+func readingOpen(tu *testUI) *readingScreen {
+	tu.t.Helper()
+	for try := 0; try < 5; try++ {
+		fyne.DoAndWait(func() { tu.navigate("reading") })
+		var last Screen
+		since := time.Now()
+		tu.waitFor(func() bool {
+			if tu.UI.screen != last || tu.UI.syncing {
+				last, since = tu.UI.screen, time.Now()
+				return false
+			}
+			return time.Since(since) > 300*time.Millisecond
+		}, "the screen to settle")
+		s, ok := last.(*readingScreen)
+		shown := false
+		fyne.DoAndWait(func() {
+			shown = ok && len(tu.UI.shell.content.Objects) == 1 && tu.UI.shell.content.Objects[0] == s.page
+		})
+		if shown {
+			return s
+		}
+	}
+	tu.t.Fatalf("the reading screen does not stay up: %T", tu.UI.screen)
+	return nil
+}
+
+// readingDo runs f alone with the screen, as the UI goroutine would. In
+// Fyne's test driver, sync events and the end of a send run at once on
+// their own goroutines; the screen's lock keeps them apart from the test.
+func readingDo(s *readingScreen, f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+// readingTexts is every text shown, while the screen holds still.
+func readingTexts(tu *testUI, s *readingScreen) (out []string) {
+	readingDo(s, func() { out = tu.texts() })
+	return out
+}
+
+// readingType replaces the field's text by typing.
+func readingType(s *readingScreen, zone int, text string) {
+	readingDo(s, func() {
+		f := s.fields[zone]
+		f.entry.SetText("")
+		test.Type(f.entry, text)
+	})
+}
+
+// readingTap taps a button or check box of the screen.
+func readingTap(s *readingScreen, w func() fyne.Tappable) {
+	readingDo(s, func() { test.Tap(w()) })
+}
+
+func (s *readingScreen) nextButton() fyne.Tappable   { return s.next }
+func (s *readingScreen) submitButton() fyne.Tappable { return s.submit }
+
+// readingAbove is the last value of zone i plus add whole kWh, as typed.
+func readingAbove(s *readingScreen, i int, add int64) (v string) {
+	readingDo(s, func() { v = strconv.FormatInt(s.meter.Zones[i].LastValue.Whole()+add, 10) })
+	return v
+}
+
+// readingStepNow is the screen's step.
+func readingStepNow(s *readingScreen) (st readingStep) {
+	readingDo(s, func() { st = s.step })
+	return st
+}
+
+// readingFieldState is what a field shows under it and the preview.
+func readingFieldState(s *readingScreen, zone int) (errShown bool, errText string, preview string) {
+	readingDo(s, func() {
+		f := s.fields[zone]
+		errShown, errText = f.err.Visible(), f.err.Text
+		if s.preview.Visible() {
+			preview = s.preview.Text
+		}
+	})
+	return
+}
+
+// readingSubmit goes through «Далее» and «Передать показания».
+func readingSubmit(t *testing.T, tu *testUI, s *readingScreen) {
+	t.Helper()
+	readingTap(s, s.nextButton)
+	if readingStepNow(s) != readingStepReview {
+		t.Fatalf("«Далее» did not open the review; the screen shows %q", readingTexts(tu, s))
+	}
+	if texts := readingTexts(tu, s); !contains(texts, "Проверьте") {
+		t.Fatalf("the review does not say «Проверьте»: %q", texts)
+	}
+	readingTap(s, s.submitButton)
+}
+
+// readingWaitResult waits for the result to say want and returns it.
+func readingWaitResult(t *testing.T, tu *testUI, s *readingScreen, want string) string {
+	t.Helper()
+	var got string
+	tu.waitFor(func() bool {
+		readingDo(s, func() { got = s.result.Text })
+		return strings.Contains(got, want)
+	}, "«"+want+"»")
+	if texts := readingTexts(tu, s); !contains(texts, want) {
+		t.Fatalf("%q is not shown: %q", want, texts)
+	}
+	return got
+}
+
+func TestReadingLowerOrLettersShowInlineErrors(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	readingDo(s, func() {
+		if len(s.fields) != 1 || s.fields[0].label.Text != "Показание" {
+			t.Fatalf("a single-zone meter has one field «Показание»: %d fields", len(s.fields))
+		}
+	})
+	if texts := readingTexts(tu, s); !contains(texts, "Прошлое показание: ") {
+		t.Fatalf("the last reading is not shown: %q", texts)
+	}
+
+	readingType(s, 0, "100")
+	shown, text, preview := readingFieldState(s, 0)
+	if !shown || !strings.Contains(text, "Показание меньше прошлого") {
+		t.Fatalf("a lower value shows %q (visible %v)", text, shown)
+	}
+	if preview != "" {
+		t.Fatalf("a refused value still shows the preview %q", preview)
+	}
+	readingTap(s, s.nextButton)
+	if readingStepNow(s) != readingStepForm || contains(readingTexts(tu, s), "Проверьте") {
+		t.Fatal("«Далее» went to the review with a lower value")
+	}
+
+	readingType(s, 0, "12a45")
+	if shown, text, _ := readingFieldState(s, 0); !shown || !strings.Contains(text, "только цифрами") {
+		t.Fatalf("letters show %q", text)
+	}
+	readingTap(s, s.nextButton)
+	if readingStepNow(s) != readingStepForm {
+		t.Fatal("«Далее» went to the review with letters")
+	}
+
+	// Empty: no error while typing; «Далее» says what is missing.
+	readingDo(s, func() { s.fields[0].entry.SetText("") })
+	if shown, text, preview := readingFieldState(s, 0); shown || preview != "" {
+		t.Fatalf("an empty field shows %q / %q", text, preview)
+	}
+	readingTap(s, s.nextButton)
+	if shown, _, _ := readingFieldState(s, 0); readingStepNow(s) != readingStepForm || !shown {
+		t.Fatal("«Далее» with an empty field does not ask for the reading")
+	}
+}
+
+func TestReadingNormalValueIsDelivered(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	before := tu.portal.CustomerReadings(t)
+	value := readingAbove(s, 0, 150)
+	readingType(s, 0, value)
+	shown, text, preview := readingFieldState(s, 0)
+	if shown {
+		t.Fatalf("a normal value is refused: %q", text)
+	}
+	if !regexp.MustCompile(`^Расход [0-9\x{202f},]+ кВт·ч, примерно [0-9\x{202f}]+,\d\d ₽$`).MatchString(preview) {
+		t.Fatalf("the preview is %q", preview)
+	}
+
+	// A refresh keeps what was typed, and the preview.
+	fyne.DoAndWait(s.Refresh)
+	readingDo(s, func() {
+		if s.fields[0].entry.Text != value || !s.preview.Visible() {
+			t.Fatalf("Refresh changed what was typed: %q → %q", value, s.fields[0].entry.Text)
+		}
+	})
+
+	readingSubmit(t, tu, s)
+	got := readingWaitResult(t, tu, s, "Показания переданы.")
+	if !strings.Contains(got, "Показания приняты") {
+		t.Errorf("the portal's message is not shown: %q", got)
+	}
+	if n := tu.portal.CustomerReadings(t); n != before+1 {
+		t.Fatalf("the portal has %d customer readings, want %d", n, before+1)
+	}
+	tu.waitFor(func() bool { return contains(readingTexts(tu, s), "— отправлено ") }, "the sent reading in the list")
+	readingDo(s, func() {
+		if s.fields[0].entry.Text != "" {
+			t.Errorf("the form still holds %q after sending", s.fields[0].entry.Text)
+		}
+	})
+}
+
+func TestReadingOfflineWaitsAndIsSentOnce(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	before := tu.portal.CustomerReadings(t)
+	tu.portal.Down.Store(true)
+	value := readingAbove(s, 0, 120)
+	readingType(s, 0, value)
+	readingSubmit(t, tu, s)
+	readingWaitResult(t, tu, s, "Нет связи. Показания сохранены и будут отправлены автоматически.")
+	if texts := readingTexts(tu, s); !contains(texts, "— ждёт отправки") {
+		t.Fatalf("the queue does not list the reading as waiting: %q", texts)
+	}
+	items, _ := tu.svc.Outbox()
+	if len(items) != 1 || items[0].State != store.StatePending || items[0].Values["t1"] != value {
+		t.Fatalf("the outbox holds %+v", items)
+	}
+	if n := tu.portal.CustomerReadings(t); n != before {
+		t.Fatalf("offline, the portal got a reading: %d → %d", before, n)
+	}
+
+	tu.portal.Down.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// A pass of the engine's own may be running (SyncNow then returns at
+	// once) or waiting out its backoff: ask until the reading arrives.
+	for tu.portal.CustomerReadings(t) == before {
+		if ctx.Err() != nil {
+			t.Fatal("the reading was not delivered when the portal came back")
+		}
+		tu.svc.SyncNow(ctx)
+		time.Sleep(50 * time.Millisecond)
+	}
+	tu.svc.SyncNow(ctx)
+	time.Sleep(200 * time.Millisecond)
+	if n := tu.portal.CustomerReadings(t); n != before+1 {
+		t.Fatalf("the portal has %d customer readings, want exactly %d", n, before+1)
+	}
+	fyne.DoAndWait(s.Refresh)
+	tu.waitFor(func() bool {
+		texts := readingTexts(tu, s)
+		return contains(texts, "— отправлено ") && !contains(texts, "— ждёт отправки")
+	}, "the reading listed as sent")
+	readingWaitResult(t, tu, s, "Показания переданы.")
+}
+
+func TestReadingJumpNeedsConfirmation(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	before := tu.portal.CustomerReadings(t)
+	readingType(s, 0, readingAbove(s, 0, 10000))
+	var question string
+	readingDo(s, func() { question = s.confirmText.Text })
+	if !strings.Contains(question, "намного больше обычного") || !contains(readingTexts(tu, s), "Да, показание верное") {
+		t.Fatalf("a jump does not ask for confirmation: %q", readingTexts(tu, s))
+	}
+	if _, _, preview := readingFieldState(s, 0); preview != "" {
+		t.Fatalf("an unconfirmed jump shows the preview %q", preview)
+	}
+	readingTap(s, s.nextButton)
+	if readingStepNow(s) != readingStepForm {
+		t.Fatal("«Далее» went to the review without the confirmation")
+	}
+
+	readingTap(s, func() fyne.Tappable { return s.confirm })
+	readingDo(s, func() {
+		if !s.confirm.Checked || !s.preview.Visible() {
+			t.Fatalf("ticking «Да, показание верное» gives no preview (%v, %q)", s.confirm.Checked, s.preview.Text)
+		}
+	})
+	readingSubmit(t, tu, s)
+	readingWaitResult(t, tu, s, "Показания переданы.")
+	if n := tu.portal.CustomerReadings(t); n != before+1 {
+		t.Fatalf("the portal has %d customer readings, want %d", n, before+1)
+	}
+	sent, _ := tu.svc.SentSince(time.Time{})
+	if len(sent) != 1 || !sent[0].Confirm {
+		t.Fatalf("the confirmation did not go with the reading: %+v", sent)
+	}
+}
+
+func TestReadingTwoZoneFields(t *testing.T) {
+	tu, s := readingUI(t, "100002")
+	texts := readingTexts(tu, s)
+	for _, want := range []string{"День (Т1)", "Ночь (Т2)"} {
+		if !contains(texts, want) {
+			t.Errorf("no field «%s»: %q", want, texts)
+		}
+	}
+	readingDo(s, func() {
+		if len(s.fields) != 2 {
+			t.Fatalf("%d fields for a two-zone meter", len(s.fields))
+		}
+	})
+	// Both zones are needed; then the review lists each with its charge.
+	readingType(s, 0, readingAbove(s, 0, 100))
+	if _, _, preview := readingFieldState(s, 0); preview != "" {
+		t.Fatal("a preview with the night field empty")
+	}
+	readingType(s, 1, readingAbove(s, 1, 50))
+	if _, text, preview := readingFieldState(s, 1); preview == "" {
+		t.Fatalf("no preview: %q", text)
+	}
+	readingTap(s, s.nextButton)
+	texts = readingTexts(tu, s)
+	if readingStepNow(s) != readingStepReview || !contains(texts, "День: ") || !contains(texts, "Ночь: ") || !contains(texts, "Итого: ") {
+		t.Fatalf("the review shows %q", texts)
+	}
+	readingTap(s, func() fyne.Tappable { return s.back })
+	readingDo(s, func() {
+		if s.step != readingStepForm || s.fields[1].entry.Text == "" {
+			t.Fatal("«Исправить» lost the values")
+		}
+	})
+}
+
+func TestReadingRemovedMeterIsNotOffered(t *testing.T) {
+	tu, _ := readingUI(t, "100004")
+	fyne.DoAndWait(func() {
+		tu.UI.account = "1100045679" // the dacha: its old meter was replaced
+		tu.UI.shell.refreshAccounts()
+	})
+	s := readingOpen(tu)
+	readingDo(s, func() {
+		if s.meterSelect != nil || s.meter.Serial != "46231987" {
+			t.Fatalf("the dacha offers %v / %s", s.meterIDs, s.meter.Serial)
+		}
+	})
+	for _, txt := range readingTexts(tu, s) {
+		if strings.Contains(txt, "1873452") {
+			t.Fatalf("the removed meter is shown: %q", txt)
+		}
+	}
+}
+
+// TestReadingTranslations checks that every string of the screen is in
+// both translation files, the Russian one word for word.
+func TestReadingTranslations(t *testing.T) {
+	src, err := os.ReadFile("reading.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(name string) map[string]string {
+		b, err := os.ReadFile("../assets/translations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	ru, en := load("reading.ru.json"), load("reading.en.json")
+	keys := regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`).FindAllSubmatch(src, -1)
+	if len(keys) < 20 {
+		t.Fatalf("only %d strings found", len(keys))
+	}
+	for _, k := range keys {
+		key, err := strconv.Unquote(`"` + string(k[1]) + `"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ru[key] != key {
+			t.Errorf("reading.ru.json: %q → %q", key, ru[key])
+		}
+		if en[key] == "" {
+			t.Errorf("reading.en.json lacks %q", key)
+		}
+	}
+	for k, v := range ru {
+		if k != v {
+			t.Errorf("reading.ru.json: %q → %q", k, v)
+		}
+		if en[k] == "" {
+			t.Errorf("reading.en.json lacks %q", k)
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"kabinet/assets"
+	"kabinet/internal/demo"
+	"kabinet/internal/domain"
+)
+
+func TestLoginShowsTheDashboard(t *testing.T) {
+	tu := newTestUI(t, false)
+	if !contains(tu.texts(), "Не получили или забыли пароль?") || !contains(tu.texts(), "Номер клиента") {
+		t.Fatalf("login screen: %q", tu.texts())
+	}
+	tu.loginAs("100001")
+	tu.waitFor(func() bool {
+		return contains(tu.textsNow(), "К оплате") || contains(tu.textsNow(), "Задолженности нет")
+	}, "the balance on the dashboard")
+	texts := tu.texts()
+	for _, want := range []string{"Главная", "Ввод показаний приборов учета", "Выйти", "Контакт-центр: ", "Данные на ", "Ожидают отправки: 0", "Лицевой счёт 1100012345"} {
+		if !contains(texts, want) {
+			t.Errorf("the dashboard lacks %q", want)
+		}
+	}
+}
+
+func TestWrongPasswordSaysWhatToDo(t *testing.T) {
+	tu := newTestUI(t, false)
+	f := tu.UI.login
+	test.Type(f.customer, "100001")
+	test.Type(f.password, "неверный")
+	test.Tap(f.submit)
+	tu.waitFor(func() bool { return f.err.Visible() }, "the error")
+	if !strings.Contains(f.err.Text, "Неверный номер клиента или пароль") {
+		t.Errorf("error %q", f.err.Text)
+	}
+	if tu.UI.shell != nil {
+		t.Error("a wrong password opened the account")
+	}
+	// Enter in the password field submits too.
+	f.password.SetText("")
+	test.Type(f.password, demo.Password)
+	f.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	tu.waitFor(func() bool { return tu.UI.shell != nil }, "login with Enter")
+}
+
+func TestRecoveryWizardSendsTheSMS(t *testing.T) {
+	tu := newTestUI(t, false)
+	test.Type(tu.UI.login.customer, "100001")
+	fyne.DoAndWait(tu.UI.showRecovery)
+	if !contains(tu.texts(), "Шаг 1 из 2") {
+		t.Fatalf("recovery step 1: %q", tu.texts())
+	}
+	fyne.DoAndWait(func() { tu.UI.showRecoveryDetails("100001") })
+	entries := tu.entries()
+	if len(entries) != 4 {
+		t.Fatalf("step 2 has %d fields", len(entries))
+	}
+	test.Type(entries[0], "Иванова Мария Петровна")
+	test.Type(entries[1], "14.03.1948")
+	test.Type(entries[3], "8 912 123-45-01")
+	tu.tapButton("Отправить")
+	tu.waitFor(func() bool { return contains(tu.textsNow(), "Пароль отправлен по SMS") }, "the SMS page")
+	if !contains(tu.texts(), "одноразовый пароль") {
+		t.Error("no word about the contact centre's one-time password")
+	}
+	if msgs := tu.portal.SMS(); len(msgs) != 1 || msgs[0].Phone != "+79121234501" {
+		t.Errorf("SMS sent: %+v", msgs)
+	}
+}
+
+func TestLargeTextAndHighContrastApplyEverywhere(t *testing.T) {
+	tu := newTestUI(t, false)
+	tu.loginAs("100001")
+	normal := theme.TextSize()
+	tu.tapButton("Шрифт: обычный")
+	tu.tapButton("Шрифт: крупный")
+	if got := fyne.CurrentApp().Settings().Theme().Size(theme.SizeNameText); got < 2*normal-0.01 {
+		t.Errorf("text size %v after two clicks, want twice %v", got, normal)
+	}
+	fyne.DoAndWait(func() { tu.UI.shell.contrast.SetChecked(true) })
+	th := fyne.CurrentApp().Settings().Theme()
+	fg, bg := th.Color(theme.ColorNameForeground, theme.VariantLight), th.Color(theme.ColorNameBackground, theme.VariantLight)
+	if ratio := contrastRatio(fg, bg); ratio < 7 {
+		t.Errorf("text contrast %.1f:1, want at least 7:1", ratio)
+	}
+	// Every screen keeps working at twice the size: each builds and shows its title.
+	for _, sec := range sections() {
+		fyne.DoAndWait(func() { tu.UI.navigate(sec.id) })
+		if !contains(tu.texts(), sec.title) {
+			t.Errorf("screen %s does not show its title at 2× text", sec.id)
+		}
+	}
+	// Large controls: a button is at least 44 px high.
+	b := widget.NewButton("Передать показания", nil)
+	if h := b.MinSize().Height; h < 44 {
+		t.Errorf("button height %v in large mode", h)
+	}
+}
+
+func TestAccountSwitcherShowsTheChosenAccount(t *testing.T) {
+	tu := newTestUI(t, false)
+	tu.loginAs("100004")
+	tu.waitFor(func() bool { list, _ := tu.svc.Accounts(); return len(list) == 2 }, "two accounts")
+	fyne.DoAndWait(func() { tu.UI.shell.refreshAccounts() })
+	texts := tu.texts()
+	if !contains(texts, "Квартира") || !contains(texts, "Дача") {
+		t.Errorf("the dashboard should show both accounts: %q", texts)
+	}
+	fyne.DoAndWait(func() { tu.UI.shell.accounts.SetSelectedIndex(1) })
+	if tu.UI.account != tu.UI.shell.numbers[1] {
+		t.Errorf("switcher chose %s, shown %s", tu.UI.shell.numbers[1], tu.UI.account)
+	}
+}
+
+func TestPublicComputerLogoutSaysWhatWasSentAndLeavesNothing(t *testing.T) {
+	tu := newTestUI(t, true)
+	tu.loginAs("100001")
+	doc, _, _ := tu.svc.Document(tu.UI.account)
+	meter := doc.Doc.Meters[0]
+	value := strings.ReplaceAll((meter.Zones[0].LastValue + domain.DecimalFromInt(50)).Format(meter.FractionDigits), "\u202f", "")
+	if _, err := tu.svc.QueueReading(tu.UI.account, meter.ID, map[domain.Zone]string{domain.T1: value}, false); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	tu.svc.SyncNow(ctx)
+	fyne.DoAndWait(func() { tu.UI.logout(nil) })
+	tu.waitFor(func() bool { return contains(tu.textsNow(), "Вы вышли из личного кабинета") }, "the logout page")
+	texts := tu.texts()
+	if !contains(texts, "Отправлено за этот сеанс: 1") || !contains(texts, "удалены с этого компьютера") {
+		t.Errorf("logout page: %q", texts)
+	}
+}
+
+func TestIdlePublicSessionWarnsThenLogsOut(t *testing.T) {
+	tu := newTestUI(t, true)
+	tu.UI.opts.IdleWarning, tu.UI.opts.IdleLogout = 300*time.Millisecond, 900*time.Millisecond
+	tu.loginAs("100001")
+	tu.waitFor(func() bool { return tu.UI.idle != nil && tu.UI.idle.warning != nil }, "the idle warning")
+	// «Продолжить» keeps the session.
+	fyne.DoAndWait(func() { tu.UI.idle.touch() })
+	tu.waitFor(func() bool { return tu.UI.idle != nil && tu.UI.idle.warning != nil }, "the warning again")
+	tu.waitFor(func() bool { return contains(tu.textsNow(), "Вы вышли из личного кабинета") }, "the logout after the idle time")
+	if tu.svc.Customer() != "" {
+		t.Error("still logged in")
+	}
+}
+
+var langKey = regexp.MustCompile(`lang\.L\("((?:[^"\\]|\\.)*)"`)
+
+// TestEveryStringIsTranslated: every lang.L key of the app is in the
+// Russian and the English files, so Fyne never logs "Translation failure"
+// and English users see English.
+func TestEveryStringIsTranslated(t *testing.T) {
+	keys := map[string]string{}
+	files, _ := filepath.Glob("*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		for _, m := range langKey.FindAllSubmatch(src, -1) {
+			keys[unquote(t, string(m[1]))] = f
+		}
+	}
+	for _, l := range []string{"ru", "en"} {
+		have := map[string]bool{}
+		fs.WalkDir(assets.Translations, "translations", func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, "."+l+".json") && filepath.Base(path) != l+".json" {
+				return nil
+			}
+			b, _ := fs.ReadFile(assets.Translations, path)
+			var m map[string]string
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
+			for k, v := range m {
+				have[k] = true
+				if v == "" {
+					t.Errorf("%s: empty translation of %q", path, k)
+				}
+			}
+			return nil
+		})
+		for k, f := range keys {
+			if !have[k] {
+				t.Errorf("%s: %q (%s) has no %s translation", l, k, f, l)
+			}
+		}
+	}
+	if len(keys) < 50 {
+		t.Errorf("only %d keys found: the scan is broken", len(keys))
+	}
+}
+
+func unquote(t *testing.T, s string) string {
+	var out string
+	if err := json.Unmarshal([]byte(`"`+s+`"`), &out); err != nil {
+		t.Fatalf("key %q: %v", s, err)
+	}
+	return out
+}

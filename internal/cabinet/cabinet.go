@@ -1,0 +1,564 @@
+// Package cabinet is the personal account as the app's screens see it: one
+// Service that logs a person in and out, keeps their data in the local
+// store, queues what they send, and keeps everything in step with the
+// portal in the background. Screens ask it; they never talk HTTP or bbolt.
+//
+// On a public computer (Config.Public) the store is a temporary file that
+// logout deletes, the session token lives in memory only, and logout says
+// what was and was not sent.
+package cabinet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"kabinet/internal/domain"
+	"kabinet/internal/portalclient"
+	"kabinet/internal/search"
+	"kabinet/internal/store"
+	"kabinet/internal/syncer"
+	"kabinet/internal/tokens"
+)
+
+// Config is what a Service is built from.
+type Config struct {
+	// Portal is the portal's address.
+	Portal string
+	// Public is the public-computer mode.
+	Public bool
+	// StorePath is the store file on a home computer; "" → store.DefaultPath.
+	StorePath string
+	// Keeper keeps the session token; nil → the OS keyring (home) or memory.
+	Keeper tokens.Keeper
+	// Verify checks the store file in a child process; nil skips the check.
+	Verify func(path string) error
+	// Now is the clock; nil → time.Now.
+	Now func() time.Time
+	// ClientOptions tune the portal client.
+	ClientOptions portalclient.Options
+	// OnEvent receives the sync engine's events (from its goroutine).
+	OnEvent func(syncer.Event)
+}
+
+// Service is the personal account of one person on this computer.
+type Service struct {
+	cfg    Config
+	store  *store.Store
+	client *portalclient.Client
+
+	mu       sync.Mutex
+	customer string
+	engine   *syncer.Engine
+	cancel   context.CancelFunc
+	done     chan struct{}
+	recovery store.Recovery
+}
+
+// ErrNotLoggedIn means an action needs a login first.
+var ErrNotLoggedIn = errors.New("Войдите в личный кабинет.")
+
+// ErrOfflineAction means the action needs the portal and it cannot be
+// reached; nothing was changed.
+var ErrOfflineAction = errors.New("Нет связи с порталом. Это действие требует связи — попробуйте, когда появится интернет.")
+
+// Open opens the local store and the portal client.
+func Open(cfg Config) (*Service, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Keeper == nil {
+		if cfg.Public {
+			cfg.Keeper = tokens.NewMemory()
+		} else {
+			cfg.Keeper = tokens.New()
+		}
+	}
+	client, err := portalclient.New(cfg.Portal, cfg.ClientOptions)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{cfg: cfg, client: client}
+	if cfg.Public {
+		s.store, err = store.OpenTemporary(store.Options{Now: cfg.Now})
+	} else {
+		path := cfg.StorePath
+		if path == "" {
+			if path, err = store.DefaultPath(); err != nil {
+				return nil, err
+			}
+		}
+		s.store, s.recovery, err = store.OpenChecked(path, store.Options{Now: cfg.Now}, cfg.Verify)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Recovery says whether the store had to be rebuilt at Open.
+func (s *Service) Recovery() store.Recovery { return s.recovery }
+
+// Public reports the public-computer mode.
+func (s *Service) Public() bool { return s.cfg.Public }
+
+// Portal returns the portal's address.
+func (s *Service) Portal() string { return s.client.BaseURL() }
+
+// Close stops the engine and closes the store (a public store is deleted).
+func (s *Service) Close() error {
+	s.stopEngine()
+	return s.st().Close()
+}
+
+func (s *Service) profile() store.Profile {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return store.Profile{Portal: s.client.BaseURL(), Customer: s.customer}
+}
+
+// st returns the current store: a public logout replaces it with a fresh
+// one while screens may still be reading.
+func (s *Service) st() *store.Store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store
+}
+
+func profileKey(p store.Profile) string { return p.Portal + "|" + p.Customer }
+
+// Customer returns the logged-in customer number, or "".
+func (s *Service) Customer() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.customer
+}
+
+// LastCustomer is the customer who last logged in on this (home) computer,
+// to fill the login form.
+func (s *Service) LastCustomer() string {
+	if s.cfg.Public {
+		return ""
+	}
+	c, _, _ := s.st().Setting("customer")
+	return c
+}
+
+// Resume continues the last session of a home computer when its token is
+// still kept; it reports whether it did. Offline, the person sees the data
+// already stored and the queue waits for the connection.
+func (s *Service) Resume(ctx context.Context) bool {
+	customer := s.LastCustomer()
+	if customer == "" {
+		return false
+	}
+	tok, err := s.cfg.Keeper.Load(profileKey(store.Profile{Portal: s.client.BaseURL(), Customer: customer}))
+	if err != nil {
+		return false
+	}
+	s.client.SetToken(tok)
+	s.startSession(ctx, customer)
+	return true
+}
+
+// Login logs the customer in; mustChange means a temporary password was
+// used and a new one must be chosen before anything else.
+func (s *Service) Login(ctx context.Context, customer, password string) (mustChange bool, err error) {
+	customer = strings.TrimSpace(customer)
+	sess, err := s.client.Login(ctx, customer, password)
+	if err != nil {
+		return false, err
+	}
+	if !s.cfg.Public {
+		if err := s.st().SetSetting("customer", customer); err != nil {
+			return false, err
+		}
+		s.st().SetSetting("portal", s.client.BaseURL())
+	}
+	s.cfg.Keeper.Save(profileKey(store.Profile{Portal: s.client.BaseURL(), Customer: customer}), sess.Token)
+	if sess.MustChangePassword {
+		s.mu.Lock()
+		s.customer = customer
+		s.mu.Unlock()
+		return true, nil
+	}
+	s.startSession(ctx, customer)
+	return false, nil
+}
+
+// startSession starts the engine for the customer and refreshes the list
+// of accounts in the background.
+func (s *Service) startSession(ctx context.Context, customer string) {
+	s.stopEngine()
+	s.mu.Lock()
+	s.customer = customer
+	p := store.Profile{Portal: s.client.BaseURL(), Customer: customer}
+	s.engine = syncer.New(syncer.Config{Store: s.store, Portal: s.client, Profile: p, Now: s.cfg.Now, OnEvent: s.cfg.OnEvent})
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel, s.done = cancel, make(chan struct{})
+	eng, done := s.engine, s.done
+	s.mu.Unlock()
+	go func() {
+		defer close(done)
+		// The list of accounts first: a new login may have new accounts.
+		rctx, rcancel := context.WithTimeout(runCtx, 30*time.Second)
+		eng.RefreshAccounts(rctx)
+		rcancel()
+		eng.Run(runCtx)
+	}()
+}
+
+func (s *Service) stopEngine() {
+	s.mu.Lock()
+	cancel, done := s.cancel, s.done
+	s.cancel, s.done = nil, nil
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+		<-done
+	}
+}
+
+func (s *Service) eng() (*syncer.Engine, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.engine == nil {
+		return nil, ErrNotLoggedIn
+	}
+	return s.engine, nil
+}
+
+// ChangePassword sets a new password; after a temporary password it opens
+// the session.
+func (s *Service) ChangePassword(ctx context.Context, current, newPassword string) error {
+	if err := domain.CheckNewPassword(newPassword, s.Customer()); err != nil {
+		return err
+	}
+	if err := s.client.ChangePassword(ctx, current, newPassword); err != nil {
+		return err
+	}
+	if _, err := s.eng(); err != nil {
+		s.startSession(ctx, s.Customer())
+	}
+	return nil
+}
+
+// RecoverPassword asks the portal to send a new password by SMS.
+func (s *Service) RecoverPassword(ctx context.Context, r portalclient.Recovery) (string, error) {
+	return s.client.RecoverPassword(ctx, r)
+}
+
+// LogoutReport says what happened to the person's data at logout.
+type LogoutReport struct {
+	// Sent is what was delivered during this session.
+	Sent []store.OutboxItem
+	// Unsent is what could not be delivered: on a public computer it is
+	// lost with the data, at home it waits for the next login.
+	Unsent []store.OutboxItem
+	// Wiped is true when nothing of the person remains on this computer.
+	Wiped bool
+}
+
+// Logout tries a last delivery, ends the session on the portal, forgets
+// the token and, on a public computer, deletes every stored byte.
+func (s *Service) Logout(ctx context.Context, since time.Time) (LogoutReport, error) {
+	p := s.profile()
+	if eng, err := s.eng(); err == nil {
+		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		eng.SyncNow(sctx)
+		cancel()
+	}
+	s.stopEngine()
+	var r LogoutReport
+	r.Sent, _ = s.st().Sent(p, since)
+	r.Unsent, _ = s.st().Pending(p)
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	s.client.Logout(lctx)
+	cancel()
+	s.client.SetToken("")
+	s.cfg.Keeper.Delete(profileKey(p))
+	s.mu.Lock()
+	s.customer, s.engine = "", nil
+	s.mu.Unlock()
+	if s.cfg.Public {
+		// A fresh temporary store for the next visitor.
+		fresh, err := store.OpenTemporary(store.Options{Now: s.cfg.Now})
+		if err != nil {
+			return r, err
+		}
+		s.mu.Lock()
+		old := s.store
+		s.store = fresh
+		s.mu.Unlock()
+		if err := old.Wipe(); err != nil {
+			return r, err
+		}
+		r.Wiped = true
+	}
+	return r, nil
+}
+
+// SyncNow sends what waits and refreshes the data now.
+func (s *Service) SyncNow(ctx context.Context) (syncer.Report, error) {
+	eng, err := s.eng()
+	if err != nil {
+		return syncer.Report{}, err
+	}
+	return eng.SyncNow(ctx), nil
+}
+
+// Status is the sync state for the status line.
+func (s *Service) Status() syncer.Status {
+	eng, err := s.eng()
+	if err != nil {
+		return syncer.Status{}
+	}
+	return eng.Status()
+}
+
+// Accounts returns the customer's accounts as last received.
+func (s *Service) Accounts() ([]domain.AccountSummary, error) {
+	list, _, _, err := s.st().Accounts(s.profile())
+	return list, err
+}
+
+// Document returns an account's data as last received.
+func (s *Service) Document(account string) (store.CachedDocument, bool, error) {
+	return s.st().Document(s.profile(), account)
+}
+
+// FreshAt is when the account's data were last known to be current: the
+// later of the last download and the last "nothing changed" answer.
+func (s *Service) FreshAt(account string) time.Time {
+	doc, ok, _ := s.Document(account)
+	t := time.Time{}
+	if ok {
+		t = doc.FetchedAt
+	}
+	if eng, err := s.eng(); err == nil {
+		if c := eng.CheckedAt(account); c.After(t) {
+			t = c
+		}
+	}
+	return t
+}
+
+// Preview checks a reading against the stored data and prices it, offline.
+func (s *Service) Preview(account, meterID string, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
+	doc, ok, err := s.Document(account)
+	if err != nil {
+		return domain.Assessment{}, nil, err
+	}
+	if !ok {
+		return domain.Assessment{}, nil, syncer.ErrNoData
+	}
+	var meter *domain.Meter
+	for i := range doc.Doc.Meters {
+		if doc.Doc.Meters[i].ID == meterID {
+			meter = &doc.Doc.Meters[i]
+		}
+	}
+	if meter == nil {
+		return domain.Assessment{}, nil, &domain.Error{Code: domain.CodeUnknownMeter, Message: "Выберите счётчик из списка."}
+	}
+	now := s.cfg.Now()
+	// The window is not checked here: a closed window does not stop a
+	// person from writing the reading down; QueueReading says when it goes.
+	a, err := domain.CheckReading(meter, domain.Submission{Values: values, Confirm: confirm}, now, domain.AlwaysOpen)
+	if err != nil {
+		return a, nil, err
+	}
+	for _, svc := range doc.Doc.Services {
+		if svc.Tariff != nil {
+			c, err := svc.Tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow))
+			if err == nil {
+				return a, &c, nil
+			}
+		}
+	}
+	return a, nil, nil
+}
+
+// QueueReading saves a reading in the outbox (checked as the portal would)
+// and wakes the engine to send it.
+func (s *Service) QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (syncer.Queued, error) {
+	eng, err := s.eng()
+	if err != nil {
+		return syncer.Queued{}, err
+	}
+	return eng.QueueReading(account, meterID, values, domain.Date{}, confirm)
+}
+
+// AskQuestion queues a question for the company.
+func (s *Service) AskQuestion(account, topic, text string) (store.OutboxItem, error) {
+	eng, err := s.eng()
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Напишите ваш вопрос."}
+	}
+	if len([]rune(text)) > 4000 {
+		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его."}
+	}
+	return eng.QueueQuestion(account, strings.TrimSpace(topic), text)
+}
+
+// Outbox lists what waits to be sent or needs attention.
+func (s *Service) Outbox() ([]store.OutboxItem, error) { return s.st().Pending(s.profile()) }
+
+// SentSince lists what was delivered since t.
+func (s *Service) SentSince(t time.Time) ([]store.OutboxItem, error) {
+	return s.st().Sent(s.profile(), t)
+}
+
+// Discard removes a refused item the person decided not to correct.
+func (s *Service) Discard(id uint64) error { return s.st().Resolve(id) }
+
+// Questions fetches the customer's questions and answers (online).
+func (s *Service) Questions(ctx context.Context) ([]domain.Question, error) {
+	return s.client.Questions(ctx)
+}
+
+// SetSubscriptions changes an account's subscriptions (online) and
+// refreshes the stored data.
+func (s *Service) SetSubscriptions(ctx context.Context, account string, sub domain.Subscriptions) error {
+	if _, err := s.client.SetSubscriptions(ctx, account, sub); err != nil {
+		return err
+	}
+	s.SyncNow(ctx)
+	return nil
+}
+
+// UpdateProfile changes the e-mail and phone (online).
+func (s *Service) UpdateProfile(ctx context.Context, email, phone string) error {
+	if _, err := domain.NormalizeEmail(email); err != nil {
+		return err
+	}
+	if _, err := domain.NormalizePhone(phone); err != nil {
+		return err
+	}
+	if _, err := s.client.UpdateProfile(ctx, email, phone); err != nil {
+		return err
+	}
+	s.SyncNow(ctx)
+	return nil
+}
+
+// News returns the stored news, newest first.
+func (s *Service) News() ([]domain.News, time.Time, error) {
+	var v struct{ News []domain.News }
+	at, err := s.public("news", &v)
+	return v.News, at, err
+}
+
+// About returns the stored «О компании» sections.
+func (s *Service) About() ([]domain.AboutSection, time.Time, error) {
+	var v struct{ Sections []domain.AboutSection }
+	at, err := s.public("about", &v)
+	return v.Sections, at, err
+}
+
+// Contacts returns the contact-centre phone and offices.
+func (s *Service) Contacts() (string, []domain.Office, time.Time, error) {
+	var v struct {
+		Phone   string
+		Offices []domain.Office
+	}
+	at, err := s.public("contacts", &v)
+	return v.Phone, v.Offices, at, err
+}
+
+// FAQ returns the stored frequent questions.
+func (s *Service) FAQ() ([]domain.FAQ, time.Time, error) {
+	var v struct{ FAQ []domain.FAQ }
+	at, err := s.public("faq", &v)
+	return v.FAQ, at, err
+}
+
+func (s *Service) public(kind string, v any) (time.Time, error) {
+	body, _, at, ok, err := s.st().Public(s.client.BaseURL(), kind)
+	if err != nil || !ok {
+		return at, err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return at, fmt.Errorf("%s: %w", kind, err)
+	}
+	return at, nil
+}
+
+// RefreshPublic downloads the public pages (news, contacts…) now; they
+// need no login, so the login screen can show the contact centre.
+func (s *Service) RefreshPublic(ctx context.Context) error {
+	for _, kind := range syncer.PublicKinds {
+		body, etag, notModified, err := s.client.Public(ctx, kind, "")
+		if err != nil {
+			return err
+		}
+		if !notModified {
+			if err := s.st().SavePublic(s.client.BaseURL(), kind, body, etag, s.cfg.Now()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SearchResult is one thing found.
+type SearchResult struct {
+	Kind    string // "news", "faq", "office", "invoice"
+	ID      string
+	Account string
+	Title   string
+	Snippet string
+}
+
+// Search looks through what is stored — news, FAQ, contacts and the
+// customer's invoices — so it works offline; Russian word forms match.
+func (s *Service) Search(q string) []SearchResult {
+	var docs []search.Document
+	news, _, _ := s.News()
+	for _, n := range news {
+		docs = append(docs, search.Document{Kind: "news", ID: n.ID, Title: n.Title, Text: n.Body})
+	}
+	faq, _, _ := s.FAQ()
+	for _, f := range faq {
+		docs = append(docs, search.Document{Kind: "faq", ID: f.ID, Title: f.Question, Text: f.Answer})
+	}
+	_, offices, _, _ := s.Contacts()
+	for _, o := range offices {
+		docs = append(docs, search.Document{Kind: "office", ID: o.ID, Title: o.Name, Text: o.Address + ". " + strings.Join(o.Hours, ". ") + ". " + strings.Join(o.Phones, ", ")})
+	}
+	accounts, _ := s.Accounts()
+	for _, a := range accounts {
+		doc, ok, _ := s.Document(a.Number)
+		if !ok {
+			continue
+		}
+		for _, inv := range doc.Doc.Invoices {
+			var b strings.Builder
+			fmt.Fprintf(&b, "Счёт за %s, лицевой счёт %s. К оплате %s до %s.", inv.Period.Russian(), a.Number, inv.TotalDue, inv.DueOn.Russian())
+			for _, l := range inv.Lines {
+				fmt.Fprintf(&b, " %s %s: %s кВт·ч, %s.", l.Service, l.ZoneName, l.Volume.Format(0), l.Amount)
+			}
+			for _, r := range inv.Recalculations {
+				fmt.Fprintf(&b, " %s: %s.", r.Reason, r.Amount)
+			}
+			docs = append(docs, search.Document{Kind: "invoice", ID: a.Number + "/" + inv.ID, Title: "Счёт за " + inv.Period.Russian(), Text: b.String()})
+		}
+	}
+	var out []SearchResult
+	for _, h := range search.NewIndex(docs).Search(q, 30) {
+		r := SearchResult{Kind: h.Document.Kind, ID: h.Document.ID, Title: h.Document.Title, Snippet: h.Snippet}
+		if r.Kind == "invoice" {
+			r.Account, r.ID, _ = strings.Cut(r.ID, "/")
+		}
+		out = append(out, r)
+	}
+	return out
+}
