@@ -157,7 +157,30 @@ func (u *UI) run(b *widget.Button, work func(ctx context.Context) error, done fu
 // showError tells the person what went wrong and what to do.
 func (u *UI) showError(err error) {
 	d := dialog.NewInformation(lang.L("Не получилось"), message(err), u.win)
+	u.showDialog(d)
+}
+
+// showDialog shows d; Escape closes it (Fyne's dialogs have no key
+// handling of their own), and Enter presses its default button.
+func (u *UI) showDialog(d dialog.Dialog) {
+	u.dialogs = append(u.dialogs, d)
+	d.SetOnClosed(func() {
+		for i, x := range u.dialogs {
+			if x == d {
+				u.dialogs = append(u.dialogs[:i], u.dialogs[i+1:]...)
+				break
+			}
+		}
+	})
 	d.Show()
+}
+
+// typedKey handles the keys no widget took: Escape closes the top dialog.
+func (u *UI) typedKey(ev *fyne.KeyEvent) {
+	u.touch()
+	if ev.Name == fyne.KeyEscape && len(u.dialogs) > 0 {
+		u.dialogs[len(u.dialogs)-1].Hide()
+	}
 }
 
 // money formats kopecks as «1 234,56 ₽».

@@ -80,7 +80,7 @@ func (w *idleWatch) check() {
 		msg := para(lang.L("Вы давно ничего не делали. Через {{.N}} секунд личный кабинет закроется, и все ваши данные будут удалены с этого компьютера. Чтобы продолжить работу, нажмите «Продолжить».", map[string]any{"N": left}))
 		d := dialog.NewCustomWithoutButtons(lang.L("Вы ещё здесь?"), container.NewVBox(msg, cont), w.u.win)
 		w.warning = d
-		d.Show()
+		w.u.showDialog(d)
 	}
 }
 

@@ -806,7 +806,7 @@ func (s *readingScreen) askDiscard(it store.OutboxItem) {
 				u.shell.updateStatus()
 			}
 		}, u.win)
-	d.Show()
+	u.showDialog(d)
 }
 
 // Refresh shows new data in place: the last values, the window, the queue

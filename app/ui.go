@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 
 	"kabinet/assets"
@@ -92,6 +93,7 @@ type UI struct {
 	syncing      bool
 	online       bool
 	login        *loginForm
+	dialogs      []dialog.Dialog // open dialogs, the top one last
 }
 
 // LoadTranslations registers the app's strings. The window speaks Russian
@@ -146,6 +148,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.Resize(fyne.NewSize(1100, 760))
 	u.win.SetMaster()
 	u.win.SetCloseIntercept(u.closeWindow)
+	u.win.Canvas().SetOnTypedKey(u.typedKey)
 	return u
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -214,4 +215,19 @@ func unquote(t *testing.T, s string) string {
 		t.Fatalf("key %q: %v", s, err)
 	}
 	return out
+}
+
+func TestEscapeClosesADialog(t *testing.T) {
+	tu := newTestUI(t, false)
+	tu.loginAs("100001")
+	fyne.DoAndWait(func() {
+		tu.UI.showError(errors.New("Проверьте подключение к интернету."))
+	})
+	if len(tu.UI.dialogs) != 1 {
+		t.Fatalf("%d dialogs open", len(tu.UI.dialogs))
+	}
+	fyne.DoAndWait(func() { tu.UI.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	if len(tu.UI.dialogs) != 0 {
+		t.Errorf("Escape left %d dialogs open", len(tu.UI.dialogs))
+	}
 }

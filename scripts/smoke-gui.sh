@@ -63,3 +63,16 @@ grep -q "Показания приняты" "$store" || { echo "FAIL: the readin
 kill -0 $pid || { echo "FAIL: the app died"; cat "$out/kabinet.log"; exit 1; }
 echo "OK: window shown, logged in, reading sent and accepted; screenshots in $out"
 INNER
+
+# Without OpenGL (Xvfb without GLX, like an old library PC) the program
+# explains in Russian what to do and exits, instead of hanging.
+set +e
+nogl=$(timeout 60 xvfb-run -a -s "-screen 0 1280x800x24 -extension GLX" "$bin" -demo 2>&1)
+code=$?
+set -e
+if [ $code -ne 1 ] || ! grep -q "OpenGL 2.1" <<<"$nogl"; then
+	echo "FAIL: without OpenGL the program exited with $code and said:"
+	echo "$nogl"
+	exit 1
+fi
+echo "OK: without OpenGL the program explains what to do"

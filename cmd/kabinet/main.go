@@ -12,6 +12,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"log"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -62,7 +63,7 @@ func window(exe string, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	settingsPath, err := appconfig.DefaultPath()
 	if err != nil {
 		return err
@@ -82,7 +83,7 @@ func window(exe string, args []string) error {
 		// this computer is not mixed with the demo's.
 		settingsPath = filepath.Join(filepath.Dir(settingsPath), "settings-demo.json")
 		storePath = filepath.Join(dir, "demo-store.db")
-		url, stop, err := demo.Serve(context.Background(), dir, log)
+		url, stop, err := demo.Serve(context.Background(), dir, logger)
 		if err != nil {
 			return err
 		}
@@ -115,6 +116,9 @@ func window(exe string, args []string) error {
 				return store.CheckInChild(ctx, exe, []string{cli.VerifyStoreCommand}, path)
 			}})
 	}
+	// When the window cannot be created (no OpenGL 2.1), Fyne only logs
+	// an error and waits: watch its log and say what to do in words.
+	log.SetOutput(&graphicsWatch{out: os.Stderr})
 	a := fyneapp.NewWithID(app.ID)
 	app.LoadTranslations(*english == "en")
 	ui := app.New(a, opts)
