@@ -478,31 +478,6 @@ type docService struct {
 
 func (d docService) Document(string) (store.CachedDocument, bool, error) { return d.doc, true, nil }
 
-// objectTexts is every text shown inside o.
-func objectTexts(t *testing.T, o fyne.CanvasObject) []string {
-	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if !o.Visible() {
-			return
-		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-			return
-		}
-		if wid, ok := o.(fyne.Widget); ok {
-			out = append(out, widgetText(wid)...)
-			for _, ch := range test.TempWidgetRenderer(t, wid).Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(o)
-	return out
-}
-
 // TestDataLongHistory draws ten years of an account: the lists and the
 // table draw only the rows in view, and every figure still adds up.
 func TestDataLongHistory(t *testing.T) {

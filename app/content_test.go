@@ -62,30 +62,6 @@ func contentShows(tu *testUI, want string) {
 	tu.waitFor(func() bool { return contains(tu.textsNow(), want) }, "«"+want+"» on screen")
 }
 
-// textsNow is texts() for use inside waitFor (no DoAndWait of its own).
-// ui_test.go uses it too; it belongs in harness_test.go.
-func (tu *testUI) textsNow() []string {
-	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-			return
-		}
-		if wid, ok := o.(fyne.Widget); ok {
-			out = append(out, widgetText(wid)...)
-			r := test.TempWidgetRenderer(tu.t, wid)
-			for _, ch := range r.Objects() {
-				walk(ch)
-			}
-		}
-	}
-	walk(tu.UI.win.Content())
-	return out
-}
-
 // contentSync syncs with the portal until a pass of its own succeeded and
 // cond holds (a pass already running makes SyncNow return at once, so it
 // is tried again).

@@ -319,85 +319,9 @@ func dataLineHeight() float32 {
 	return fyne.MeasureText("Ag", theme.TextSize(), fyne.TextStyle{}).Height + 2*theme.InnerPadding()
 }
 
-// dataWrapLayout puts objects in a row and wraps them onto more rows when
-// the screen is too narrow (twice the text size). Its height follows the
-// width it was last laid out at.
-type dataWrapLayout struct{ width float32 }
-
-func (l *dataWrapLayout) rows(objs []fyne.CanvasObject, width float32) [][]fyne.CanvasObject {
-	pad := theme.Padding()
-	var rows [][]fyne.CanvasObject
-	var row []fyne.CanvasObject
-	x := float32(0)
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		w := o.MinSize().Width
-		if len(row) > 0 && x+pad+w > width {
-			rows = append(rows, row)
-			row, x = nil, 0
-		}
-		if len(row) > 0 {
-			x += pad
-		}
-		row = append(row, o)
-		x += w
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	return rows
-}
-
-func (l *dataWrapLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	l.width = size.Width
-	pad := theme.Padding()
-	y := float32(0)
-	for _, row := range l.rows(objs, size.Width) {
-		h := float32(0)
-		for _, o := range row {
-			h = max(h, o.MinSize().Height)
-		}
-		x := float32(0)
-		for _, o := range row {
-			w := min(o.MinSize().Width, size.Width)
-			o.Resize(fyne.NewSize(w, h))
-			o.Move(fyne.NewPos(x, y))
-			x += w + pad
-		}
-		y += h + pad
-	}
-}
-
-func (l *dataWrapLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var widest fyne.Size
-	for _, o := range objs {
-		if o.Visible() {
-			widest = widest.Max(o.MinSize())
-		}
-	}
-	width := l.width
-	if width <= 0 {
-		width = float32(1 << 20) // not laid out yet: one row
-	}
-	h := float32(0)
-	for i, row := range l.rows(objs, width) {
-		rh := float32(0)
-		for _, o := range row {
-			rh = max(rh, o.MinSize().Height)
-		}
-		if i > 0 {
-			h += theme.Padding()
-		}
-		h += rh
-	}
-	return fyne.NewSize(widest.Width, h)
-}
-
 // dataWrap is a row of objects that wraps when it does not fit.
 func dataWrap(objs ...fyne.CanvasObject) *fyne.Container {
-	return container.New(&dataWrapLayout{}, objs...)
+	return newWrap(objs...)
 }
 
 // dataTwoLines is the template of a list row of two lines: a bold one and

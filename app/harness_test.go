@@ -132,28 +132,37 @@ func (tu *testUI) waitFor(cond func() bool, what string) {
 // person reads.
 func (tu *testUI) texts() []string {
 	var out []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case interface{ Objects() []fyne.CanvasObject }:
-			_ = w
+	fyne.DoAndWait(func() { out = tu.textsNow() })
+	return out
+}
+
+// textsNow is texts for use inside waitFor (already on the UI goroutine).
+func (tu *testUI) textsNow() []string { return objectTexts(tu.t, tu.UI.win.Content()) }
+
+// objectTexts is every text shown inside o.
+func objectTexts(t *testing.T, o fyne.CanvasObject) []string {
+	var out []string
+	walkWidgets(t, o, func(w fyne.Widget) { out = append(out, widgetText(w)...) })
+	return out
+}
+
+// walkWidgets calls f for every visible widget inside o, depth first.
+func walkWidgets(t *testing.T, o fyne.CanvasObject, f func(fyne.Widget)) {
+	if !o.Visible() {
+		return
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, ch := range c.Objects {
+			walkWidgets(t, ch, f)
 		}
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-			return
-		}
-		if wid, ok := o.(fyne.Widget); ok {
-			out = append(out, widgetText(wid)...)
-			r := test.TempWidgetRenderer(tu.t, wid)
-			for _, ch := range r.Objects() {
-				walk(ch)
-			}
+		return
+	}
+	if w, ok := o.(fyne.Widget); ok {
+		f(w)
+		for _, ch := range test.TempWidgetRenderer(t, w).Objects() {
+			walkWidgets(t, ch, f)
 		}
 	}
-	fyne.DoAndWait(func() { walk(tu.UI.win.Content()) })
-	return out
 }
 
 // entries returns the window's entries in order.
@@ -183,21 +192,5 @@ func (tu *testUI) tapButton(text string) {
 }
 
 func (tu *testUI) eachWidget(f func(fyne.Widget)) {
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if c, ok := o.(*fyne.Container); ok {
-			for _, ch := range c.Objects {
-				walk(ch)
-			}
-			return
-		}
-		if wid, ok := o.(fyne.Widget); ok {
-			f(wid)
-			r := test.TempWidgetRenderer(tu.t, wid)
-			for _, ch := range r.Objects() {
-				walk(ch)
-			}
-		}
-	}
-	fyne.DoAndWait(func() { walk(tu.UI.win.Content()) })
+	fyne.DoAndWait(func() { walkWidgets(tu.t, tu.UI.win.Content(), f) })
 }
