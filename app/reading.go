@@ -14,8 +14,10 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/store"
+	"kabinet/internal/syncer"
 )
 
 func init() { screenReading = newReadingScreen }
@@ -114,8 +116,8 @@ func (s *readingScreen) Content() fyne.CanvasObject {
 	return s.page
 }
 
-// readingActiveMeters are the account's meters still installed: removed ones are
-// not offered.
+// readingActiveMeters are the account's meters still installed: removed
+// ones are not offered.
 func readingActiveMeters(doc *domain.AccountDocument) []domain.Meter {
 	var out []domain.Meter
 	for _, m := range doc.Meters {
@@ -248,7 +250,7 @@ func (s *readingScreen) buildSteps() {
 		s.focusFirst()
 	})
 	s.result = bold("")
-	s.resultBtns = container.NewHBox()
+	s.resultBtns = container.NewVBox()
 	s.resultBox = container.NewVBox(s.result, s.resultBtns)
 	s.fixRefused = u.button(lang.L("Исправить"), func() {
 		if it, ok := s.findPending(s.lastID); ok {
@@ -317,7 +319,7 @@ func (s *readingScreen) buildForm() {
 	box.Add(s.general)
 	box.Add(s.confirmBox)
 	box.Add(s.preview)
-	box.Add(container.NewHBox(s.next))
+	box.Add(readingButtons(s.next))
 	s.form = box
 	s.updateLast()
 }
@@ -442,7 +444,7 @@ func (s *readingScreen) check(submitting bool) bool {
 		a, c, err = u.svc.Preview(u.account, m.ID, values, true)
 	}
 	if err != nil {
-		s.placeError(err)
+		s.placeError(readingErr(err))
 		return false
 	}
 	s.values, s.assessment, s.charge, s.confirmed = values, a, c, needConfirm
@@ -575,7 +577,7 @@ func (s *readingScreen) buildReview() {
 			map[string]any{"Date": dateText(w.Start)})))
 	}
 	objs = append(objs, para(lang.L("Если всё верно, нажмите «Передать показания». Если нет — «Исправить».")),
-		container.NewHBox(s.submit, s.back))
+		readingButtons(s.submit, s.back))
 	s.review.Objects = objs
 	s.review.Refresh()
 }
@@ -590,8 +592,12 @@ func (s *readingScreen) send() {
 	}
 	q, err := u.svc.QueueReading(u.account, s.meter.ID, s.values, s.confirmed)
 	if err != nil {
+		// Back to the form, which says what to change (the data may have
+		// changed since the review).
 		s.showStep(readingStepForm)
-		s.placeError(err)
+		if s.check(false) {
+			s.placeError(readingErr(err))
+		}
 		return
 	}
 	if s.fixID != 0 {
@@ -632,6 +638,14 @@ func (s *readingScreen) send() {
 		}
 		s.showOutcome()
 		s.refreshQueue()
+		// Keyboard users land on the next thing to do.
+		if s.step == readingStepResult && len(s.resultBtns.Objects) > 0 {
+			if row, ok := s.resultBtns.Objects[0].(*fyne.Container); ok && len(row.Objects) > 0 {
+				if f, ok := row.Objects[0].(fyne.Focusable); ok {
+					u.win.Canvas().Focus(f)
+				}
+			}
+		}
 	})
 }
 
@@ -726,8 +740,27 @@ func (s *readingScreen) showOutcome() {
 		return
 	}
 	s.result.SetText(text)
-	s.resultBtns.Objects = btns
+	s.resultBtns.Objects = readingButtons(btns...).Objects
 	s.resultBtns.Refresh()
+}
+
+// readingButtons puts buttons one under another, each as wide as its
+// words: a row of them would be cut off at twice the text size.
+func readingButtons(btns ...fyne.CanvasObject) *fyne.Container {
+	box := container.NewVBox()
+	for _, b := range btns {
+		box.Add(container.NewHBox(b))
+	}
+	return box
+}
+
+// readingErr keeps the Russian sentence of the service's own errors,
+// which message() would turn into a generic one.
+func readingErr(err error) error {
+	if errors.Is(err, syncer.ErrNoData) || errors.Is(err, cabinet.ErrNotLoggedIn) {
+		return &domain.Error{Message: err.Error()}
+	}
+	return err
 }
 
 // readingServerMessage is the portal's sentence about an accepted reading.
@@ -873,7 +906,7 @@ func (s *readingScreen) refreshQueue() {
 				btns = append(btns, u.button(lang.L("Исправить"), func() { s.fixItem(item) }))
 			}
 			btns = append(btns, u.button(lang.L("Удалить"), func() { s.askDiscard(item) }))
-			objs = append(objs, container.NewHBox(btns...))
+			objs = append(objs, readingButtons(btns...))
 		}
 	}
 	sent, _ := u.svc.SentSince(nowFunc().AddDate(0, 0, -62))

@@ -16,9 +16,10 @@ import (
 	"kabinet/internal/store"
 )
 
-// readingUI logs customer in on the demo portal, in Russian whatever the
-// machine's locale (under LANG=C.UTF-8 Fyne would pick en.json), and
-// opens «Ввод показаний приборов учета».
+// readingUI logs customer in on the demo portal and opens «Ввод показаний
+// приборов учета». The locale is Russian: Fyne's translation bundle is
+// global and keeps the English strings once a test has loaded them, and
+// under LANG=C.UTF-8 the localizer would pick them.
 func readingUI(t *testing.T, customer string) (*testUI, *readingScreen) {
 	t.Helper()
 	t.Setenv("LC_ALL", "ru_RU.UTF-8")
