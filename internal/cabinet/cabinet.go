@@ -349,33 +349,28 @@ func (s *Service) FreshAt(account string) time.Time {
 
 // Preview checks a reading against the stored data and prices it, offline.
 func (s *Service) Preview(account, meterID string, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
-	doc, ok, err := s.Document(account)
+	eng, err := s.eng()
 	if err != nil {
 		return domain.Assessment{}, nil, err
 	}
-	if !ok {
-		return domain.Assessment{}, nil, syncer.ErrNoData
-	}
-	var meter *domain.Meter
-	for i := range doc.Doc.Meters {
-		if doc.Doc.Meters[i].ID == meterID {
-			meter = &doc.Doc.Meters[i]
-		}
-	}
-	if meter == nil {
-		return domain.Assessment{}, nil, &domain.Error{Code: domain.CodeUnknownMeter, Message: "Выберите счётчик из списка."}
+	meter, err := eng.LatestMeter(account, meterID)
+	if err != nil {
+		return domain.Assessment{}, nil, err
 	}
 	now := s.cfg.Now()
 	// The window is not checked here: a closed window does not stop a
 	// person from writing the reading down; QueueReading says when it goes.
-	a, err := domain.CheckReading(meter, domain.Submission{Values: values, Confirm: confirm}, now, domain.AlwaysOpen)
+	a, err := domain.CheckReading(&meter, domain.Submission{Values: values, Confirm: confirm}, now, domain.AlwaysOpen)
+	if err != nil {
+		return a, nil, err
+	}
+	doc, _, err := s.Document(account)
 	if err != nil {
 		return a, nil, err
 	}
 	for _, svc := range doc.Doc.Services {
 		if svc.Tariff != nil {
-			c, err := svc.Tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow))
-			if err == nil {
+			if c, err := svc.Tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow)); err == nil {
 				return a, &c, nil
 			}
 		}

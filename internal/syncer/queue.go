@@ -30,39 +30,9 @@ type Queued struct {
 // too and waits for the window. Rule violations come back as *domain.Error
 // and nothing is saved.
 func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool) (Queued, error) {
-	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
+	m, err := e.LatestMeter(account, meterID)
 	if err != nil {
 		return Queued{}, err
-	}
-	if !ok {
-		return Queued{}, ErrNoData
-	}
-	var meter *domain.Meter
-	for i := range cached.Doc.Meters {
-		if cached.Doc.Meters[i].ID == meterID {
-			meter = &cached.Doc.Meters[i]
-		}
-	}
-	if meter == nil {
-		return Queued{}, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
-			Message: "Такого счётчика нет на этом лицевом счёте. Выберите счётчик из списка."}
-	}
-	m := *meter
-	m.Zones = append([]domain.MeterZone(nil), meter.Zones...)
-	// Readings queued but not yet sent are the latest the person knows of.
-	pending, err := e.cfg.Store.Pending(e.cfg.Profile)
-	if err != nil {
-		return Queued{}, err
-	}
-	for _, it := range pending {
-		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
-			continue
-		}
-		for i, z := range m.Zones {
-			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil && v > z.LastValue {
-				m.Zones[i].LastValue, m.Zones[i].LastDate = v, it.TakenOn
-			}
-		}
 	}
 	now := e.cfg.Now()
 	window := windowOf(m.Window)
@@ -94,6 +64,46 @@ func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]st
 	q.Item = item
 	e.Poke()
 	return q, nil
+}
+
+// LatestMeter returns the meter as last received, with the values of the
+// readings still waiting in the outbox taken as its last ones: they are the
+// latest the person knows of, and a new reading is checked against them.
+func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
+	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
+	if err != nil {
+		return domain.Meter{}, err
+	}
+	if !ok {
+		return domain.Meter{}, ErrNoData
+	}
+	var meter *domain.Meter
+	for i := range cached.Doc.Meters {
+		if cached.Doc.Meters[i].ID == meterID {
+			meter = &cached.Doc.Meters[i]
+		}
+	}
+	if meter == nil {
+		return domain.Meter{}, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
+			Message: "Такого счётчика нет на этом лицевом счёте. Выберите счётчик из списка."}
+	}
+	m := *meter
+	m.Zones = append([]domain.MeterZone(nil), meter.Zones...)
+	pending, err := e.cfg.Store.Pending(e.cfg.Profile)
+	if err != nil {
+		return domain.Meter{}, err
+	}
+	for _, it := range pending {
+		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
+			continue
+		}
+		for i, z := range m.Zones {
+			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil && v > z.LastValue {
+				m.Zones[i].LastValue, m.Zones[i].LastDate = v, it.TakenOn
+			}
+		}
+	}
+	return m, nil
 }
 
 // QueueQuestion saves a question for the company in the outbox.

@@ -1,0 +1,86 @@
+package cabinet_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"kabinet/internal/cabinet"
+	"kabinet/internal/demo"
+	"kabinet/internal/domain"
+	"kabinet/internal/portaltest"
+	"kabinet/internal/tokens"
+)
+
+func open(t *testing.T, p *portaltest.Server, public bool) *cabinet.Service {
+	t.Helper()
+	svc, err := cabinet.Open(cabinet.Config{Portal: p.URL, Public: public, StorePath: filepath.Join(t.TempDir(), "store.db"), Keeper: tokens.NewMemory()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := svc.Login(ctx, "100001", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SyncNow(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+func text(v domain.Decimal, frac int) string {
+	return strings.ReplaceAll(v.Format(frac), "\u202f", "")
+}
+
+func TestPreviewCountsFromTheReadingStillQueued(t *testing.T) {
+	p := portaltest.Start(t)
+	svc := open(t, p, false)
+	list, _ := svc.Accounts()
+	account := list[0].Number
+	doc, _, _ := svc.Document(account)
+	m := doc.Doc.Meters[0]
+	last := m.Zones[0].LastValue
+	p.Down.Store(true)
+	if _, err := svc.QueueReading(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(100), 1)}, false); err != nil {
+		t.Fatal(err)
+	}
+	a, charge, err := svc.Preview(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(130), 1)}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Total != domain.DecimalFromInt(30) || charge == nil || charge.Total <= 0 {
+		t.Errorf("preview after a queued reading: %v kWh, charge %+v; want 30 kWh from the queued value", a.Total, charge)
+	}
+	if _, _, err := svc.Preview(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(50), 1)}, false); domain.ErrorCode(err) != domain.CodeLowerThanPrevious {
+		t.Errorf("a value below the queued one: %v", err)
+	}
+}
+
+func TestPublicLogoutWipesAndReports(t *testing.T) {
+	p := portaltest.Start(t)
+	svc := open(t, p, true)
+	list, _ := svc.Accounts()
+	doc, _, _ := svc.Document(list[0].Number)
+	m := doc.Doc.Meters[0]
+	p.Down.Store(true)
+	if _, err := svc.QueueReading(list[0].Number, m.ID, map[domain.Zone]string{domain.T1: text(m.Zones[0].LastValue+domain.DecimalFromInt(10), 1)}, false); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.Logout(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Wiped || len(r.Unsent) != 1 || len(r.Sent) != 0 {
+		t.Errorf("logout report %+v", r)
+	}
+	if list, _ := svc.Accounts(); len(list) != 0 {
+		t.Errorf("after a public logout the store still has accounts: %v", list)
+	}
+	if svc.Customer() != "" {
+		t.Error("still logged in")
+	}
+}
