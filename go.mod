@@ -3,7 +3,9 @@ module kabinet
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	fyne.io/fyne/v2 v2.7.2
+	github.com/boombuler/barcode v1.1.0
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/kljensen/snowball v0.10.0
 	github.com/pressly/goose/v3 v3.30.0
@@ -16,10 +18,8 @@ require (
 )
 
 require (
-	codeberg.org/go-pdf/fpdf v0.12.0 // indirect
 	fyne.io/systray v1.12.0 // indirect
 	github.com/BurntSushi/toml v1.5.0 // indirect
-	github.com/boombuler/barcode v1.1.0 // indirect
 	github.com/danieljoos/wincred v1.2.3 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/fredbi/uri v1.1.1 // indirect

@@ -169,8 +169,17 @@ func TestDataInvoices(t *testing.T) {
 	}
 	month, sum := invoiceRowParts(s.invoices[0])
 	dataExpect(t, texts, month, sum)
-	if contains(texts, "PDF") || contains(texts, "Печать") {
-		t.Error("a print or PDF button is shown")
+	// «Печать / PDF» writes the bill from the stored data and says where.
+	tu.tapButton("Печать / PDF")
+	tu.waitFor(func() bool { return contains(tu.textsNow(), ".pdf") }, "the printed bill's file")
+	for _, line := range tu.texts() {
+		if i := strings.Index(line, "Файл: "); i >= 0 || strings.HasPrefix(line, "Документ сохранён: ") {
+			path := strings.TrimSuffix(strings.TrimPrefix(line[max(i, 0):], "Файл: "), ". Откройте его и выберите «Печать».")
+			path = strings.TrimPrefix(path, "Документ сохранён: ")
+			if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+				t.Errorf("printed bill %q: %v", path, err)
+			}
+		}
 	}
 
 	// Choosing a bill shows it whole.

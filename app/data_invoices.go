@@ -2,6 +2,7 @@ package app
 
 import (
 	"cmp"
+	"io"
 	"slices"
 
 	"fyne.io/fyne/v2"
@@ -160,7 +161,10 @@ func (s *invoicesScreen) showDetail(id int) {
 	}
 	inv := s.invoices[id]
 	s.chosen = inv.Period
-	s.detail.Objects = invoiceDetail(s.doc, &inv)
+	account, period := s.u.account, inv.Period
+	buttons := s.u.printButtons(func() string { return "Счёт-" + account + "-" + period.String() + ".pdf" },
+		func(w io.Writer) error { return s.u.svc.InvoicePDF(w, account, period) })
+	s.detail.Objects = append([]fyne.CanvasObject{buttons}, invoiceDetail(s.doc, &inv)...)
 	s.detail.Refresh()
 }
 

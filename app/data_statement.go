@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -366,7 +367,12 @@ func (s *statementScreen) build() {
 				s.setOptions()
 				s.update()
 			}))
-		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), pickers, quick, s.problem, s.summary,
+		account := u.account
+		print := u.printButtons(func() string {
+			return "Ведомость-" + account + "-" + s.from.String() + "-" + s.to.String() + ".pdf"
+		},
+			func(w io.Writer) error { return u.svc.StatementPDF(w, account, s.from, s.to) })
+		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), pickers, quick, s.problem, print, s.summary,
 			s.seriesHint, s.seriesButtons, s.seriesTitle,
 			para(lang.L("Расход — по принятым показаниям. «Начислено по счёту» — из счёта за тот месяц, без перерасчётов и пеней.")))
 		table := container.New(dataTallLayout{func() float32 {

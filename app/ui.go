@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"io/fs"
 	"strings"
 	"time"
@@ -57,6 +58,9 @@ type Service interface {
 	FAQ() ([]domain.FAQ, time.Time, error)
 	RefreshPublic(ctx context.Context) error
 	Search(q string) []cabinet.SearchResult
+	InvoicePDF(w io.Writer, account string, period domain.Period) error
+	StatementPDF(w io.Writer, account string, from, to domain.Period) error
+	SavePDF(name string, write func(io.Writer) error) (string, error)
 	Close() error
 }
 

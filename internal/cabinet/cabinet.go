@@ -13,11 +13,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"kabinet/internal/domain"
+	"kabinet/internal/pdf"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/search"
 	"kabinet/internal/store"
@@ -57,6 +61,7 @@ type Service struct {
 	cancel   context.CancelFunc
 	done     chan struct{}
 	recovery store.Recovery
+	docsDir  string // printed documents
 }
 
 // ErrNotLoggedIn means an action needs a login first.
@@ -112,6 +117,7 @@ func (s *Service) Portal() string { return s.client.BaseURL() }
 // Close stops the engine and closes the store (a public store is deleted).
 func (s *Service) Close() error {
 	s.stopEngine()
+	s.removeDocuments()
 	return s.st().Close()
 }
 
@@ -284,6 +290,7 @@ func (s *Service) Logout(ctx context.Context, since time.Time) (LogoutReport, er
 	s.mu.Lock()
 	s.customer, s.engine = "", nil
 	s.mu.Unlock()
+	s.removeDocuments()
 	if s.cfg.Public {
 		// A fresh temporary store for the next visitor.
 		fresh, err := store.OpenTemporary(store.Options{Now: s.cfg.Now})
@@ -556,4 +563,97 @@ func (s *Service) Search(q string) []SearchResult {
 		out = append(out, r)
 	}
 	return out
+}
+
+// InvoicePDF writes the printable bill of an account's invoice for period
+// to w, from the stored data (it works offline).
+func (s *Service) InvoicePDF(w io.Writer, account string, period domain.Period) error {
+	doc, ok, err := s.Document(account)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return syncer.ErrNoData
+	}
+	for _, inv := range doc.Doc.Invoices {
+		if inv.Period == period {
+			phone, _, _, _ := s.Contacts()
+			return pdf.Invoice(w, &doc.Doc, inv.ID, pdf.Options{Now: s.cfg.Now, ContactPhone: phone})
+		}
+	}
+	return fmt.Errorf("Счёта за %s на лицевом счёте %s нет. Выберите другой месяц.", period.Russian(), account)
+}
+
+// StatementPDF writes the consumption statement of an account for the
+// months from–to to w, from the stored data.
+func (s *Service) StatementPDF(w io.Writer, account string, from, to domain.Period) error {
+	doc, ok, err := s.Document(account)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return syncer.ErrNoData
+	}
+	if to.Before(from) {
+		return errors.New("Первый месяц ведомости позже последнего. Поменяйте их местами.")
+	}
+	phone, _, _, _ := s.Contacts()
+	return pdf.Statement(w, &doc.Doc, from, to, pdf.Options{Now: s.cfg.Now, ContactPhone: phone})
+}
+
+// SavePDF writes a document into the documents folder of this computer —
+// on a public computer a temporary folder that logout deletes — and
+// returns the file's path, to open it in the system's viewer for printing.
+func (s *Service) SavePDF(name string, write func(io.Writer) error) (string, error) {
+	dir, err := s.documentsDir()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		os.Remove(path)
+		return "", err
+	}
+	return path, f.Close()
+}
+
+// documentsDir is where printed documents go: beside the store at home, in
+// a temporary folder on a public computer.
+func (s *Service) documentsDir() (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.docsDir != "" {
+		return s.docsDir, nil
+	}
+	var dir string
+	var err error
+	if s.cfg.Public {
+		dir, err = os.MkdirTemp("", "kabinet-docs-")
+	} else {
+		dir = filepath.Join(filepath.Dir(s.store.Path()), "documents")
+		err = os.MkdirAll(dir, 0o700)
+	}
+	if err != nil {
+		return "", err
+	}
+	s.docsDir = dir
+	return dir, nil
+}
+
+// removeDocuments deletes a public computer's printed documents.
+func (s *Service) removeDocuments() {
+	s.mu.Lock()
+	dir := s.docsDir
+	if s.cfg.Public {
+		s.docsDir = ""
+	}
+	s.mu.Unlock()
+	if s.cfg.Public && dir != "" {
+		os.RemoveAll(dir)
+	}
 }

@@ -53,7 +53,7 @@ type Env struct {
 
 // Commands lists what Run understands, so main can tell a command from the
 // GUI's flags.
-var Commands = []string{"login", "sync", "status", "reading", "logout", "help", VerifyStoreCommand}
+var Commands = []string{"login", "sync", "status", "reading", "export", "logout", "help", VerifyStoreCommand}
 
 // IsCommand reports whether args start with a command of this package.
 func IsCommand(args []string) bool {
@@ -138,6 +138,8 @@ func Run(ctx context.Context, env Env) int {
 			return ExitUsage
 		}
 		return c.readingAdd(ctx, rest[2:])
+	case "export":
+		return c.export(rest[1:])
 	case "logout":
 		return c.logout(ctx, rest[1:])
 	}

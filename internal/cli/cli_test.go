@@ -202,3 +202,31 @@ func TestDamagedStoreIsReplacedAndQueuedReadingsSurvive(t *testing.T) {
 		t.Errorf("quarantined files: %v", matches)
 	}
 }
+
+func TestExportInvoiceAndStatementAsPDF(t *testing.T) {
+	p := portaltest.Start(t)
+	u := newUser(t)
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	invoice := filepath.Join(t.TempDir(), "счёт.pdf")
+	statement := filepath.Join(t.TempDir(), "ведомость.pdf")
+	// The documents come from the stored data: the portal may be gone.
+	p.Down.Store(true)
+	u.mustRun(cli.ExitOK, "export", "invoice", "-o", invoice)
+	u.mustRun(cli.ExitOK, "export", "statement", "--from", "2024-01", "-o", statement)
+	for _, f := range []string{invoice, statement} {
+		b, err := os.ReadFile(f)
+		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Errorf("%s is not a PDF (%v)", f, err)
+		}
+		if fi, _ := os.Stat(f); fi != nil && fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", f, fi.Mode().Perm())
+		}
+	}
+	if code, _, errOut := u.run("export", "invoice", "--period", "1999-01", "-o", invoice); code != cli.ExitFailed || !strings.Contains(errOut, "нет") {
+		t.Errorf("a missing month: %d %s", code, errOut)
+	}
+	if code, _, _ := u.run("export", "statement", "--from", "2026-10", "--to", "2025-01", "-o", statement); code != cli.ExitUsage {
+		t.Errorf("from after to: %d", code)
+	}
+}

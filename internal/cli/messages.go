@@ -14,6 +14,9 @@ var messages = map[string][2]string{
   kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
                       [--account ЛС] [--meter ID] [--date ГГГГ-ММ-ДД] [--confirm]
                                                   передать показания (без связи — сохранить и отправить позже)
+  kabinet export invoice --period 2026-10 -o счёт.pdf       счёт за месяц в PDF (без связи тоже)
+  kabinet export statement --from 2024-01 --to 2026-10 -o ведомость.pdf
+                                                  ведомость энергопотребления в PDF
   kabinet logout [--wipe]                         выйти; --wipe удаляет все сохранённые данные
 
 Общие флаги: --store ПАПКА (где хранить данные), --lang en (по-английски).
@@ -27,6 +30,9 @@ Commands:
   kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
                       [--account A] [--meter ID] [--date YYYY-MM-DD] [--confirm]
                                                  send a meter reading (offline: keep it and send later)
+  kabinet export invoice --period 2026-10 -o bill.pdf     a month's bill as PDF (offline too)
+  kabinet export statement --from 2024-01 --to 2026-10 -o statement.pdf
+                                                 the consumption statement as PDF
   kabinet logout [--wipe]                        log out; --wipe deletes all data kept on this computer
 
 Common flags: --store DIR (where data is kept), --lang en (English).
@@ -77,6 +83,10 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
 	"zone_night":       {"ночь", "night"},
 	"zone_day":         {"день", "day"},
 	"zone_single":      {"показание", "reading"},
+	"export_usage":     {"Так: kabinet export invoice [--account ЛС] [--period ГГГГ-ММ] -o файл.pdf или kabinet export statement [--account ЛС] [--from ГГГГ-ММ] [--to ГГГГ-ММ] -o файл.pdf", "Use: kabinet export invoice [--account A] [--period YYYY-MM] -o file.pdf or kabinet export statement [--account A] [--from YYYY-MM] [--to YYYY-MM] -o file.pdf"},
+	"no_invoice":       {"Счёта за этот месяц (%s) нет. Посмотрите список счетов: kabinet status, затем kabinet sync.", "There is no bill for that month (%s). See kabinet status, then kabinet sync."},
+	"bad_period":       {"Месяц записан неверно или «с» позже «по». Пример: --from 2024-01 --to 2026-10", "Bad month, or --from after --to. Example: --from 2024-01 --to 2026-10"},
+	"exported":         {"Документ сохранён: %s", "Document saved: %s"},
 }
 
 // say formats a message in the chosen language.

@@ -1,0 +1,665 @@
+package pdf
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"kabinet/internal/domain"
+)
+
+// Statement writes «Ведомость энергопотребления» of doc's account for the
+// months from–to (a zero from or to means the first or last month with
+// readings): the customer and account; a bar chart of the monthly
+// consumption; the totals per year; and for every meter and zone a table of
+// the months — the readings at the start and the end, who took the reading,
+// the volume, and the tariff and charge of that month's bill — with totals
+// per year and for the whole range. Pages are numbered «Страница N из M»
+// and a table going on to a new page repeats its header row.
+func Statement(w io.Writer, doc *domain.AccountDocument, from, to domain.Period, opts Options) error {
+	if doc == nil || doc.Account == nil {
+		return errors.New("pdf: в документе нет лицевого счёта")
+	}
+	readings := accepted(doc)
+	if from == (domain.Period{}) || to == (domain.Period{}) {
+		first, last := domain.Period{}, domain.Period{}
+		for _, r := range readings {
+			if first == (domain.Period{}) || r.Period.Before(first) {
+				first = r.Period
+			}
+			if last.Before(r.Period) {
+				last = r.Period
+			}
+		}
+		if first == (domain.Period{}) {
+			first = domain.DateOf(opts.now(), domain.Moscow).Period()
+			last = first
+		}
+		if from == (domain.Period{}) {
+			from = first
+		}
+		if to == (domain.Period{}) {
+			to = last
+		}
+	}
+	if to.Before(from) {
+		return fmt.Errorf("pdf: начало периода ведомости (%s) позже конца (%s)", from.Russian(), to.Russian())
+	}
+	st := statementOf(doc, readings, from, to)
+
+	title := "Ведомость энергопотребления"
+	span := "за " + from.Russian()
+	if from != to {
+		span = "за период с " + periodGenitive(from) + " по " + to.Russian()
+	}
+	d := newDoc(opts, title, title+" "+span+", лицевой счёт "+doc.Account.Number, "лицевой счёт "+doc.Account.Number)
+	for _, inv := range doc.Invoices {
+		if inv.Payee.Name != "" {
+			d.f.SetAuthor(inv.Payee.Name, true)
+			break
+		}
+	}
+	s := &sheet{doc: d, acc: doc, st: st, span: span}
+	s.draw()
+	return d.finish(w)
+}
+
+// stmtMonth is a month of one meter zone.
+type stmtMonth struct {
+	period domain.Period
+	taken  domain.Date
+	start  domain.Decimal
+	end    domain.Decimal
+	source domain.ReadingSource
+	volume domain.Decimal
+	prices []domain.Kopecks
+	amount domain.Kopecks
+	billed bool
+}
+
+// stmtSeries is the months of one zone of one meter.
+type stmtSeries struct {
+	meter  *domain.Meter
+	zone   domain.Zone
+	zones  int
+	frac   int
+	months []stmtMonth
+}
+
+// stmtYear is what was used and charged in a calendar year.
+type stmtYear struct {
+	year   int
+	months int
+	volume domain.Decimal
+	amount domain.Kopecks
+}
+
+// stmtBar is a month of the chart: the volume per zone and whether any of
+// it was estimated.
+type stmtBar struct {
+	period    domain.Period
+	volumes   []domain.Decimal // by zone index
+	estimated bool
+	has       bool
+}
+
+// stmt is the statement worked out.
+type stmt struct {
+	from, to domain.Period
+	series   []stmtSeries
+	years    []stmtYear
+	volume   domain.Decimal
+	amount   domain.Kopecks
+	frac     int
+	bars     []stmtBar
+	zones    int // the most zones of a meter, for the chart's legend
+}
+
+// accepted returns the accepted readings oldest first.
+func accepted(doc *domain.AccountDocument) []domain.Reading {
+	out := make([]domain.Reading, 0, len(doc.Readings))
+	for _, r := range doc.Readings {
+		if r.Status == domain.StatusAccepted || r.Status == "" {
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b domain.Reading) int {
+		if c := a.TakenOn.Compare(b.TakenOn); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Period.Year, b.Period.Year); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Period.Month, b.Period.Month); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Before(p) }
+
+// statementOf works the statement out as the app's screen does: for every
+// meter (installed ones first) and zone, each month's reading at the start
+// and the end, who took it and the volume, with the tariff and the charge
+// of that month's bill (carried by the month's last reading); totals per
+// year and for the range.
+func statementOf(doc *domain.AccountDocument, readings []domain.Reading, from, to domain.Period) stmt {
+	st := stmt{from: from, to: to}
+	bills := map[domain.Period]*domain.Invoice{}
+	for i := range doc.Invoices {
+		inv := &doc.Invoices[i]
+		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
+			bills[inv.Period] = inv
+		}
+	}
+	var meters []*domain.Meter
+	for _, active := range []bool{true, false} {
+		for i := range doc.Meters {
+			if doc.Meters[i].Active() == active {
+				meters = append(meters, &doc.Meters[i])
+			}
+		}
+	}
+	years := map[int]*stmtYear{}
+	yearMonths := map[domain.Period]bool{}
+	bars := map[domain.Period]*stmtBar{}
+	for _, m := range meters {
+		frac := fractionOf(m)
+		var mine []domain.Reading
+		last := map[domain.Period]int{}
+		for _, r := range readings {
+			if r.MeterID == m.ID {
+				last[r.Period] = len(mine)
+				mine = append(mine, r)
+			}
+		}
+		zones := m.ZoneCodes()
+		if len(zones) == 0 {
+			zones = domain.ZonesFor(1)
+		}
+		st.zones = max(st.zones, len(zones))
+		for zi, z := range zones {
+			s := stmtSeries{meter: m, zone: z, zones: len(zones), frac: frac}
+			var prev domain.Decimal
+			havePrev := false
+			for i, r := range mine {
+				end, ok := r.Values[z]
+				if !ok {
+					continue
+				}
+				used := r.Consumption[z]
+				start := end - used
+				if havePrev {
+					start = prev
+				}
+				prev, havePrev = end, true
+				if !inRange(r.Period, from, to) {
+					continue
+				}
+				mo := stmtMonth{period: r.Period, taken: r.TakenOn, start: start, end: end, source: r.Source, volume: used}
+				if inv := bills[r.Period]; inv != nil && last[r.Period] == i {
+					for _, l := range inv.Lines {
+						if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && len(zones) == 1)) {
+							mo.prices = append(mo.prices, l.Price)
+							mo.amount += l.Amount
+							mo.billed = true
+						}
+					}
+				}
+				s.months = append(s.months, mo)
+				y := years[r.Period.Year]
+				if y == nil {
+					y = &stmtYear{year: r.Period.Year}
+					years[r.Period.Year] = y
+				}
+				y.volume += used
+				y.amount += mo.amount
+				if !yearMonths[r.Period] {
+					yearMonths[r.Period] = true
+					y.months++
+				}
+				b := bars[r.Period]
+				if b == nil {
+					b = &stmtBar{period: r.Period, has: true}
+					bars[r.Period] = b
+				}
+				for len(b.volumes) <= zi {
+					b.volumes = append(b.volumes, 0)
+				}
+				b.volumes[zi] += used
+				b.estimated = b.estimated || r.Source == domain.SourceEstimated
+			}
+			if len(s.months) > 0 {
+				st.frac = max(st.frac, frac)
+				st.series = append(st.series, s)
+			}
+		}
+	}
+	for y := from.Year; y <= to.Year; y++ {
+		if t := years[y]; t != nil {
+			st.years = append(st.years, *t)
+			st.volume += t.volume
+			st.amount += t.amount
+		}
+	}
+	// The chart runs from the first month with readings to the last.
+	first, last := domain.Period{}, domain.Period{}
+	for p := range bars {
+		if first == (domain.Period{}) || p.Before(first) {
+			first = p
+		}
+		if last.Before(p) {
+			last = p
+		}
+	}
+	if first != (domain.Period{}) {
+		for p := first; !last.Before(p); p = p.AddMonths(1) {
+			if b := bars[p]; b != nil {
+				st.bars = append(st.bars, *b)
+			} else {
+				st.bars = append(st.bars, stmtBar{period: p})
+			}
+		}
+	}
+	return st
+}
+
+// sheet lays out a statement.
+type sheet struct {
+	*doc
+	acc  *domain.AccountDocument
+	st   stmt
+	span string
+}
+
+func (s *sheet) draw() {
+	s.f.AddPage()
+	y := s.header(marginT)
+	if len(s.st.series) == 0 {
+		s.font("", 11, colText)
+		s.para(marginL, y+6, contentW, "За выбранный период показаний нет.")
+		return
+	}
+	y = s.chart(y + 4)
+	y = s.yearTable(y + 5)
+	s.details(y + 6)
+}
+
+// newPage starts a continuation page with a running header and returns
+// where its content starts.
+func (s *sheet) newPage() float64 {
+	s.f.AddPage()
+	a := s.acc.Account
+	text := "Ведомость энергопотребления " + s.span + " · лицевой счёт " + a.Number
+	s.font("", 8.5, colMuted)
+	if c := s.acc.Customer; c != nil && c.FullName != "" && s.f.GetStringWidth(text+" · "+c.FullName) < contentW-2 {
+		text += " · " + c.FullName
+	}
+	s.text(marginL, marginT, contentW, text, "L")
+	y := marginT + lineH(8.5) + 0.5
+	s.color(colLight)
+	s.f.SetLineWidth(0.2)
+	s.f.Line(marginL, y, pageW-marginR, y)
+	return y + 3
+}
+
+// header is the first page's head: the supplier, the title and the range,
+// the account number and the customer.
+func (s *sheet) header(y float64) float64 {
+	payee := ""
+	for _, inv := range s.acc.Invoices {
+		if inv.Payee.Name != "" {
+			payee = inv.Payee.Name
+			break
+		}
+	}
+	rightW := 58.0
+	if payee != "" {
+		s.font("B", 11, colAccent)
+		s.text(marginL, y, contentW-rightW, payee, "L")
+	}
+	label, number := "Лицевой счёт", s.acc.Account.Number
+	if legal(s.acc) && s.acc.Account.ContractNumber != "" {
+		label, number = "Договор", s.acc.Account.ContractNumber
+	}
+	s.font("", 9, colMuted)
+	s.text(pageW-marginR-rightW, y, rightW, label, "R")
+	s.font("B", 16, colText)
+	s.text(pageW-marginR-rightW, y+lineH(9), rightW, number, "R")
+	yt := y + lineH(11) + 2
+	s.font("B", 20, colText)
+	s.text(marginL, yt, contentW-rightW, "Ведомость энергопотребления", "L")
+	yt += lineH(20)
+	s.font("", 11, colText)
+	s.text(marginL, yt, contentW-rightW, s.span, "L")
+	y = max(yt+lineH(11), y+lineH(9)+lineH(16)) + 1.5
+	s.color(colAccent)
+	s.f.SetLineWidth(0.7)
+	s.f.Line(marginL, y, pageW-marginR, y)
+	y += 2.5
+
+	// The customer.
+	lines := customerLines(s.acc)
+	for _, l := range lines {
+		y = s.field(marginL, y, contentW, 34, l[0], l[1], 9.5)
+	}
+	return y
+}
+
+// chart draws the bar chart of monthly consumption and returns the y below
+// it.
+func (s *sheet) chart(y float64) float64 {
+	st := s.st
+	y = s.heading(y, "Расход электроэнергии по месяцам, кВт·ч")
+	const (
+		axisW  = 14.0
+		plotH  = 46.0
+		labelH = 9.0
+	)
+	x0 := marginL + axisW
+	plotW := contentW - axisW
+	top := y + 3
+	bottom := top + plotH
+
+	// The scale: a round step giving four to six gridlines.
+	var peak float64
+	for _, b := range st.bars {
+		var sum domain.Decimal
+		for _, v := range b.volumes {
+			sum += v
+		}
+		peak = max(peak, float64(sum)/domain.DecimalScale)
+	}
+	n := len(st.bars)
+	labels := n <= 13 // the volume above each bar
+	if labels {
+		peak *= 1.1
+	}
+	step := niceStep(peak / 5)
+	ticks := int(math.Ceil(peak / step))
+	ticks = max(ticks, 1)
+	scaleMax := step * float64(ticks)
+
+	s.font("", 7.5, colMuted)
+	s.f.SetLineWidth(0.15)
+	for i := 0; i <= ticks; i++ {
+		yy := bottom - plotH*float64(i)/float64(ticks)
+		s.color(colLight)
+		s.f.Line(x0, yy, x0+plotW, yy)
+		label := clean(domain.DecimalFromInt(int64(math.Round(step * float64(i)))).Format(0))
+		s.text(marginL, yy-lineH(7.5)/2, axisW-1.5, label, "R")
+	}
+
+	slot := plotW / float64(max(n, 1))
+	barW := slot * 0.7
+	shades := []rgb{colAccent, {80, 140, 200}, {150, 190, 225}}
+	for i, b := range st.bars {
+		x := x0 + slot*float64(i) + (slot-barW)/2
+		yy := bottom
+		for zi, v := range b.volumes {
+			h := plotH * (float64(v) / domain.DecimalScale) / scaleMax
+			if h <= 0 {
+				continue
+			}
+			c := shades[min(zi, len(shades)-1)]
+			if b.estimated {
+				c = colBarAlt
+				if zi > 0 {
+					c = rgb{190, 198, 205}
+				}
+			}
+			s.fill(c)
+			s.f.Rect(x, yy-h, barW, h, "F")
+			yy -= h
+		}
+		if labels && b.has {
+			var sum domain.Decimal
+			for _, v := range b.volumes {
+				sum += v
+			}
+			s.font("", 7, colText)
+			s.text(x-3, yy-lineH(7)-0.3, barW+6, clean(sum.Format(0)), "C")
+		}
+	}
+	s.color(colRule)
+	s.f.SetLineWidth(0.3)
+	s.f.Line(x0, bottom, x0+plotW, bottom)
+
+	// The months under the bars: each one when there are few, otherwise
+	// the years with a mark where each begins.
+	short := [...]string{"", "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"}
+	s.font("", 7, colMuted)
+	if n <= 24 {
+		for i, b := range st.bars {
+			x := x0 + slot*float64(i)
+			s.text(x-1, bottom+0.5, slot+2, short[b.period.Month], "C")
+			if b.period.Month == 1 || i == 0 {
+				s.font("B", 7, colText)
+				s.text(x-4, bottom+0.5+lineH(7), slot+8, strconv.Itoa(b.period.Year), "C")
+				s.font("", 7, colMuted)
+			}
+		}
+	} else {
+		for i := 0; i < n; {
+			year := st.bars[i].period.Year
+			j := i
+			for j < n && st.bars[j].period.Year == year {
+				j++
+			}
+			xa, xb := x0+slot*float64(i), x0+slot*float64(j)
+			s.color(colRule)
+			s.f.SetLineWidth(0.2)
+			s.f.Line(xa, bottom, xa, bottom+3)
+			if xb-xa >= 7 {
+				s.font("B", 7.5, colText)
+				s.text(xa, bottom+1, xb-xa, strconv.Itoa(year), "C")
+			}
+			i = j
+		}
+		s.f.Line(x0+plotW, bottom, x0+plotW, bottom+3)
+	}
+
+	// The legend.
+	ly := bottom + labelH
+	lx := x0
+	item := func(c rgb, text string) {
+		s.fill(c)
+		s.f.Rect(lx, ly+1, 3.5, 2.5, "F")
+		s.font("", 8, colText)
+		w := s.f.GetStringWidth(text) + 3
+		s.text(lx+4, ly, w, text, "L")
+		lx += 4 + w + 4
+	}
+	shown := false
+	if st.zones > 1 {
+		for zi, z := range domain.ZonesFor(st.zones) {
+			item(shades[min(zi, len(shades)-1)], zoneLabel(z, st.zones))
+		}
+		shown = true
+	}
+	for _, b := range st.bars {
+		if b.estimated {
+			item(colBarAlt, "расчётный объём (показания не поступили)")
+			shown = true
+			break
+		}
+	}
+	if shown {
+		return ly + lineH(8)
+	}
+	return ly
+}
+
+// niceStep rounds a step up to 1, 2, 2.5 or 5 times a power of ten.
+func niceStep(raw float64) float64 {
+	if raw <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if raw <= m*p {
+			return max(1, m*p)
+		}
+	}
+	return 10 * p
+}
+
+// yearTable is the totals per year and for the whole range, with the
+// average month.
+func (s *sheet) yearTable(y float64) float64 {
+	st := s.st
+	t := newTable(s.doc, 9.5,
+		column{"Год", 0, "L"},
+		column{"Месяцев\nс показаниями", 0, "R"},
+		column{"Расход,\nкВт·ч", 0, "R"},
+		column{"В среднем за месяц,\nкВт·ч", 0, "R"},
+		column{"Начислено\nпо счетам, ₽", 0, "R"},
+	)
+	avg := func(v domain.Decimal, months int) string {
+		if months == 0 {
+			return "—"
+		}
+		return clean((v / domain.Decimal(months)).Format(st.frac))
+	}
+	var rows [][]string
+	months := 0
+	for _, yr := range st.years {
+		rows = append(rows, []string{strconv.Itoa(yr.year), strconv.Itoa(yr.months), clean(yr.volume.Format(st.frac)), avg(yr.volume, yr.months), money(yr.amount)})
+		months += yr.months
+	}
+	total := []string{"Итого за период", strconv.Itoa(months), clean(st.volume.Format(st.frac)), avg(st.volume, months), money(st.amount)}
+	t.bold = [][]string{total}
+	t.fit(contentW, -1, rows)
+	y = s.ensure(y, lineH(11.5)+t.headerHeight()+2*t.rowHeight([]string{"1"}, rowPlain))
+	y = s.heading(y, "Итоги по годам")
+	y = t.header(y)
+	for i, r := range rows {
+		kind := rowPlain
+		if i%2 == 1 {
+			kind = rowStripe
+		}
+		y = t.add(y, r, kind, s.newPage)
+	}
+	return t.add(y, total, rowTotal, s.newPage)
+}
+
+// ensure starts a new page when h mm do not fit below y.
+func (s *sheet) ensure(y, h float64) float64 {
+	if y+h <= contentBottom {
+		return y
+	}
+	return s.newPage()
+}
+
+// details is a table per meter zone with the months, the year totals and
+// the range's total.
+func (s *sheet) details(y float64) {
+	type rowT struct {
+		cells []string
+		kind  rowKind
+	}
+	cols := []column{
+		{"Месяц", 0, "L"},
+		{"Дата\nпоказания", 0, "C"},
+		{"Показание\nна начало", 0, "R"},
+		{"Показание\nна конец", 0, "R"},
+		{"Как получено\nпоказание", 0, "L"},
+		{"Расход,\nкВт·ч", 0, "R"},
+		{"Тариф,\n₽/кВт·ч", 0, "R"},
+		{"Начислено\nпо счёту, ₽", 0, "R"},
+	}
+	// One set of widths for all the tables, so the columns line up from
+	// page to page.
+	var all, bold [][]string
+	tables := make([][]rowT, len(s.st.series))
+	for si, ser := range s.st.series {
+		several := ser.months[0].period.Year != ser.months[len(ser.months)-1].period.Year
+		var yearVol, vol domain.Decimal
+		var yearAmt, amt domain.Kopecks
+		stripe := 0
+		for i, mo := range ser.months {
+			price, amount := "—", "—"
+			if mo.billed {
+				ps := make([]string, len(mo.prices))
+				for j, p := range mo.prices {
+					ps[j] = money(p)
+				}
+				price, amount = strings.Join(ps, " / "), money(mo.amount)
+			}
+			cells := []string{capital(mo.period.Russian()), mo.taken.Russian(), clean(mo.start.Format(ser.frac)), clean(mo.end.Format(ser.frac)),
+				mo.source.Russian(), clean(mo.volume.Format(ser.frac)), price, amount}
+			kind := rowPlain
+			if stripe%2 == 1 {
+				kind = rowStripe
+			}
+			stripe++
+			tables[si] = append(tables[si], rowT{cells, kind})
+			all = append(all, cells)
+			yearVol += mo.volume
+			yearAmt += mo.amount
+			vol += mo.volume
+			amt += mo.amount
+			if several && (i == len(ser.months)-1 || ser.months[i+1].period.Year != mo.period.Year) {
+				total := []string{fmt.Sprintf("Итого за %d год", mo.period.Year), "", "", "", "", clean(yearVol.Format(ser.frac)), "", money(yearAmt)}
+				tables[si] = append(tables[si], rowT{total, rowSection})
+				bold = append(bold, total)
+				yearVol, yearAmt, stripe = 0, 0, 0
+			}
+		}
+		total := []string{"Итого за период", "", "", "", "", clean(vol.Format(ser.frac)), "", money(amt)}
+		tables[si] = append(tables[si], rowT{total, rowTotal})
+		bold = append(bold, total)
+	}
+	t := newTable(s.doc, 9.5, cols...)
+	t.bold = bold
+	t.fit(contentW, 4, all, 9, 8.5)
+
+	for si, ser := range s.st.series {
+		title := s.seriesTitle(ser)
+		// The heading, the header row and two rows at least go together.
+		y = s.ensure(y, lineH(11.5)+t.headerHeight()+2*t.rowHeight(tables[si][0].cells, rowPlain))
+		y = s.heading(y, title)
+		y = t.header(y)
+		for _, r := range tables[si] {
+			y = t.add(y, r.cells, r.kind, func() float64 {
+				yy := s.newPage()
+				return s.heading(yy, title+" (продолжение)")
+			})
+		}
+		y += 6
+	}
+}
+
+// seriesTitle names a meter zone: «Счётчик № 35087264 (Меркурий 201.8)»,
+// with the zone when the meter has several and «снят» when taken away.
+func (s *sheet) seriesTitle(ser stmtSeries) string {
+	m := ser.meter
+	title := "Счётчик № " + m.Serial
+	var notes []string
+	if m.Model != "" {
+		notes = append(notes, m.Model)
+	}
+	if !m.Active() {
+		note := "снят"
+		if !m.RemovedOn.IsZero() {
+			note += " " + m.RemovedOn.Russian()
+		}
+		notes = append(notes, note)
+	}
+	if len(notes) > 0 {
+		title += " (" + strings.Join(notes, ", ") + ")"
+	}
+	if ser.zones > 1 {
+		title += ", зона " + zoneLabel(ser.zone, ser.zones)
+	} else {
+		title += ", " + strings.ToLower(zoneLabel(ser.zone, ser.zones))
+	}
+	return title
+}
