@@ -5,8 +5,6 @@ package app
 // значения», «Приборы учета», «Ведомость энергопотребления»).
 
 import (
-	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -235,30 +233,6 @@ func dataPhone(p string) string {
 
 // dataToday is today's date in the supplier's calendar.
 func dataToday() domain.Date { return domain.DateOf(nowFunc(), domain.Moscow) }
-
-// dataAccepted returns the accepted readings of the document in the order
-// they were taken.
-func dataAccepted(doc *domain.AccountDocument) []domain.Reading {
-	out := make([]domain.Reading, 0, len(doc.Readings))
-	for _, r := range doc.Readings {
-		if r.Status == domain.StatusAccepted || r.Status == "" {
-			out = append(out, r)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b domain.Reading) int {
-		if c := a.TakenOn.Compare(b.TakenOn); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Period.Year, b.Period.Year); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Period.Month, b.Period.Month); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return out
-}
 
 // dataMeterBySerial finds a meter of the document by its serial number.
 func dataMeterBySerial(doc *domain.AccountDocument, serial string) *domain.Meter {

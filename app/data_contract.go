@@ -66,7 +66,7 @@ func contractVolumes(doc *domain.AccountDocument, vols []domain.ContractVolume) 
 	for _, m := range doc.Meters {
 		frac = max(frac, dataFraction(&m))
 	}
-	for _, r := range dataAccepted(doc) {
+	for _, r := range doc.AcceptedReadings() {
 		for _, v := range r.Consumption {
 			used[r.Period] += v
 		}

@@ -88,7 +88,7 @@ func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Bef
 // totals per year and for the whole range.
 func statementOf(doc *domain.AccountDocument, from, to domain.Period) statement {
 	var st statement
-	readings := dataAccepted(doc)
+	readings := doc.AcceptedReadings()
 	bills := map[domain.Period]*domain.Invoice{}
 	for i := range doc.Invoices {
 		inv := &doc.Invoices[i]
@@ -277,7 +277,7 @@ func (s *statementScreen) Refresh() {
 func (s *statementScreen) load(doc *domain.AccountDocument) {
 	s.doc = doc
 	first, last := domain.Period{}, domain.Period{}
-	for _, r := range dataAccepted(doc) {
+	for _, r := range doc.AcceptedReadings() {
 		if first == (domain.Period{}) || r.Period.Before(first) {
 			first = r.Period
 		}
@@ -387,7 +387,7 @@ func (s *statementScreen) build() {
 // lastReading is the latest month with a reading.
 func (s *statementScreen) lastReading() domain.Period {
 	var last domain.Period
-	for _, r := range dataAccepted(s.doc) {
+	for _, r := range s.doc.AcceptedReadings() {
 		if last.Before(r.Period) {
 			last = r.Period
 		}

@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // CustomerKind tells an individual from a legal entity: they see different
 // sections (contract values, points of supply) and different bills.
@@ -423,4 +427,29 @@ type AccountSummary struct {
 	Title   string  `json:"title"`
 	Address string  `json:"address"`
 	Debt    Kopecks `json:"debt_kop"`
+}
+
+// AcceptedReadings returns the document's accepted readings in the order
+// they were taken (superseded ones left out): the history a statement and
+// its screen are made of.
+func (d *AccountDocument) AcceptedReadings() []Reading {
+	out := make([]Reading, 0, len(d.Readings))
+	for _, r := range d.Readings {
+		if r.Status == StatusAccepted || r.Status == "" {
+			out = append(out, r)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Reading) int {
+		if c := a.TakenOn.Compare(b.TakenOn); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Period.Year, b.Period.Year); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Period.Month, b.Period.Month); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
 }

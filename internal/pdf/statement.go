@@ -1,12 +1,10 @@
 package pdf
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -25,7 +23,7 @@ func Statement(w io.Writer, doc *domain.AccountDocument, from, to domain.Period,
 	if doc == nil || doc.Account == nil {
 		return errors.New("pdf: в документе нет лицевого счёта")
 	}
-	readings := accepted(doc)
+	readings := doc.AcceptedReadings()
 	if from == (domain.Period{}) || to == (domain.Period{}) {
 		first, last := domain.Period{}, domain.Period{}
 		for _, r := range readings {
@@ -118,29 +116,6 @@ type stmt struct {
 	frac     int
 	bars     []stmtBar
 	zones    int // the most zones of a meter, for the chart's legend
-}
-
-// accepted returns the accepted readings oldest first.
-func accepted(doc *domain.AccountDocument) []domain.Reading {
-	out := make([]domain.Reading, 0, len(doc.Readings))
-	for _, r := range doc.Readings {
-		if r.Status == domain.StatusAccepted || r.Status == "" {
-			out = append(out, r)
-		}
-	}
-	slices.SortStableFunc(out, func(a, b domain.Reading) int {
-		if c := a.TakenOn.Compare(b.TakenOn); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Period.Year, b.Period.Year); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.Period.Month, b.Period.Month); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	return out
 }
 
 func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Before(p) }
