@@ -11,8 +11,12 @@ import (
 // line wrap instead of being cut off.
 type flowLayout struct{}
 
+// gap is the space between objects in a row: twice the padding, so a bold
+// label never touches its neighbour.
+func gap() float32 { return 2 * theme.Padding() }
+
 func (flowLayout) rows(objs []fyne.CanvasObject, width float32) [][]fyne.CanvasObject {
-	pad := theme.Padding()
+	pad := gap()
 	var rows [][]fyne.CanvasObject
 	var row []fyne.CanvasObject
 	x := float32(0)
@@ -51,7 +55,7 @@ func (l flowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			w := min(ms.Width, size.Width)
 			o.Resize(fyne.NewSize(w, h))
 			o.Move(fyne.NewPos(x, y))
-			x += w + pad
+			x += w + gap()
 		}
 		y += h + pad
 	}

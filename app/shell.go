@@ -23,8 +23,7 @@ type shell struct {
 	menu     map[string]*widget.Button
 	accounts *widget.Select
 	numbers  []string
-	fresh    *widget.Label
-	conn     *widget.Label
+	fresh    *widget.Label // freshness and connection
 	queue    *widget.Label
 	progress *widget.ProgressBarInfinite
 	sizeBtn  *widget.Button
@@ -76,14 +75,13 @@ func newShell(u *UI) *shell {
 	logout.Alignment = widget.ButtonAlignLeading
 
 	s.fresh = widget.NewLabel("")
-	s.conn = widget.NewLabel("")
 	s.queue = widget.NewLabel("")
 	s.progress = widget.NewProgressBarInfinite()
 	s.progress.Stop()
 	s.progress.Hide()
 	refresh := u.button(lang.L("Обновить данные"), func() { u.syncNow() })
 	s.progress.Resize(fyne.NewSize(120, s.progress.MinSize().Height))
-	status := newWrap(s.fresh, s.conn, s.queue, s.progress, refresh)
+	status := newWrap(s.fresh, s.queue, s.progress, refresh)
 
 	s.refreshAccounts()
 	s.content = container.NewStack()
@@ -151,12 +149,13 @@ func (s *shell) busy(on bool) {
 // updateStatus writes the status line: freshness, connection, the queue.
 func (s *shell) updateStatus() {
 	u := s.u
-	s.fresh.SetText(lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(u.svc.FreshAt(u.account))}))
+	fresh := lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(u.svc.FreshAt(u.account))})
 	if u.online {
-		s.conn.SetText(lang.L("Связь с порталом есть"))
+		fresh += " · " + lang.L("связь есть")
 	} else {
-		s.conn.SetText(lang.L("Нет связи — работаем с сохранёнными данными"))
+		fresh += " · " + lang.L("нет связи, показаны сохранённые данные")
 	}
+	s.fresh.SetText(fresh)
 	st := u.svc.Status()
 	q := lang.L("Ожидают отправки: {{.N}}", map[string]any{"N": st.Pending})
 	if st.Attention > 0 {

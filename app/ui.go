@@ -223,6 +223,19 @@ func (u *UI) applyTheme() {
 	if u.shell != nil {
 		u.shell.sizeBtn.SetText(lang.L(sizeNames[u.theme.size]))
 		u.shell.contrast.SetChecked(u.theme.contrast)
+		// Lay the frame out again with the new sizes: a row laid out for
+		// the old text would let words run into each other.
+		u.shell.root.Refresh()
+		for _, o := range u.shell.root.Objects {
+			if c, ok := o.(*fyne.Container); ok {
+				c.Refresh()
+				for _, ch := range c.Objects {
+					if cc, ok := ch.(*fyne.Container); ok {
+						cc.Refresh()
+					}
+				}
+			}
+		}
 	}
 	u.saveSettings()
 }
