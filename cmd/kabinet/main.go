@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -116,6 +117,10 @@ func window(exe string, args []string) error {
 				return store.CheckInChild(ctx, exe, []string{cli.VerifyStoreCommand}, path)
 			}})
 	}
+	// A desktop app waits for people, not for the CPU: collecting garbage
+	// twice as often keeps its memory closer to a bare Fyne window's
+	// (docs/performance.md), at no cost anyone can see.
+	debug.SetGCPercent(50)
 	// When the window cannot be created (no OpenGL 2.1), Fyne only logs
 	// an error and waits: watch its log and say what to do in words.
 	log.SetOutput(&graphicsWatch{out: os.Stderr})

@@ -26,21 +26,16 @@ var Customers = []struct{ Number, Description string }{
 	{"100003", "Попова Елена Викторовна: дом с электроплитами, трёхтарифный счётчик, скоро срок поверки"},
 	{"100004", "Лыткин Виктор Семёнович: два лицевых счёта — квартира и дача, на даче заменён счётчик"},
 	{"200001", "ООО «Северный хлеб»: юридическое лицо, два договора (пекарня и магазин), договорные значения"},
+	{"300001", "Сидорова Анна Ивановна: квартира с историей за 10 лет (120 счетов)"},
 }
-
-// historyMonths is how far back the longest history goes.
-const historyMonths = 36
 
 // Build returns the demo data set as of now, with every customer's password
 // hashed by hashPassword.
 func Build(now time.Time, hashPassword func(string) (string, error)) (*portaldb.Seed, error) {
 	today := domain.DateOf(now, domain.Moscow)
-	first := today.Period().AddMonths(-historyMonths)
-	lastJuly := today.Year
-	if today.Month < time.July {
-		lastJuly--
-	}
-	w := &world{today: today, tariffs: buildTariffs(first.Year-1, lastJuly)}
+	// The prices go back as far as the longest history, customer 300001's.
+	first := today.Period().AddMonths(-longYears * 12)
+	w := &world{today: today, tariffs: buildTariffs(first.Year-1, lastJulyYear(today))}
 
 	seed := &portaldb.Seed{
 		Payee:   payee,
@@ -50,7 +45,8 @@ func Build(now time.Time, hashPassword func(string) (string, error)) (*portaldb.
 		Offices: officeList(),
 		FAQ:     questions(),
 	}
-	for _, build := range []func() (portaldb.SeedCustomer, error){w.ivanova, w.kuznetsov, w.popova, w.lytkin, w.bakery} {
+	long := func() (portaldb.SeedCustomer, error) { return w.sidorova(longYears) }
+	for _, build := range []func() (portaldb.SeedCustomer, error){w.ivanova, w.kuznetsov, w.popova, w.lytkin, w.bakery, long} {
 		c, err := build()
 		if err != nil {
 			return nil, fmt.Errorf("demo customer %s: %w", c.Number, err)

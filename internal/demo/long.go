@@ -17,13 +17,34 @@ const LongCustomer = "300001"
 // not part of the demo.
 func LongHistory(now time.Time, years int, hashPassword func(string) (string, error)) (*portaldb.Seed, error) {
 	today := domain.DateOf(now, domain.Moscow)
-	months := years * 12
-	first := today.Period().AddMonths(-months)
-	lastJuly := today.Year
-	if today.Month < time.July {
-		lastJuly--
+	w := &world{today: today, tariffs: buildTariffs(today.Period().AddMonths(-years*12).Year-1, lastJulyYear(today))}
+	c, err := w.sidorova(years)
+	if err != nil {
+		return nil, err
 	}
-	w := &world{today: today, tariffs: buildTariffs(first.Year-1, lastJuly)}
+	if c.PasswordHash, err = hashPassword(Password); err != nil {
+		return nil, err
+	}
+	return &portaldb.Seed{Payee: payee, Tariffs: w.tariffs, Customers: []portaldb.SeedCustomer{c}}, nil
+}
+
+// longYears is how much history the demo's customer 300001 has.
+const longYears = 10
+
+// lastJulyYear is the year of the latest 1 July on or before today, when
+// the tariffs last changed.
+func lastJulyYear(today domain.Date) int {
+	if today.Month < time.July {
+		return today.Year - 1
+	}
+	return today.Year
+}
+
+// sidorova is LongCustomer: a flat in Pechora with years of monthly
+// readings, bills and payments.
+func (w *world) sidorova(years int) (portaldb.SeedCustomer, error) {
+	today := w.today
+	months := years * 12
 	opened := w.yearsAgo(years+1, 40)
 	acc := portaldb.SeedAccount{
 		Account: domain.Account{Number: "3300012345", ContractNumber: "ЭС-300001", Title: "Квартира",
@@ -41,17 +62,9 @@ func LongHistory(now time.Time, years int, hashPassword func(string) (string, er
 		channels: []channel{{chSberbank, 3}, {chPost, 2}}, dueDay: 10, service: electricity, seed: 300001,
 	}
 	if err := h.fill(&acc, []meterPlan{m}, today); err != nil {
-		return nil, fmt.Errorf("long history: %w", err)
+		return portaldb.SeedCustomer{}, fmt.Errorf("long history: %w", err)
 	}
-	hash, err := hashPassword(Password)
-	if err != nil {
-		return nil, err
-	}
-	return &portaldb.Seed{
-		Payee:   payee,
-		Tariffs: w.tariffs,
-		Customers: []portaldb.SeedCustomer{{Customer: domain.Customer{Number: LongCustomer, Kind: domain.Individual,
-			FullName: "Сидорова Анна Ивановна", BirthDate: domain.Date{Year: 1951, Month: time.May, Day: 9}, Phone: "+79121234599"},
-			PasswordHash: hash, Accounts: []portaldb.SeedAccount{acc}}},
-	}, nil
+	return portaldb.SeedCustomer{Customer: domain.Customer{Number: LongCustomer, Kind: domain.Individual,
+		FullName: "Сидорова Анна Ивановна", BirthDate: domain.Date{Year: 1951, Month: time.May, Day: 9}, Phone: "+79121234599"},
+		Accounts: []portaldb.SeedAccount{acc}}, nil
 }
