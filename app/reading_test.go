@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"kabinet/internal/demo"
+	"kabinet/internal/domain"
+	"kabinet/internal/portalclient"
 	"os"
 	"regexp"
 	"strconv"
@@ -406,4 +409,51 @@ func TestReadingTranslations(t *testing.T) {
 			t.Errorf("reading.en.json lacks %q", k)
 		}
 	}
+}
+
+// TestReadingRejectedShowsTheReasonAndCanBeCorrected: a reading that passed
+// the local check but that the portal refuses (someone sent a higher value
+// by phone after the app last synced) shows the portal's reason; «Исправить»
+// brings the values back, and the corrected reading replaces the refused one.
+func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	doc, _, _ := tu.svc.Document(tu.UI.account)
+	var meter domain.Meter
+	for _, m := range doc.Doc.Meters {
+		if m.Active() {
+			meter = m
+		}
+	}
+	// Another channel: the contact centre took a higher reading.
+	other, err := portalclient.New(tu.portal.URL, portalclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := other.Login(ctx, "100001", demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	higher := readingAbove(s, 0, 500)
+	if _, err := other.SubmitReading(ctx, tu.UI.account, portalclient.ReadingRequest{Meter: meter.ID, Values: map[domain.Zone]string{domain.T1: higher}}, "phone-channel-key-1"); err != nil {
+		t.Fatal(err)
+	}
+	readingType(s, 0, readingAbove(s, 0, 100))
+	readingSubmit(t, tu, s)
+	text := readingWaitResult(t, tu, s, "Показание меньше прошлого")
+	items, _ := tu.svc.Outbox()
+	if len(items) != 1 || items[0].State != store.StateAttention || items[0].Problem == nil || items[0].Problem.Code != "reading_lower_than_previous" {
+		t.Fatalf("outbox after the refusal: %+v (screen: %q)", items, text)
+	}
+	// «Исправить»: the form comes back with the refused values; a value above
+	// the portal's goes through and the refused one leaves the queue.
+	readingTap(s, func() fyne.Tappable { return s.fixRefused })
+	tu.waitFor(func() bool { return readingStepNow(s) == readingStepForm }, "the form again")
+	readingType(s, 0, readingAbove(s, 0, 600))
+	readingSubmit(t, tu, s)
+	readingWaitResult(t, tu, s, "Показания переданы.")
+	tu.waitFor(func() bool {
+		items, _ := tu.svc.Outbox()
+		return len(items) == 0
+	}, "the refused reading to leave the queue")
 }
