@@ -107,6 +107,9 @@ func window(exe string, args []string) error {
 	}
 	if *public {
 		settings.Public, settings.Chosen = true, settings.Portal != ""
+	} else if *demoMode {
+		// The demo is a home computer unless -public says otherwise.
+		settings.Public = false
 	}
 	opts.Settings, opts.SettingsPath = settings, settingsPath
 	opts.OpenService = func(portal string, public bool, onEvent func(syncer.Event)) (app.Service, error) {
