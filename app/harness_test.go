@@ -117,7 +117,7 @@ func (tu *testUI) loginAs(customer string) {
 // waitFor polls cond on the UI goroutine until it holds.
 func (tu *testUI) waitFor(cond func() bool, what string) {
 	tu.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		pump()
 		if cond() {

@@ -21,10 +21,11 @@ type idleWatch struct {
 	ticker         *time.Ticker
 	stop           chan struct{}
 	warning        dialog.Dialog
+	now            func() time.Time // the clock; tests move it
 }
 
 func newIdleWatch(u *UI, warn, end time.Duration) *idleWatch {
-	return &idleWatch{u: u, warnAfter: warn, end: end, last: time.Now(), stop: make(chan struct{})}
+	return &idleWatch{u: u, warnAfter: warn, end: end, last: time.Now(), stop: make(chan struct{}), now: time.Now}
 }
 
 func (w *idleWatch) start() {
@@ -53,7 +54,7 @@ func (w *idleWatch) close() {
 
 // touch records activity; it runs on the UI goroutine.
 func (w *idleWatch) touch() {
-	w.last = time.Now()
+	w.last = w.now()
 	if w.warning != nil {
 		w.warning.Hide()
 		w.warning = nil
@@ -65,7 +66,7 @@ func (w *idleWatch) check() {
 	if w.ticker == nil {
 		return
 	}
-	idle := time.Since(w.last)
+	idle := w.now().Sub(w.last)
 	switch {
 	case idle >= w.end:
 		w.close()

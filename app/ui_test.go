@@ -150,13 +150,40 @@ func TestPublicComputerLogoutSaysWhatWasSentAndLeavesNothing(t *testing.T) {
 
 func TestIdlePublicSessionWarnsThenLogsOut(t *testing.T) {
 	tu := newTestUI(t, true)
-	tu.UI.opts.IdleWarning, tu.UI.opts.IdleLogout = 300*time.Millisecond, 900*time.Millisecond
 	tu.loginAs("100001")
-	tu.waitFor(func() bool { return tu.UI.idle != nil && tu.UI.idle.warning != nil }, "the idle warning")
-	// «Продолжить» keeps the session.
-	fyne.DoAndWait(func() { tu.UI.idle.touch() })
-	tu.waitFor(func() bool { return tu.UI.idle != nil && tu.UI.idle.warning != nil }, "the warning again")
-	tu.waitFor(func() bool { return contains(tu.textsNow(), "Вы вышли из личного кабинета") }, "the logout after the idle time")
+	// The idle watch's clock is moved by hand: the test does not depend on
+	// how busy the machine is.
+	now := time.Now()
+	clock := func() time.Time { return now }
+	var w *idleWatch
+	fyne.DoAndWait(func() {
+		w = tu.UI.idle
+		w.now = clock
+		w.touch()
+	})
+	step := func(d time.Duration) {
+		now = now.Add(d)
+		fyne.DoAndWait(w.check)
+	}
+	step(3 * time.Minute)
+	if w.warning != nil {
+		t.Fatal("a warning after 3 idle minutes")
+	}
+	step(61 * time.Second)
+	if w.warning == nil {
+		t.Fatal("no warning after 4 idle minutes")
+	}
+	// «Продолжить» (any activity) keeps the session.
+	fyne.DoAndWait(w.touch)
+	if w.warning != nil {
+		t.Error("the warning stayed after «Продолжить»")
+	}
+	step(4*time.Minute + time.Second)
+	if w.warning == nil {
+		t.Fatal("no warning the second time")
+	}
+	step(time.Minute)
+	tu.waitFor(func() bool { return contains(tu.textsNow(), "Вы вышли из личного кабинета") }, "the logout after 5 idle minutes")
 	if tu.svc.Customer() != "" {
 		t.Error("still logged in")
 	}
