@@ -33,3 +33,10 @@ bench:
 ## fuzz: run the reading parser fuzzer for a minute
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParseReading -fuzztime 60s ./internal/domain/
+
+.PHONY: dist
+## dist: Windows kabinet.exe (MinGW cross-build), its NSIS installer and the
+## Linux tar.xz in dist/ (installs mingw-w64 and nsis when missing)
+dist:
+	@scripts/ensure-deps.sh gcc-mingw-w64-x86-64 nsis xz-utils file binutils
+	packaging/dist.sh
