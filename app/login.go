@@ -326,8 +326,12 @@ func describeItem(it store.OutboxItem) string {
 // showFatal is for a start that cannot continue (a second copy running, a
 // store written by a newer version).
 func (u *UI) showFatal(err error) {
+	title := lang.L("Программа не может начать работу")
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		title = lang.L("Программа уже открыта")
+	}
 	u.win.SetContent(centered(
-		heading(lang.L("Программа не может начать работу")),
+		heading(title),
 		bold(err.Error()),
 		para(lang.L("Если это повторяется, позвоните в контакт-центр: {{.Phone}}.", map[string]any{"Phone": "8 800 200-83-05"})),
 		u.button(lang.L("Закрыть"), func() { u.app.Quit() }),
