@@ -39,7 +39,7 @@ func TestScreenshots(t *testing.T) {
 	for _, size := range []int{0, 2} {
 		fyne.DoAndWait(func() { tu.UI.SetTextSize(size) })
 		suffix := map[int]string{0: "", 2: "-large"}[size]
-		for _, id := range []string{"home", "reading", "invoices", "meters", "statement", "help"} {
+		for _, id := range screenshotIDs() {
 			fyne.DoAndWait(func() { tu.UI.navigate(id) })
 			if id == "invoices" {
 				if s, ok := tu.UI.screen.(interface{ selectFirst() }); ok {
@@ -51,4 +51,17 @@ func TestScreenshots(t *testing.T) {
 	}
 	fyne.DoAndWait(func() { tu.UI.SetTextSize(0); tu.UI.SetHighContrast(true); tu.UI.navigate("home") })
 	shot("home-contrast")
+}
+
+// screenshotIDs are the screens photographed: the main ones, or every
+// section when KABINET_SCREENSHOTS_ALL is set.
+func screenshotIDs() []string {
+	if os.Getenv("KABINET_SCREENSHOTS_ALL") == "" {
+		return []string{"home", "reading", "invoices", "meters", "statement", "help"}
+	}
+	var ids []string
+	for _, s := range sections() {
+		ids = append(ids, s.id)
+	}
+	return ids
 }
