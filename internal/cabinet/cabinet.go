@@ -360,7 +360,14 @@ func (s *Service) Preview(account, meterID string, values map[domain.Zone]string
 	if err != nil {
 		return domain.Assessment{}, nil, err
 	}
-	meter, err := eng.LatestMeter(account, meterID)
+	doc, ok, err := s.Document(account)
+	if err != nil {
+		return domain.Assessment{}, nil, err
+	}
+	if !ok {
+		return domain.Assessment{}, nil, syncer.ErrNoData
+	}
+	meter, err := eng.LatestMeterIn(&doc.Doc, account, meterID)
 	if err != nil {
 		return domain.Assessment{}, nil, err
 	}
@@ -368,10 +375,6 @@ func (s *Service) Preview(account, meterID string, values map[domain.Zone]string
 	// The window is not checked here: a closed window does not stop a
 	// person from writing the reading down; QueueReading says when it goes.
 	a, err := domain.CheckReading(&meter, domain.Submission{Values: values, Confirm: confirm}, now, domain.AlwaysOpen)
-	if err != nil {
-		return a, nil, err
-	}
-	doc, _, err := s.Document(account)
 	if err != nil {
 		return a, nil, err
 	}

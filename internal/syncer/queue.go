@@ -77,10 +77,17 @@ func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 	if !ok {
 		return domain.Meter{}, ErrNoData
 	}
+	return e.LatestMeterIn(&cached.Doc, account, meterID)
+}
+
+// LatestMeterIn is LatestMeter for a document the caller already read: a
+// ten-year document takes milliseconds to decode, and the reading screen
+// asks on every keystroke.
+func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID string) (domain.Meter, error) {
 	var meter *domain.Meter
-	for i := range cached.Doc.Meters {
-		if cached.Doc.Meters[i].ID == meterID {
-			meter = &cached.Doc.Meters[i]
+	for i := range doc.Meters {
+		if doc.Meters[i].ID == meterID {
+			meter = &doc.Meters[i]
 		}
 	}
 	if meter == nil {
