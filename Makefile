@@ -2,7 +2,7 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run portal deps test bench fuzz lint
+.PHONY: run portal deps test test-postgres bench fuzz lint
 
 ## run: the app on a demo portal started inside it (installs the X11/GL
 ## build packages Fyne needs when they are missing)
@@ -17,9 +17,23 @@ portal:
 deps:
 	@scripts/ensure-deps.sh
 
-## test: formatting, vet and every test with the race detector
+## test: formatting, vet and every test with the race detector; then, when
+## KABINET_TEST_POSTGRES names a PostgreSQL database, the portal's tests again
+## on PostgreSQL (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh))
 test: lint
-	LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
+	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory test-postgres
+
+PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./cmd/kabinet-portal/...
+
+## test-postgres: the portal's tests on PostgreSQL (KABINET_TEST_POSTGRES)
+test-postgres:
+	@if [ -z "$$KABINET_TEST_POSTGRES" ]; then \
+		echo "PostgreSQL: not tested (export KABINET_TEST_POSTGRES=\$$(scripts/postgres-test-db.sh) to include it)"; \
+	else \
+		echo "== the portal's tests on PostgreSQL"; \
+		LANG=ru_RU.UTF-8 $(GO) test -race -count=1 $(PORTAL_PACKAGES); \
+	fi
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -41,7 +41,7 @@ if [ ! -f "$setup" ]; then
 	bad "$setup is missing"
 else
 	ft=$(file -b "$setup")
-	if [[ $ft == "PE32 executable"* ]]; then ok "$(basename "$setup"): $ft"; else bad "$(basename "$setup") is not a PE32 executable: $ft"; fi
+	if [[ $ft == "PE32+ executable (GUI) x86-64"* ]]; then ok "$(basename "$setup"): $ft"; else bad "$(basename "$setup") is not a 64-bit PE32+ GUI program: $ft"; fi
 	grep -q "Nullsoft" <<<"$ft" || grep -qa "Nullsoft" "$setup" || bad "$(basename "$setup") does not look like an NSIS installer"
 	grep -qx "$VERSION" <<<"$(strings -el "$setup")" && ok "$(basename "$setup"): version info $VERSION" || bad "$(basename "$setup"): version info lacks $VERSION"
 fi

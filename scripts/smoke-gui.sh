@@ -7,7 +7,8 @@ set -euo pipefail
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 bin=$(mktemp -d)/kabinet
-go build -o "$bin" ./cmd/kabinet
+# Built as `make dist` builds the Linux release (and so from its cache).
+go build -trimpath -tags release,migrated_fynedo -ldflags "-s -w" -o "$bin" ./cmd/kabinet
 home=$(mktemp -d)
 export HOME=$home XDG_CACHE_HOME=$home/.cache XDG_CONFIG_HOME=$home/.config LANG=ru_RU.UTF-8
 

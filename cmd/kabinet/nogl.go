@@ -36,11 +36,32 @@ type graphicsWatch struct {
 
 func (g *graphicsWatch) Write(p []byte) (int, error) {
 	n, err := g.out.Write(p)
-	if bytes.Contains(p, []byte("window creation error")) || bytes.Contains(p, []byte("failed to initialise GLFW")) {
+	if noWindow(p) {
 		g.once.Do(func() {
 			reportNoGraphics()
 			os.Exit(1)
 		})
 	}
 	return n, err
+}
+
+// noWindow reports whether a log line says the window cannot be opened:
+// Fyne's own words, or a GLFW error about the OpenGL context. On Windows a
+// failing GLFW start (for example «PlatformError: WGL: Failed to set pixel
+// format for dummy context») is only logged by go-gl/glfw, and the program
+// would then wait forever without a window.
+func noWindow(line []byte) bool {
+	if bytes.Contains(line, []byte("window creation error")) || bytes.Contains(line, []byte("failed to initialise GLFW")) {
+		return true
+	}
+	for _, kind := range [][]byte{[]byte("PlatformError: "), []byte("APIUnavailable: "), []byte("VersionUnavailable: ")} {
+		if _, rest, ok := bytes.Cut(line, kind); ok {
+			for _, api := range [][]byte{[]byte("WGL:"), []byte("GLX:"), []byte("EGL:")} {
+				if bytes.HasPrefix(rest, api) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

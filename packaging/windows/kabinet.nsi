@@ -15,7 +15,9 @@
 ; Uninstall: asks whether to delete the person's data; silent uninstall
 ; (/S) keeps it unless /REMOVEDATA is given.
 
-Unicode true
+; A 64-bit installer for a 64-bit program: Windows itself refuses it on a
+; 32-bit system with its own message, and Wine 64 (the smoke test) runs it.
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 SetCompressor /SOLID lzma
@@ -73,11 +75,6 @@ Var Portal     ; /PORTAL=...
 Var Kind       ; "" (not given), "true" (/PUBLIC) or "false" (/HOME)
 
 Function .onInit
-  ${IfNot} ${RunningX64}
-    MessageBox MB_ICONSTOP "Программа «${APPNAME}» работает только в 64-разрядной Windows." /SD IDOK
-    SetErrorLevel 2
-    Quit
-  ${EndIf}
   SetRegView 64
 
   ${GetParameters} $R0
@@ -104,11 +101,12 @@ Function .onInit
   ${EndIf}
 
   ${If} $AllUsers == 1
-    SetShellVarContext all
-    ; /D= sets $INSTDIR before .onInit: keep it when given.
+    ; /D= sets $INSTDIR before .onInit: keep it when given. Compared before
+    ; SetShellVarContext all, which makes $LOCALAPPDATA the all-users one.
     ${If} $INSTDIR == "$LOCALAPPDATA\Programs\${APPDIR}"
       StrCpy $INSTDIR "$PROGRAMFILES64\${APPDIR}"
     ${EndIf}
+    SetShellVarContext all
   ${Else}
     SetShellVarContext current
   ${EndIf}
@@ -116,8 +114,7 @@ Function .onInit
   ; Preset options.
   StrCpy $Portal ""
   StrCpy $Kind ""
-  ClearErrors
-  ${GetOptions} $R0 "/PORTAL=" $Portal
+  Call PortalArg
   ${If} $Portal != ""
     Call CheckPortal
   ${EndIf}
@@ -136,6 +133,39 @@ Function .onInit
     ${EndIf}
     StrCpy $Kind "false"
   ${EndIf}
+FunctionEnd
+
+; PortalArg sets $Portal to what follows /PORTAL= in the parameters ($R0),
+; up to the next space, without surrounding quotes. GetOptions cannot do it:
+; it ends a value at the next "/", and every address has two.
+Function PortalArg
+  StrCpy $Portal ""
+  StrLen $R5 $R0
+  StrCpy $R6 0
+  ${While} $R6 < $R5
+    StrCpy $R7 $R0 8 $R6
+    ${If} $R7 == "/PORTAL="
+      IntOp $R6 $R6 + 8
+      StrCpy $R7 $R0 1 $R6
+      StrCpy $R9 " "
+      ${If} $R7 == '"'
+        StrCpy $R9 '"'
+        IntOp $R6 $R6 + 1
+      ${EndIf}
+      StrCpy $R8 $R6
+      ${While} $R8 < $R5
+        StrCpy $R7 $R0 1 $R8
+        ${If} $R7 == $R9
+          ${Break}
+        ${EndIf}
+        IntOp $R8 $R8 + 1
+      ${EndWhile}
+      IntOp $R8 $R8 - $R6
+      StrCpy $Portal $R0 $R8 $R6
+      Return
+    ${EndIf}
+    IntOp $R6 $R6 + 1
+  ${EndWhile}
 FunctionEnd
 
 ; CheckPortal quits unless $Portal is an http(s) address that needs no JSON
