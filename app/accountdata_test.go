@@ -394,7 +394,7 @@ func TestDataStatement(t *testing.T) {
 	dataExpect(t, texts, "Всего с "+domain.MonthGenitive(from.Month)+" "+strconv.Itoa(from.Year)+" по "+to.Russian()+": "+kwh(want, 1))
 	var charged domain.Kopecks
 	for _, inv := range doc.Invoices {
-		if inRange(inv.Period, from, to) {
+		if inv.Period.InRange(from, to) {
 			for _, l := range inv.Lines {
 				charged += l.Amount
 			}

@@ -244,14 +244,6 @@ func dataMeterBySerial(doc *domain.AccountDocument, serial string) *domain.Meter
 	return nil
 }
 
-// dataFraction is how many fraction digits readings of a meter show.
-func dataFraction(m *domain.Meter) int {
-	if m == nil {
-		return 2
-	}
-	return max(0, min(m.FractionDigits, 2))
-}
-
 // dataLegal reports whether the document belongs to a legal entity.
 func dataLegal(doc *domain.AccountDocument) bool {
 	if doc.Customer != nil {

@@ -64,7 +64,7 @@ func contractVolumes(doc *domain.AccountDocument, vols []domain.ContractVolume) 
 	used := map[domain.Period]domain.Decimal{}
 	frac := 0
 	for _, m := range doc.Meters {
-		frac = max(frac, dataFraction(&m))
+		frac = max(frac, m.Fraction())
 	}
 	for _, r := range doc.AcceptedReadings() {
 		for _, v := range r.Consumption {

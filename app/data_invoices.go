@@ -235,7 +235,7 @@ func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice) []fyne.Canv
 		frac := 2
 		zones := 1
 		if m != nil {
-			frac, zones = dataFraction(m), max(1, len(m.Zones))
+			frac, zones = m.Fraction(), max(1, len(m.Zones))
 		}
 		name := l.Service
 		zone := l.ZoneName

@@ -85,7 +85,7 @@ func meterCard(doc *domain.AccountDocument, m *domain.Meter, today domain.Date) 
 		}
 	}
 	lines = append(lines, bold(lang.L("Последние показания")))
-	frac := dataFraction(m)
+	frac := m.Fraction()
 	for _, z := range m.Zones {
 		name := dataZone(z.Code, zones)
 		if z.LastDate.IsZero() {

@@ -79,139 +79,57 @@ type statement struct {
 	frac   int // fraction digits of the totals
 }
 
-// inRange reports whether from ≤ p ≤ to.
-func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Before(p) }
-
-// statementOf works the statement out from the accepted readings: for every
-// meter and zone, every month's reading at the start and the end, who took
-// it and the volume, with the tariff and the charge of that month's bill;
-// totals per year and for the whole range.
+// statementOf lays out the account's statement (domain.Statement, the one
+// the PDF draws too) as the rows of the screen's table: every month of a
+// meter zone, a total after each year when the range spans several, and the
+// total of the range.
 func statementOf(doc *domain.AccountDocument, from, to domain.Period) statement {
-	var st statement
-	readings := doc.AcceptedReadings()
-	bills := map[domain.Period]*domain.Invoice{}
-	for i := range doc.Invoices {
-		inv := &doc.Invoices[i]
-		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
-			bills[inv.Period] = inv
-		}
+	ds := doc.Statement(from, to)
+	st := statement{volume: ds.Volume, amount: ds.Amount, frac: ds.Fraction}
+	for _, y := range ds.Years {
+		st.years = append(st.years, stmtYear{year: y.Year, volume: y.Volume, amount: y.Amount})
 	}
-	years := map[int]*stmtYear{}
-	// Installed meters first, then those taken away.
-	var meters []*domain.Meter
-	for _, active := range []bool{true, false} {
-		for i := range doc.Meters {
-			if doc.Meters[i].Active() == active {
-				meters = append(meters, &doc.Meters[i])
+	for _, ser := range ds.Series {
+		m, frac := ser.Meter, ser.Fraction
+		zone := dataZone(ser.Zone, ser.Zones)
+		s := stmtSeries{title: lang.L("Счётчик № {{.Serial}}, {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": zone}),
+			serial: m.Serial, zone: zone, removed: !m.Active(), volume: ser.Volume, amount: ser.Amount}
+		if !m.Active() {
+			s.title = lang.L("Счётчик № {{.Serial}} (снят), {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": zone})
+		}
+		several := ser.Months[0].Period.Year != ser.Months[len(ser.Months)-1].Period.Year
+		var yearVol domain.Decimal
+		var yearAmt domain.Kopecks
+		for i, mo := range ser.Months {
+			var row stmtRow
+			c := &row.cells
+			c[stmtMonth] = dataCapital(dataPeriod(mo.Period))
+			c[stmtTaken] = dateText(mo.TakenOn)
+			c[stmtStart] = mo.Start.Format(frac)
+			c[stmtEnd] = mo.End.Format(frac)
+			c[stmtSource] = dataWord(mo.Source.Russian())
+			c[stmtVolume] = mo.Volume.Format(frac)
+			c[stmtPrice], c[stmtAmount] = "—", "—"
+			if mo.Billed {
+				prices := make([]string, len(mo.Prices))
+				for j, p := range mo.Prices {
+					prices[j] = money(p)
+				}
+				c[stmtPrice] = strings.Join(prices, " / ")
+				c[stmtAmount] = money(mo.Amount)
+			}
+			s.rows = append(s.rows, row)
+			yearVol += mo.Volume
+			yearAmt += mo.Amount
+			if i == len(ser.Months)-1 || ser.Months[i+1].Period.Year != mo.Period.Year {
+				if several {
+					s.rows = append(s.rows, stmtTotal(lang.L("Итого за {{.Year}} год", map[string]any{"Year": strconv.Itoa(mo.Period.Year)}), yearVol.Format(frac), money(yearAmt)))
+				}
+				yearVol, yearAmt = 0, 0
 			}
 		}
-	}
-	for _, m := range meters {
-		frac := dataFraction(m)
-		st.frac = max(st.frac, frac)
-		var mine []domain.Reading
-		last := map[domain.Period]int{} // the last reading of a month carries the bill
-		for _, r := range readings {
-			if r.MeterID == m.ID {
-				last[r.Period] = len(mine)
-				mine = append(mine, r)
-			}
-		}
-		zones := m.ZoneCodes()
-		if len(zones) == 0 {
-			zones = domain.ZonesFor(1)
-		}
-		for _, z := range zones {
-			s := stmtSeries{title: lang.L("Счётчик № {{.Serial}}, {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": dataZone(z, len(zones))}),
-				serial: m.Serial, zone: dataZone(z, len(zones)), removed: !m.Active()}
-			if !m.Active() {
-				s.title = lang.L("Счётчик № {{.Serial}} (снят), {{.Zone}}", map[string]any{"Serial": m.Serial, "Zone": dataZone(z, len(zones))})
-			}
-			// One month of the series with its figures, before the totals
-			// are put between the years.
-			type month struct {
-				row    stmtRow
-				year   int
-				volume domain.Decimal
-				amount domain.Kopecks
-			}
-			var months []month
-			var prev domain.Decimal
-			havePrev := false
-			for i, r := range mine {
-				end, ok := r.Values[z]
-				if !ok {
-					continue
-				}
-				used := r.Consumption[z]
-				start := end - used
-				if havePrev {
-					start = prev
-				}
-				prev, havePrev = end, true
-				if !inRange(r.Period, from, to) {
-					continue
-				}
-				mo := month{year: r.Period.Year, volume: used}
-				c := &mo.row.cells
-				c[stmtMonth] = dataCapital(dataPeriod(r.Period))
-				c[stmtTaken] = dateText(r.TakenOn)
-				c[stmtStart] = start.Format(frac)
-				c[stmtEnd] = end.Format(frac)
-				c[stmtSource] = dataWord(r.Source.Russian())
-				c[stmtVolume] = used.Format(frac)
-				c[stmtPrice], c[stmtAmount] = "—", "—"
-				if inv := bills[r.Period]; inv != nil && last[r.Period] == i {
-					var prices []string
-					for _, l := range inv.Lines {
-						if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && len(zones) == 1)) {
-							prices = append(prices, money(l.Price))
-							mo.amount += l.Amount
-						}
-					}
-					if len(prices) > 0 {
-						c[stmtPrice] = strings.Join(prices, " / ")
-						c[stmtAmount] = money(mo.amount)
-					}
-				}
-				months = append(months, mo)
-			}
-			if len(months) == 0 {
-				continue
-			}
-			several := months[0].year != months[len(months)-1].year
-			var yearVol domain.Decimal
-			var yearAmt domain.Kopecks
-			for i, mo := range months {
-				s.rows = append(s.rows, mo.row)
-				s.volume += mo.volume
-				s.amount += mo.amount
-				yearVol += mo.volume
-				yearAmt += mo.amount
-				y := years[mo.year]
-				if y == nil {
-					y = &stmtYear{year: mo.year}
-					years[mo.year] = y
-				}
-				y.volume += mo.volume
-				y.amount += mo.amount
-				if i == len(months)-1 || months[i+1].year != mo.year {
-					if several {
-						s.rows = append(s.rows, stmtTotal(lang.L("Итого за {{.Year}} год", map[string]any{"Year": strconv.Itoa(mo.year)}), yearVol.Format(frac), money(yearAmt)))
-					}
-					yearVol, yearAmt = 0, 0
-				}
-			}
-			s.rows = append(s.rows, stmtTotal(lang.L("Итого за период"), s.volume.Format(frac), money(s.amount)))
-			st.series = append(st.series, s)
-		}
-	}
-	for y := from.Year; y <= to.Year; y++ {
-		if t := years[y]; t != nil {
-			st.years = append(st.years, *t)
-			st.volume += t.volume
-			st.amount += t.amount
-		}
+		s.rows = append(s.rows, stmtTotal(lang.L("Итого за период"), s.volume.Format(frac), money(s.amount)))
+		st.series = append(st.series, s)
 	}
 	return st
 }

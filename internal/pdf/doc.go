@@ -269,15 +269,6 @@ func periodGenitive(p domain.Period) string {
 	return fmt.Sprintf("%s %d", domain.MonthGenitive(p.Month), p.Year)
 }
 
-// fractionOf is how many fraction digits a meter's readings are shown
-// with.
-func fractionOf(m *domain.Meter) int {
-	if m == nil {
-		return 2
-	}
-	return max(0, min(m.FractionDigits, 2))
-}
-
 // meterBySerial finds the document's meter with the serial number.
 func meterBySerial(doc *domain.AccountDocument, serial string) *domain.Meter {
 	for i := range doc.Meters {

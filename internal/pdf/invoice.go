@@ -248,7 +248,7 @@ func (b *bill) charges(y float64) float64 {
 	var sum domain.Kopecks
 	for _, l := range inv.Lines {
 		m := meterBySerial(b.acc, l.MeterSerial)
-		frac := fractionOf(m)
+		frac := m.Fraction()
 		zones := 1
 		if m != nil {
 			zones = max(1, len(m.Zones))
@@ -350,7 +350,7 @@ func (b *bill) readingsBody() (body []string, boldFirst bool) {
 		var last []string
 		var on domain.Date
 		for _, z := range m.Zones {
-			v := clean(z.LastValue.Format(fractionOf(m)))
+			v := clean(z.LastValue.Format(m.Fraction()))
 			if len(m.Zones) > 1 {
 				v = zoneLabel(z.Code, len(m.Zones)) + " " + v
 			}

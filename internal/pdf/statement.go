@@ -48,7 +48,7 @@ func Statement(w io.Writer, doc *domain.AccountDocument, from, to domain.Period,
 	if to.Before(from) {
 		return fmt.Errorf("pdf: начало периода ведомости (%s) позже конца (%s)", from.Russian(), to.Russian())
 	}
-	st := statementOf(doc, readings, from, to)
+	st := statementOf(doc, from, to)
 
 	title := "Ведомость энергопотребления"
 	span := "за " + from.Russian()
@@ -67,36 +67,6 @@ func Statement(w io.Writer, doc *domain.AccountDocument, from, to domain.Period,
 	return d.finish(w)
 }
 
-// stmtMonth is a month of one meter zone.
-type stmtMonth struct {
-	period domain.Period
-	taken  domain.Date
-	start  domain.Decimal
-	end    domain.Decimal
-	source domain.ReadingSource
-	volume domain.Decimal
-	prices []domain.Kopecks
-	amount domain.Kopecks
-	billed bool
-}
-
-// stmtSeries is the months of one zone of one meter.
-type stmtSeries struct {
-	meter  *domain.Meter
-	zone   domain.Zone
-	zones  int
-	frac   int
-	months []stmtMonth
-}
-
-// stmtYear is what was used and charged in a calendar year.
-type stmtYear struct {
-	year   int
-	months int
-	volume domain.Decimal
-	amount domain.Kopecks
-}
-
 // stmtBar is a month of the chart: the volume per zone and whether any of
 // it was estimated.
 type stmtBar struct {
@@ -106,122 +76,29 @@ type stmtBar struct {
 	has       bool
 }
 
-// stmt is the statement worked out.
+// stmt is the statement with its chart.
 type stmt struct {
-	from, to domain.Period
-	series   []stmtSeries
-	years    []stmtYear
-	volume   domain.Decimal
-	amount   domain.Kopecks
-	frac     int
-	bars     []stmtBar
-	zones    int // the most zones of a meter, for the chart's legend
+	domain.Statement
+	bars []stmtBar
 }
 
-func inRange(p, from, to domain.Period) bool { return !p.Before(from) && !to.Before(p) }
-
-// statementOf works the statement out as the app's screen does: for every
-// meter (installed ones first) and zone, each month's reading at the start
-// and the end, who took it and the volume, with the tariff and the charge
-// of that month's bill (carried by the month's last reading); totals per
-// year and for the range.
-func statementOf(doc *domain.AccountDocument, readings []domain.Reading, from, to domain.Period) stmt {
-	st := stmt{from: from, to: to}
-	bills := map[domain.Period]*domain.Invoice{}
-	for i := range doc.Invoices {
-		inv := &doc.Invoices[i]
-		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
-			bills[inv.Period] = inv
-		}
-	}
-	var meters []*domain.Meter
-	for _, active := range []bool{true, false} {
-		for i := range doc.Meters {
-			if doc.Meters[i].Active() == active {
-				meters = append(meters, &doc.Meters[i])
-			}
-		}
-	}
-	years := map[int]*stmtYear{}
-	yearMonths := map[domain.Period]bool{}
+// statementOf is the account's statement (the same the window shows) and a
+// bar for every month from the first with readings to the last.
+func statementOf(doc *domain.AccountDocument, from, to domain.Period) stmt {
+	st := stmt{Statement: doc.Statement(from, to)}
 	bars := map[domain.Period]*stmtBar{}
-	for _, m := range meters {
-		frac := fractionOf(m)
-		var mine []domain.Reading
-		last := map[domain.Period]int{}
-		for _, r := range readings {
-			if r.MeterID == m.ID {
-				last[r.Period] = len(mine)
-				mine = append(mine, r)
+	for _, ser := range st.Series {
+		for _, mo := range ser.Months {
+			b := bars[mo.Period]
+			if b == nil {
+				b = &stmtBar{period: mo.Period, has: true}
+				bars[mo.Period] = b
 			}
-		}
-		zones := m.ZoneCodes()
-		if len(zones) == 0 {
-			zones = domain.ZonesFor(1)
-		}
-		st.zones = max(st.zones, len(zones))
-		for zi, z := range zones {
-			s := stmtSeries{meter: m, zone: z, zones: len(zones), frac: frac}
-			var prev domain.Decimal
-			havePrev := false
-			for i, r := range mine {
-				end, ok := r.Values[z]
-				if !ok {
-					continue
-				}
-				used := r.Consumption[z]
-				start := end - used
-				if havePrev {
-					start = prev
-				}
-				prev, havePrev = end, true
-				if !inRange(r.Period, from, to) {
-					continue
-				}
-				mo := stmtMonth{period: r.Period, taken: r.TakenOn, start: start, end: end, source: r.Source, volume: used}
-				if inv := bills[r.Period]; inv != nil && last[r.Period] == i {
-					for _, l := range inv.Lines {
-						if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && len(zones) == 1)) {
-							mo.prices = append(mo.prices, l.Price)
-							mo.amount += l.Amount
-							mo.billed = true
-						}
-					}
-				}
-				s.months = append(s.months, mo)
-				y := years[r.Period.Year]
-				if y == nil {
-					y = &stmtYear{year: r.Period.Year}
-					years[r.Period.Year] = y
-				}
-				y.volume += used
-				y.amount += mo.amount
-				if !yearMonths[r.Period] {
-					yearMonths[r.Period] = true
-					y.months++
-				}
-				b := bars[r.Period]
-				if b == nil {
-					b = &stmtBar{period: r.Period, has: true}
-					bars[r.Period] = b
-				}
-				for len(b.volumes) <= zi {
-					b.volumes = append(b.volumes, 0)
-				}
-				b.volumes[zi] += used
-				b.estimated = b.estimated || r.Source == domain.SourceEstimated
+			for len(b.volumes) <= ser.ZoneIndex {
+				b.volumes = append(b.volumes, 0)
 			}
-			if len(s.months) > 0 {
-				st.frac = max(st.frac, frac)
-				st.series = append(st.series, s)
-			}
-		}
-	}
-	for y := from.Year; y <= to.Year; y++ {
-		if t := years[y]; t != nil {
-			st.years = append(st.years, *t)
-			st.volume += t.volume
-			st.amount += t.amount
+			b.volumes[ser.ZoneIndex] += mo.Volume
+			b.estimated = b.estimated || mo.Source == domain.SourceEstimated
 		}
 	}
 	// The chart runs from the first month with readings to the last.
@@ -257,7 +134,7 @@ type sheet struct {
 func (s *sheet) draw() {
 	s.f.AddPage()
 	y := s.header(marginT)
-	if len(s.st.series) == 0 {
+	if len(s.st.Series) == 0 {
 		s.font("", 11, colText)
 		s.para(marginL, y+6, contentW, "За выбранный период показаний нет.")
 		return
@@ -453,9 +330,9 @@ func (s *sheet) chart(y float64) float64 {
 		lx += 4 + w + 4
 	}
 	shown := false
-	if st.zones > 1 {
-		for zi, z := range domain.ZonesFor(st.zones) {
-			item(shades[min(zi, len(shades)-1)], zoneLabel(z, st.zones))
+	if st.Zones > 1 {
+		for zi, z := range domain.ZonesFor(st.Zones) {
+			item(shades[min(zi, len(shades)-1)], zoneLabel(z, st.Zones))
 		}
 		shown = true
 	}
@@ -501,15 +378,15 @@ func (s *sheet) yearTable(y float64) float64 {
 		if months == 0 {
 			return "—"
 		}
-		return clean((v / domain.Decimal(months)).Format(st.frac))
+		return clean((v / domain.Decimal(months)).Format(st.Fraction))
 	}
 	var rows [][]string
 	months := 0
-	for _, yr := range st.years {
-		rows = append(rows, []string{strconv.Itoa(yr.year), strconv.Itoa(yr.months), clean(yr.volume.Format(st.frac)), avg(yr.volume, yr.months), money(yr.amount)})
-		months += yr.months
+	for _, yr := range st.Years {
+		rows = append(rows, []string{strconv.Itoa(yr.Year), strconv.Itoa(yr.Months), clean(yr.Volume.Format(st.Fraction)), avg(yr.Volume, yr.Months), money(yr.Amount)})
+		months += yr.Months
 	}
-	total := []string{"Итого за период", strconv.Itoa(months), clean(st.volume.Format(st.frac)), avg(st.volume, months), money(st.amount)}
+	total := []string{"Итого за период", strconv.Itoa(months), clean(st.Volume.Format(st.Fraction)), avg(st.Volume, months), money(st.Amount)}
 	t.bold = [][]string{total}
 	t.fit(contentW, -1, rows)
 	y = s.ensure(y, lineH(11.5)+t.headerHeight()+2*t.rowHeight([]string{"1"}, rowPlain))
@@ -553,23 +430,23 @@ func (s *sheet) details(y float64) {
 	// One set of widths for all the tables, so the columns line up from
 	// page to page.
 	var all, bold [][]string
-	tables := make([][]rowT, len(s.st.series))
-	for si, ser := range s.st.series {
-		several := ser.months[0].period.Year != ser.months[len(ser.months)-1].period.Year
+	tables := make([][]rowT, len(s.st.Series))
+	for si, ser := range s.st.Series {
+		several := ser.Months[0].Period.Year != ser.Months[len(ser.Months)-1].Period.Year
 		var yearVol, vol domain.Decimal
 		var yearAmt, amt domain.Kopecks
 		stripe := 0
-		for i, mo := range ser.months {
+		for i, mo := range ser.Months {
 			price, amount := "—", "—"
-			if mo.billed {
-				ps := make([]string, len(mo.prices))
-				for j, p := range mo.prices {
+			if mo.Billed {
+				ps := make([]string, len(mo.Prices))
+				for j, p := range mo.Prices {
 					ps[j] = money(p)
 				}
-				price, amount = strings.Join(ps, " / "), money(mo.amount)
+				price, amount = strings.Join(ps, " / "), money(mo.Amount)
 			}
-			cells := []string{capital(mo.period.Russian()), mo.taken.Russian(), clean(mo.start.Format(ser.frac)), clean(mo.end.Format(ser.frac)),
-				mo.source.Russian(), clean(mo.volume.Format(ser.frac)), price, amount}
+			cells := []string{capital(mo.Period.Russian()), mo.TakenOn.Russian(), clean(mo.Start.Format(ser.Fraction)), clean(mo.End.Format(ser.Fraction)),
+				mo.Source.Russian(), clean(mo.Volume.Format(ser.Fraction)), price, amount}
 			kind := rowPlain
 			if stripe%2 == 1 {
 				kind = rowStripe
@@ -577,18 +454,18 @@ func (s *sheet) details(y float64) {
 			stripe++
 			tables[si] = append(tables[si], rowT{cells, kind})
 			all = append(all, cells)
-			yearVol += mo.volume
-			yearAmt += mo.amount
-			vol += mo.volume
-			amt += mo.amount
-			if several && (i == len(ser.months)-1 || ser.months[i+1].period.Year != mo.period.Year) {
-				total := []string{fmt.Sprintf("Итого за %d год", mo.period.Year), "", "", "", "", clean(yearVol.Format(ser.frac)), "", money(yearAmt)}
+			yearVol += mo.Volume
+			yearAmt += mo.Amount
+			vol += mo.Volume
+			amt += mo.Amount
+			if several && (i == len(ser.Months)-1 || ser.Months[i+1].Period.Year != mo.Period.Year) {
+				total := []string{fmt.Sprintf("Итого за %d год", mo.Period.Year), "", "", "", "", clean(yearVol.Format(ser.Fraction)), "", money(yearAmt)}
 				tables[si] = append(tables[si], rowT{total, rowSection})
 				bold = append(bold, total)
 				yearVol, yearAmt, stripe = 0, 0, 0
 			}
 		}
-		total := []string{"Итого за период", "", "", "", "", clean(vol.Format(ser.frac)), "", money(amt)}
+		total := []string{"Итого за период", "", "", "", "", clean(vol.Format(ser.Fraction)), "", money(amt)}
 		tables[si] = append(tables[si], rowT{total, rowTotal})
 		bold = append(bold, total)
 	}
@@ -596,7 +473,7 @@ func (s *sheet) details(y float64) {
 	t.bold = bold
 	t.fit(contentW, 4, all, 9, 8.5)
 
-	for si, ser := range s.st.series {
+	for si, ser := range s.st.Series {
 		title := s.seriesTitle(ser)
 		// The heading, the header row and two rows at least go together.
 		y = s.ensure(y, lineH(11.5)+t.headerHeight()+2*t.rowHeight(tables[si][0].cells, rowPlain))
@@ -614,8 +491,8 @@ func (s *sheet) details(y float64) {
 
 // seriesTitle names a meter zone: «Счётчик № 35087264 (Меркурий 201.8)»,
 // with the zone when the meter has several and «снят» when taken away.
-func (s *sheet) seriesTitle(ser stmtSeries) string {
-	m := ser.meter
+func (s *sheet) seriesTitle(ser domain.StatementSeries) string {
+	m := ser.Meter
 	title := "Счётчик № " + m.Serial
 	var notes []string
 	if m.Model != "" {
@@ -631,10 +508,10 @@ func (s *sheet) seriesTitle(ser stmtSeries) string {
 	if len(notes) > 0 {
 		title += " (" + strings.Join(notes, ", ") + ")"
 	}
-	if ser.zones > 1 {
-		title += ", зона " + zoneLabel(ser.zone, ser.zones)
+	if ser.Zones > 1 {
+		title += ", зона " + zoneLabel(ser.Zone, ser.Zones)
 	} else {
-		title += ", " + strings.ToLower(zoneLabel(ser.zone, ser.zones))
+		title += ", " + strings.ToLower(zoneLabel(ser.Zone, ser.Zones))
 	}
 	return title
 }

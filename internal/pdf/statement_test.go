@@ -57,7 +57,7 @@ func TestStatementLongHistory(t *testing.T) {
 	if len(years) < 10 {
 		t.Fatalf("only %d years of readings", len(years))
 	}
-	frac := fractionOf(&doc.Meters[0])
+	frac := doc.Meters[0].Fraction()
 	for y, v := range years {
 		vol := norm(v.Format(frac))
 		// In the detail table…

@@ -316,7 +316,7 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			if err := s.sms.Send(ctx, sms.Message{Phone: sendTo, Text: text}); err != nil {
-				s.log.Error("recovery sms not sent", "to", sms.MaskPhone(sendTo), "err", err)
+				s.log.Error("recovery sms not sent", "to", domain.MaskPhone(sendTo), "err", err)
 			}
 		})
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"kabinet/internal/domain"
 )
 
 // FileSender "sends" messages by appending them to a local file, one per
@@ -58,10 +60,10 @@ func (s *FileSender) Send(ctx context.Context, m Message) error {
 	line := s.now().Format("2006-01-02T15:04:05-07:00") + " " + m.Phone + " " + lineBreaks.Replace(m.Text) + "\n"
 
 	if err := s.write(line); err != nil {
-		return fmt.Errorf("sms: write message to %s for %s: %w", s.path, MaskPhone(m.Phone), err)
+		return fmt.Errorf("sms: write message to %s for %s: %w", s.path, domain.MaskPhone(m.Phone), err)
 	}
 
-	attrs := []any{"to", MaskPhone(m.Phone), "file", s.path}
+	attrs := []any{"to", domain.MaskPhone(m.Phone), "file", s.path}
 	if s.logText {
 		attrs = append(attrs, "text", m.Text)
 	}

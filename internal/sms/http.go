@@ -15,6 +15,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"kabinet/internal/domain"
 )
 
 // DefaultBodyTemplate is the request body HTTPSender sends when
@@ -69,6 +71,25 @@ type HTTPConfig struct {
 	// errors, 429 and 5xx); 0 means the default of 2, a negative value
 	// disables retries.
 	Retries int
+	// SuccessMatch, when set, is a regular expression (RE2 syntax) the body
+	// of a 2xx response must match for the message to count as sent. Many
+	// gateways answer 200 to every request they could parse and report a
+	// rejected message (no balance, number blocked) in the body, e.g.
+	// `"status"\s*:\s*"OK"`. Only the first 64 KiB of the body are checked.
+	SuccessMatch string
+	// SuccessField and SuccessValue, when set, require the 2xx response
+	// body to be JSON with the field at the dotted path SuccessField
+	// ("status", "result.code", "messages.0.status": object keys and array
+	// indexes) equal to SuccessValue. A string is compared as it is, a
+	// number as written in the body, true, false and null by their JSON
+	// names. Both must be set or neither. With SuccessMatch also set, both
+	// checks must pass.
+	//
+	// A message that fails a success check is not retried: the gateway
+	// received it and said no, and a repeat could reach the phone twice.
+	// Neither the body nor the field's value is logged or returned, since
+	// gateways echo the phone number and the text.
+	SuccessField, SuccessValue string
 	// Logger receives failures; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -94,6 +115,7 @@ type HTTPSender struct {
 	retries     int
 	logger      *slog.Logger
 	client      *http.Client
+	success     successCheck
 
 	// Unexported so tests can make retries instant and observable.
 	backoffBase time.Duration
@@ -116,6 +138,17 @@ func (e *StatusError) Error() string {
 
 func (e *StatusError) retryable() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// retryable tells whether a failed attempt may be repeated: transport
+// errors, 429 and 5xx may; other statuses and a rejection in the body are
+// the gateway's answer and will not change.
+func retryable(err error) bool {
+	if errors.Is(err, ErrRejected) {
+		return false
+	}
+	var se *StatusError
+	return !errors.As(err, &se) || se.retryable()
 }
 
 var templateFuncs = template.FuncMap{
@@ -195,6 +228,10 @@ func NewHTTPSender(cfg HTTPConfig) (*HTTPSender, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	success, err := newSuccessCheck(cfg.SuccessMatch, cfg.SuccessField, cfg.SuccessValue)
+	if err != nil {
+		return nil, err
+	}
 
 	return &HTTPSender{
 		url:         u.String(),
@@ -207,6 +244,7 @@ func NewHTTPSender(cfg HTTPConfig) (*HTTPSender, error) {
 		body:        tmpl,
 		retries:     retries,
 		logger:      logger,
+		success:     success,
 		client: &http.Client{
 			Timeout: timeout,
 			// A redirect from a gateway is a misconfiguration; following
@@ -242,20 +280,27 @@ func sleepContext(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// Send delivers m through the gateway. A 2xx response is success. Transport
-// errors, 429 and 5xx are retried with exponential backoff and full jitter,
-// or after the gateway's Retry-After; other statuses are final. The returned
-// error wraps a *StatusError for a status failure and the context's error
-// when ctx ended.
+// Send delivers m through the gateway. A 2xx response that passes the
+// configured success check is success. Transport errors, 429 and 5xx are
+// retried with exponential backoff and full jitter, or after the gateway's
+// Retry-After (at most 30 s); other statuses and a failed success check are
+// final. The returned error wraps a *StatusError for a status failure,
+// ErrRejected for a failed success check and the context's error when ctx
+// ended. Neither the returned error nor a log line carries the phone number
+// (only its masked form), the text or the gateway's response body.
 func (s *HTTPSender) Send(ctx context.Context, m Message) error {
 	if err := validate(m); err != nil {
 		return err
 	}
-	masked := MaskPhone(m.Phone)
+	masked := domain.MaskPhone(m.Phone)
 	var body bytes.Buffer
 	data := templateData{Phone: m.Phone, PhoneDigits: phoneDigits(m.Phone), Text: m.Text}
 	if err := s.body.Execute(&body, data); err != nil {
-		return fmt.Errorf("sms: render gateway body for %s: %w", masked, err)
+		// The trial render in NewHTTPSender catches templates that fail
+		// on every message, not one that fails on some ({{if}} on the
+		// text), and execution errors may quote the value they failed
+		// on ("range can't iterate over <text>").
+		return fmt.Errorf("sms: render gateway body for %s: %s", masked, redact(err.Error(), data.Phone, data.PhoneDigits, data.Text))
 	}
 
 	var lastErr error
@@ -274,9 +319,7 @@ func (s *HTTPSender) Send(ctx context.Context, m Message) error {
 			return s.stopped(ctx, masked, attempt+1, ctx.Err(), lastErr)
 		}
 		lastErr = err
-		var se *StatusError
-		retryable := !errors.As(err, &se) || se.retryable()
-		if !retryable || attempt >= s.retries {
+		if !retryable(err) || attempt >= s.retries {
 			s.logger.ErrorContext(ctx, "sms not sent", "to", masked, "attempts", attempt+1, "error", err)
 			return fmt.Errorf("sms: send to %s failed after %d attempt(s): %w", masked, attempt+1, err)
 		}
@@ -344,12 +387,39 @@ func (s *HTTPSender) attempt(ctx context.Context, body []byte) (retryAfter time.
 		}
 		return -1, fmt.Errorf("gateway request: %w", err)
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
-	_ = resp.Body.Close()
-	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+		return parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), &StatusError{StatusCode: resp.StatusCode}
+	}
+	if !s.success.enabled() {
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
 		return -1, nil
 	}
-	return parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()), &StatusError{StatusCode: resp.StatusCode}
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxDrain))
+	if err != nil {
+		// The gateway may have taken the message, but without its
+		// answer nobody knows; like a lost response, this is retried.
+		return -1, fmt.Errorf("read gateway response: %w", err)
+	}
+	if reason := s.success.check(answer); reason != "" {
+		return -1, fmt.Errorf("%w (HTTP %d): %s", ErrRejected, resp.StatusCode, reason)
+	}
+	return -1, nil
+}
+
+// redact replaces every occurrence of the values in msg, as they are and as
+// %q would quote them, with "***".
+func redact(msg string, values ...string) string {
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		quoted := strconv.Quote(v)
+		msg = strings.ReplaceAll(msg, v, "***")
+		msg = strings.ReplaceAll(msg, quoted[1:len(quoted)-1], "***")
+	}
+	return msg
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date; -1 means absent or

@@ -28,12 +28,14 @@ type request struct {
 }
 
 // gateway answers with the given statuses in turn (the last one repeats)
-// and records requests.
+// and records requests. It echoes the request body, as gateways do, unless
+// answers gives the bodies (the last one repeats).
 type gateway struct {
 	mu       sync.Mutex
 	requests []request
 	statuses []int
 	headers  []map[string]string
+	answers  []string
 	srv      *httptest.Server
 }
 
@@ -49,13 +51,17 @@ func newGateway(t *testing.T, statuses ...int) *gateway {
 		if n < len(g.headers) {
 			hdr = g.headers[n]
 		}
+		// Gateways echo the request; it must not end up in errors.
+		answer := b
+		if len(g.answers) > 0 {
+			answer = []byte(g.answers[min(n, len(g.answers)-1)])
+		}
 		g.mu.Unlock()
 		for k, v := range hdr {
 			w.Header().Set(k, v)
 		}
 		w.WriteHeader(status)
-		// Gateways echo the request; it must not end up in errors.
-		_, _ = w.Write(b)
+		_, _ = w.Write(answer)
 	}))
 	t.Cleanup(g.srv.Close)
 	return g
@@ -493,6 +499,10 @@ func TestNewHTTPSenderInvalid(t *testing.T) {
 		{"template syntax", HTTPConfig{URL: "https://sms.example/", BodyTemplate: `{"to":{{json .Phone}`}},
 		{"unknown function", HTTPConfig{URL: "https://sms.example/", BodyTemplate: `{{xml .Text}}`}},
 		{"unknown field", HTTPConfig{URL: "https://sms.example/", BodyTemplate: `{{.Phnoe}}`}},
+		{"bad success pattern", HTTPConfig{URL: "https://sms.example/", SuccessMatch: `"status":"(OK`}},
+		{"success field without value", HTTPConfig{URL: "https://sms.example/", SuccessField: "status"}},
+		{"success value without field", HTTPConfig{URL: "https://sms.example/", SuccessValue: "OK"}},
+		{"success field with an empty part", HTTPConfig{URL: "https://sms.example/", SuccessField: "result..code", SuccessValue: "0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -507,5 +517,67 @@ func TestNewHTTPSenderInvalid(t *testing.T) {
 	}
 	if s.method != http.MethodPost || s.contentType != "application/json" || s.client.Timeout != 10*time.Second || s.retries != 2 {
 		t.Errorf("defaults not applied: %+v", s)
+	}
+}
+
+// A message carrying a new password: the password, the number and the
+// text must not reach a log line or a returned error, whatever goes wrong.
+func TestHTTPSenderNoPersonalDataOnFailure(t *testing.T) {
+	const secretText = "Ваш новый пароль: Kx7-pQ2z\nНикому его не сообщайте"
+	closed := newGateway(t, 200)
+	closed.srv.Close()
+	tests := []struct {
+		name     string
+		statuses []int
+		cfg      HTTPConfig
+		url      string
+	}{
+		{"400", []int{400}, HTTPConfig{}, ""},
+		{"500 until retries run out", []int{500}, HTTPConfig{}, ""},
+		{"429 then 401", []int{429, 401}, HTTPConfig{}, ""},
+		{"redirect", []int{307}, HTTPConfig{}, ""},
+		{"connection refused", nil, HTTPConfig{}, closed.srv.URL},
+		{"rejected in the body", []int{200}, HTTPConfig{SuccessField: "status", SuccessValue: "OK"}, ""},
+		{"template fails on this text", []int{200}, HTTPConfig{BodyTemplate: `{{if ne .Text "test"}}{{range .Text}}{{end}}{{end}}`}, ""},
+		{"template fails on this phone", []int{200}, HTTPConfig{BodyTemplate: `{{if ne .PhoneDigits "79000000000"}}{{range .PhoneDigits}}{{end}}{{end}}`}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.URL = tt.url
+			if cfg.URL == "" {
+				g := newGateway(t, tt.statuses...)
+				g.answers = []string{`{"status":"ERROR","to":"` + testPhone + `","text":` + mustJSON(secretText) + `}`}
+				cfg.URL = g.srv.URL
+			}
+			s, _, logs := newTestSender(t, cfg)
+			err := s.Send(context.Background(), Message{testPhone, secretText})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			assertNoPersonalData(t, "error", err.Error(), "Kx7-pQ2z", "Никому")
+			assertNoPersonalData(t, "log", logs.String(), "Kx7-pQ2z", "Никому")
+			if !strings.Contains(err.Error(), "+7 912 ***-**-89") {
+				t.Errorf("error does not name the masked phone: %v", err)
+			}
+		})
+	}
+}
+
+// assertNoPersonalData fails if out (what) holds the test phone in any
+// form, the test text's code or any of the extra strings.
+func assertNoPersonalData(t *testing.T, what, out string, extra ...string) {
+	t.Helper()
+	for _, s := range append([]string{testPhone, "79123456789", "3456789", "4711"}, extra...) {
+		if strings.Contains(out, s) {
+			t.Errorf("%s contains %q: %s", what, s, out)
+		}
+	}
+}
+
+func TestRedact(t *testing.T) {
+	got := redact(`range can't iterate over +79123456789; "строка1\nстрока2"; 79123456789`, "+79123456789", "79123456789", "строка1\nстрока2", "")
+	if want := `range can't iterate over ***; "***"; ***`; got != want {
+		t.Errorf("redact = %q, want %q", got, want)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"kabinet/internal/domain"
 )
 
 // Message is one SMS.
@@ -37,7 +39,7 @@ var ErrEmptyText = errors.New("sms: empty message text")
 
 func validate(m Message) error {
 	if !isE164(m.Phone) {
-		return fmt.Errorf("%w: %s", ErrInvalidPhone, MaskPhone(m.Phone))
+		return fmt.Errorf("%w: %s", ErrInvalidPhone, domain.MaskPhone(m.Phone))
 	}
 	if strings.TrimSpace(m.Text) == "" {
 		return ErrEmptyText
@@ -55,36 +57,6 @@ func isE164(p string) bool {
 		}
 	}
 	return true
-}
-
-// MaskPhone hides the subscriber part of a Russian phone number for logs:
-// "+79123456789" becomes "+7 912 ***-**-89". The operator code stays so
-// support can tell a wrong-operator problem from a wrong-number one, the
-// last two digits so a customer can recognise their number on the phone.
-// Separators and a leading 8 are accepted; anything else that is not an
-// 11-digit Russian number gives "***", so a malformed value never reaches a
-// log unmasked.
-func MaskPhone(phone string) string {
-	s := strings.TrimSpace(phone)
-	plus := strings.HasPrefix(s, "+")
-	if plus {
-		s = s[1:]
-	}
-	digits := make([]byte, 0, 11)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digits = append(digits, c)
-		case c == ' ' || c == '-' || c == '(' || c == ')':
-		default:
-			return "***"
-		}
-	}
-	if len(digits) != 11 || !(digits[0] == '7' || digits[0] == '8' && !plus) {
-		return "***"
-	}
-	return "+7 " + string(digits[1:4]) + " ***-**-" + string(digits[9:11])
 }
 
 // phoneDigits is the phone without the plus, the form many gateways want.
