@@ -1,9 +1,16 @@
 // Command kabinet-portal is the portal server the Kabinet app syncs with.
 //
-//	kabinet-portal [-demo] [-addr 127.0.0.1:8080] [-db kabinet-portal.db] …
+//	kabinet-portal [-demo] [-addr 127.0.0.1:8080] [-db kabinet-portal.db] [-smtp-host smtp.example.ru -smtp-from bills@example.ru] …
 //	kabinet-portal otp -db kabinet-portal.db -customer 100001
+//	kabinet-portal invoices import -db kabinet-portal.db invoices.json
 //
 // Every flag can also be set by the environment variable named in its help.
+//
+// The portal e-mails every bill issued for an account subscribed to
+// e-mailed bills (see internal/mailer): through the SMTP server of
+// -smtp-host; into .eml files in a folder with -mail-dir, or with -demo
+// when no SMTP server is set; with neither, the letters wait in the
+// database until a portal with SMTP settings sends them.
 package main
 
 import (
@@ -33,9 +40,12 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
-	if len(os.Args) > 1 && os.Args[1] == "otp" {
+	switch {
+	case len(os.Args) > 1 && os.Args[1] == "otp":
 		err = otp(ctx, os.Args[2:], os.Stdout)
-	} else {
+	case len(os.Args) > 1 && os.Args[1] == "invoices":
+		err = invoices(ctx, os.Args[2:], os.Stdout)
+	default:
 		err = serve(ctx, os.Args[1:], os.Stderr)
 	}
 	if err != nil {
@@ -55,7 +65,7 @@ func env(name, def string) string {
 func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	fs := flag.NewFlagSet("kabinet-portal", flag.ContinueOnError)
 	addr := fs.String("addr", env("KABINET_PORTAL_ADDR", "127.0.0.1:8080"), "address to listen on (KABINET_PORTAL_ADDR)")
-	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), "SQLite database file (KABINET_PORTAL_DB)")
+	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), dbUsage)
 	demoMode := fs.Bool("demo", env("KABINET_PORTAL_DEMO", "") == "1", "load the demo customers into an empty database and accept readings every day (KABINET_PORTAL_DEMO=1)")
 	window := fs.String("window", env("KABINET_READING_WINDOW", ""), "days of the month readings are accepted, e.g. 18-25 (KABINET_READING_WINDOW; default 18-25, 1-31 with -demo)")
 	smsFile := fs.String("sms-file", env("KABINET_SMS_FILE", ""), "file the default SMS sender appends messages to (KABINET_SMS_FILE; default: sms.txt beside the database)")
@@ -66,11 +76,14 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	contactPhone := fs.String("contact-phone", env("KABINET_CONTACT_PHONE", "8 800 200-83-05"), "contact-centre phone named in messages (KABINET_CONTACT_PHONE)")
 	trustProxy := fs.Bool("trust-proxy", env("KABINET_TRUST_PROXY", "") == "1", "take the client address from X-Forwarded-For; only behind a proxy that sets it (KABINET_TRUST_PROXY=1)")
 	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
+	metricsAddr := fs.String("metrics-addr", env("KABINET_METRICS_ADDR", ""), "address of Prometheus /metrics, e.g. 127.0.0.1:9090; keep it off the public network; empty: none (KABINET_METRICS_ADDR)")
+	mail := addMailFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	// Secrets come only from the environment: a flag would show in ps.
 	smsPassword, smsToken := os.Getenv("KABINET_SMS_PASSWORD"), os.Getenv("KABINET_SMS_TOKEN")
+	smtpPassword := os.Getenv("KABINET_SMTP_PASSWORD")
 
 	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
 	if *logJSON {
@@ -114,13 +127,26 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	} else {
 		path := *smsFile
 		if path == "" {
-			path = filepath.Join(filepath.Dir(*dbPath), "sms.txt")
+			path = filepath.Join(dataDir(*dbPath), "sms.txt")
 		}
 		sender = sms.NewFileSender(path, log, *demoMode)
 		log.Info("SMS are written to a file", "file", path)
 	}
 
-	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone, TrustProxy: *trustProxy})
+	m, stopMetrics, err := serveMetrics(*metricsAddr, db, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	sender = m.SMS(sender)
+
+	mailRun, err := mailRunner(ctx, mail, smtpPassword, *demoMode, *dbPath, db, win, *contactPhone, m.MailObserver(), log)
+	if err != nil {
+		return err
+	}
+
+	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
+		TrustProxy: *trustProxy, Metrics: m})
 	if err != nil {
 		return err
 	}
@@ -128,9 +154,13 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
-	log.Info("kabinet-portal listening", "url", "http://"+ln.Addr().String(), "db", *dbPath, "demo", *demoMode,
+	log.Info("kabinet-portal listening", "url", "http://"+ln.Addr().String(), "db", redactDSN(*dbPath), "demo", *demoMode,
 		"window", fmt.Sprintf("%d-%d", win.StartDay, win.EndDay))
+	mailCtx, stopMail := context.WithCancel(ctx)
+	mailDone := runMail(mailCtx, mailRun)
 	err = portal.Serve(ctx, ln, srv)
+	stopMail()
+	mailDone()
 	log.Info("kabinet-portal stopped")
 	return err
 }
@@ -150,7 +180,7 @@ func parseWindow(s string) (domain.SubmissionWindow, error) {
 // otp prints a one-time password for the contact centre to read out.
 func otp(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("kabinet-portal otp", flag.ContinueOnError)
-	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), "SQLite database file (KABINET_PORTAL_DB)")
+	dbPath := fs.String("db", env("KABINET_PORTAL_DB", "kabinet-portal.db"), dbUsage)
 	customer := fs.String("customer", "", "customer number")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long the password may wait for its one login")
 	if err := fs.Parse(args); err != nil {
@@ -159,7 +189,7 @@ func otp(ctx context.Context, args []string, out io.Writer) error {
 	if *customer == "" {
 		return errors.New("otp: -customer is required")
 	}
-	if _, err := os.Stat(*dbPath); err != nil {
+	if err := mustExist(*dbPath); err != nil {
 		return fmt.Errorf("otp: %w", err)
 	}
 	db, err := portaldb.Open(ctx, *dbPath, portaldb.Options{})

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/portaldb/dbtest"
 )
 
 // benchEnv is the demo portal (three years of history) served in-process,
@@ -30,11 +30,8 @@ type benchEnv struct {
 func newBenchEnv(b *testing.B) *benchEnv {
 	b.Helper()
 	now := time.Now()
-	db, err := portaldb.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), portaldb.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
+	// SQLite, or PostgreSQL with KABINET_TEST_POSTGRES set.
+	db := dbtest.Open(b, portaldb.Options{})
 	if _, err := demo.Load(context.Background(), db, now); err != nil {
 		b.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/portaldb/dbtest"
 	"kabinet/internal/sms"
 )
 
@@ -89,11 +89,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
 	e := &env{t: t, clock: &clock{t: novemberNoon}, sms: &smsBox{}, logs: &bytes.Buffer{}}
 	ctx := context.Background()
-	db, err := portaldb.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), portaldb.Options{Now: e.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := dbtest.Open(t, portaldb.Options{Now: e.clock.Now})
 	if err := db.LoadSeed(ctx, fixture(t)); err != nil {
 		t.Fatal(err)
 	}

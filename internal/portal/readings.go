@@ -59,12 +59,12 @@ func (s *Server) previewReading(w http.ResponseWriter, r *http.Request) {
 func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 	key, err := idempotencyKey(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.refuseReading(w, r, err)
 		return
 	}
 	var req readingRequest
 	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
+		s.refuseReading(w, r, err)
 		return
 	}
 	sess := sessionOf(r)
@@ -106,15 +106,46 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 		return tx.SaveIdempotentResponse(r.Context(), sess.CustomerID, key, stored)
 	})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.refuseReading(w, r, err)
 		return
 	}
 	if replayed {
 		w.Header().Set("Idempotent-Replayed", "true")
+		s.metrics.ObserveReading(readingReplayed)
 	} else {
 		s.log.Info("reading accepted")
+		s.metrics.ObserveReading(readingAccepted)
 	}
 	writeBody(w, stored.Status, stored.Body)
+}
+
+// Results of a reading submission in the metrics, besides problem codes.
+const (
+	readingAccepted = "accepted"
+	// readingReplayed is a retry answered from the idempotency record;
+	// only accepted readings are recorded, so it is a success too.
+	readingReplayed = "replayed"
+)
+
+// refuseReading answers a submission with err and counts the refusal by the
+// code the answer carries.
+func (s *Server) refuseReading(w http.ResponseWriter, r *http.Request, err error) {
+	s.metrics.ObserveReading(problemCode(err))
+	s.writeError(w, r, err)
+}
+
+// problemCode is the code writeError answers err with: a bounded set of
+// constants, never a value from the request.
+func problemCode(err error) string {
+	var p *Problem
+	var de *domain.Error
+	switch {
+	case errors.As(err, &p):
+		return p.Code
+	case errors.As(err, &de):
+		return string(de.Code)
+	}
+	return codeInternal
 }
 
 // checkReading runs every rule on a reading request inside tx and prices the

@@ -44,7 +44,28 @@ type Config struct {
 	// TrustProxy makes the client address come from X-Forwarded-For, for a
 	// server behind a reverse proxy that sets it.
 	TrustProxy bool
+	// Metrics, when set, counts requests and reading submissions;
+	// *metrics.Metrics implements it.
+	Metrics Metrics
 }
+
+// Metrics receives what the server measures. Its label values are bounded
+// and carry no personal data: a route is the mux pattern, never the path,
+// and a reading's result is "accepted", "replayed" or a problem code.
+type Metrics interface {
+	// ObserveRequest is called once per answered request. route is the
+	// pattern that matched, or "other" when none did.
+	ObserveRequest(route, method string, status int, d time.Duration)
+	// ObserveReading is called once per reading submission that reached
+	// its handler.
+	ObserveReading(result string)
+}
+
+// noMetrics is the Metrics of a server configured without one.
+type noMetrics struct{}
+
+func (noMetrics) ObserveRequest(string, string, int, time.Duration) {}
+func (noMetrics) ObserveReading(string)                             {}
 
 // Server serves the API.
 type Server struct {
@@ -56,6 +77,7 @@ type Server struct {
 	sessionTTL   time.Duration
 	contactPhone string
 	trustProxy   bool
+	metrics      Metrics
 
 	loginByCustomer *auth.Throttle
 	loginByAddress  *auth.Throttle
@@ -82,10 +104,14 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		sessionTTL:   cfg.SessionTTL,
 		contactPhone: cfg.ContactPhone,
 		trustProxy:   cfg.TrustProxy,
+		metrics:      cfg.Metrics,
 		hashing:      make(chan struct{}, 2*runtime.NumCPU()),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if s.metrics == nil {
+		s.metrics = noMetrics{}
 	}
 	if s.window.StartDay == 0 {
 		s.window = domain.DefaultWindow
@@ -199,18 +225,41 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// statusRecorder remembers the status a handler answered with. It unwraps
+// for http.ResponseController and passes Flush on, so wrapping a handler
+// takes nothing away from it.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status      int
+	wroteHeader bool
 }
 
 func (sr *statusRecorder) WriteHeader(code int) {
-	sr.status = code
+	// Only the first call reaches the client; net/http ignores (and logs)
+	// the others.
+	if !sr.wroteHeader {
+		sr.status, sr.wroteHeader = code, true
+	}
 	sr.ResponseWriter.WriteHeader(code)
 }
 
-// logRequests logs one line per request: the route pattern (never the path,
-// which names accounts), the status and the time taken.
+func (sr *statusRecorder) Write(b []byte) (int, error) {
+	sr.wroteHeader = true
+	return sr.ResponseWriter.Write(b)
+}
+
+func (sr *statusRecorder) Flush() {
+	sr.wroteHeader = true
+	if f, ok := sr.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (sr *statusRecorder) Unwrap() http.ResponseWriter { return sr.ResponseWriter }
+
+// logRequests logs one line per request and counts it in the metrics: the
+// route pattern (never the path, which names accounts), the status and the
+// time taken.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -218,10 +267,24 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		sr := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sr, r)
+		took := time.Since(start)
 		s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 			slog.String("id", id), slog.String("method", r.Method), slog.String("route", r.Pattern),
-			slog.Int("status", sr.status), slog.Duration("took", time.Since(start)))
+			slog.Int("status", sr.status), slog.Duration("took", took))
+		s.metrics.ObserveRequest(routeLabel(r.Pattern), r.Method, sr.status, took)
 	})
+}
+
+// routeLabel names a request's route for metrics. The mux sets r.Pattern on
+// the request the middleware holds; it is empty when the request never
+// reached the mux (a body refused by limitBody), and "/" is the catch-all
+// that answers 404: both are "other", so paths nobody routes cannot each
+// become a series.
+func routeLabel(pattern string) string {
+	if pattern == "" || pattern == "/" {
+		return "other"
+	}
+	return pattern
 }
 
 func requestID() string {

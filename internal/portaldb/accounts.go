@@ -25,7 +25,7 @@ type AccountRef struct {
 // another customer's account from a missing one.
 func (db *DB) AccountRef(ctx context.Context, customerID int64, number string) (AccountRef, error) {
 	var ref AccountRef
-	err := db.Read(ctx, func(tx *Tx) error {
+	err := db.readOne(ctx, func(tx *Tx) error {
 		var err error
 		ref, err = tx.AccountRef(ctx, customerID, number)
 		return err
@@ -190,54 +190,70 @@ func (tx *Tx) services(ctx context.Context, accountID int64) ([]domain.Service, 
 	return out, rows.Err()
 }
 
+// tariffColumns are a tariff's (t) with one of its prices (p, NULL when
+// it has none).
+const tariffColumns = `t.id, t.name, t.zones, t.grp, p.valid_from, p.tier, p.up_to_kwh, p.zone, p.price_kop`
+
 // Tariff returns a tariff with all its rates.
 func (tx *Tx) Tariff(ctx context.Context, id string) (*domain.Tariff, error) {
-	t := &domain.Tariff{ID: id}
-	err := tx.QueryRowContext(ctx, `SELECT name, zones, grp FROM tariffs WHERE id = ?`, id).Scan(&t.Name, &t.Zones, &t.Group)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
+	t, err := scanTariff(tx.QueryContext(ctx, `SELECT `+tariffColumns+` FROM tariffs t LEFT JOIN tariff_prices p ON p.tariff_id = t.id
+		WHERE t.id = ? ORDER BY p.valid_from, p.tier, p.zone`, id))
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("tariff %s: %w", id, err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT valid_from, tier, up_to_kwh, zone, price_kop FROM tariff_prices
-		WHERE tariff_id = ? ORDER BY valid_from, tier, zone`, id)
+	return t, err
+}
+
+// scanTariff reads a tariff from rows of tariffColumns, in the order of its
+// rates, tiers and zones.
+func scanTariff(rows *sql.Rows, err error) (*domain.Tariff, error) {
 	if err != nil {
-		return nil, fmt.Errorf("tariff %s prices: %w", id, err)
+		return nil, err
 	}
 	defer rows.Close()
+	var t *domain.Tariff
 	for rows.Next() {
-		var from, zone string
-		var tier int
-		var upTo, price int64
-		if err := rows.Scan(&from, &tier, &upTo, &zone, &price); err != nil {
+		var id, name, grp string
+		var zones int
+		var from, zone sql.NullString
+		var tier, upTo, price sql.NullInt64
+		if err := rows.Scan(&id, &name, &zones, &grp, &from, &tier, &upTo, &zone, &price); err != nil {
 			return nil, err
 		}
-		d, _ := domain.ParseDate(from)
+		if t == nil {
+			t = &domain.Tariff{ID: id, Name: name, Zones: zones, Group: domain.TariffGroup(grp)}
+		}
+		if !from.Valid {
+			continue
+		}
+		d, _ := domain.ParseDate(from.String)
 		if n := len(t.Rates); n == 0 || t.Rates[n-1].ValidFrom != d {
 			t.Rates = append(t.Rates, domain.Rate{ValidFrom: d})
 		}
 		r := &t.Rates[len(t.Rates)-1]
-		for len(r.Tiers) < tier {
+		for int64(len(r.Tiers)) < tier.Int64 {
 			r.Tiers = append(r.Tiers, domain.Tier{Prices: map[domain.Zone]domain.Kopecks{}})
 		}
-		r.Tiers[tier-1].UpTo = upTo
-		r.Tiers[tier-1].Prices[domain.Zone(zone)] = domain.Kopecks(price)
+		r.Tiers[tier.Int64-1].UpTo = upTo.Int64
+		r.Tiers[tier.Int64-1].Prices[domain.Zone(zone.String)] = domain.Kopecks(price.Int64)
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, ErrNotFound
+	}
+	return t, nil
 }
 
 // ElectricityTariff returns the tariff the account's electricity is billed at.
 func (tx *Tx) ElectricityTariff(ctx context.Context, accountID int64) (*domain.Tariff, error) {
-	var id string
-	err := tx.QueryRowContext(ctx, `SELECT tariff_id FROM services WHERE account_id = ? ORDER BY id LIMIT 1`, accountID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+	t, err := scanTariff(tx.QueryContext(ctx, `SELECT `+tariffColumns+` FROM tariffs t LEFT JOIN tariff_prices p ON p.tariff_id = t.id
+		WHERE t.id = (SELECT tariff_id FROM services WHERE account_id = ? ORDER BY id LIMIT 1) ORDER BY p.valid_from, p.tier, p.zone`, accountID))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("electricity tariff: %w", err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return tx.Tariff(ctx, id)
+	return t, err
 }
 
 // balance: the latest invoice's total less what was credited after it was
@@ -255,7 +271,7 @@ func (tx *Tx) balance(ctx context.Context, accountID int64) (domain.Balance, err
 		return b, fmt.Errorf("balance: %w", err)
 	}
 	var paid int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(amount), 0) FROM payments WHERE account_id = ? AND status = 'credited' AND paid_on >= ?`,
+	if err := tx.QueryRowContext(ctx, `SELECT CAST(coalesce(sum(amount), 0) AS BIGINT) FROM payments WHERE account_id = ? AND status = 'credited' AND paid_on >= ?`,
 		accountID, issued).Scan(&paid); err != nil {
 		return b, fmt.Errorf("balance: %w", err)
 	}

@@ -35,17 +35,22 @@ func (tx *Tx) IdempotentResponse(ctx context.Context, customerID int64, key stri
 
 // SaveIdempotentResponse stores the answer to the customer's key, in the
 // transaction that did the work, so the work and its record commit together.
+// The record is written with the commit (one round trip less). When another
+// request with the key committed since this transaction looked (PostgreSQL
+// runs them side by side), the key is taken: this transaction's work is
+// undone and Write runs it again, and then IdempotentResponse finds the
+// stored answer.
 func (tx *Tx) SaveIdempotentResponse(ctx context.Context, customerID int64, key string, r StoredResponse) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO idempotency (customer_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	tx.runAtCommit(`INSERT INTO idempotency (customer_id, key, request_hash, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		customerID, key, r.RequestHash, r.Status, r.Body, tx.db.now().Unix())
-	if err != nil {
-		return fmt.Errorf("save idempotency: %w", err)
-	}
 	return nil
 }
 
 // SetSubscriptions changes the account's subscriptions.
 func (tx *Tx) SetSubscriptions(ctx context.Context, accountID int64, s domain.Subscriptions) error {
+	if err := tx.lockAccount(ctx, accountID); err != nil {
+		return err
+	}
 	seq, err := tx.nextSeq(ctx)
 	if err != nil {
 		return err
@@ -179,7 +184,11 @@ func (tx *Tx) InsertQuestion(ctx context.Context, customerID int64, q domain.Que
 // AnswerQuestion records the company's answer (the operator's side, used by
 // the demo data and tests).
 func (tx *Tx) AnswerQuestion(ctx context.Context, id, answer string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ?`, answer, tx.db.now().Unix(), id)
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return ErrNotFound
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ?`, answer, tx.db.now().Unix(), n)
 	return err
 }
 

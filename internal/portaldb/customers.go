@@ -97,7 +97,7 @@ func (tx *Tx) MarkTempPasswordUsed(ctx context.Context, customerID int64) error 
 // SetPassword stores a new permanent password hash and drops the temporary
 // password.
 func (tx *Tx) SetPassword(ctx context.Context, customerID int64, hash string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE customers SET password_hash = ?, must_change_password = 0 WHERE id = ?`, hash, customerID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET password_hash = ?, must_change_password = FALSE WHERE id = ?`, hash, customerID); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM temp_passwords WHERE customer_id = ?`, customerID)
@@ -128,7 +128,7 @@ func (tx *Tx) CreateSession(ctx context.Context, tokenHash [32]byte, s Session) 
 func (db *DB) Session(ctx context.Context, tokenHash [32]byte) (Session, error) {
 	var s Session
 	var exp int64
-	err := db.Read(ctx, func(tx *Tx) error {
+	err := db.readOne(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT customer_id, expires_at, must_change_password FROM sessions WHERE token_hash = ? AND expires_at > ?`,
 			tokenHash[:], db.now().Unix()).Scan(&s.CustomerID, &exp, &s.MustChangePassword)
 	})
@@ -154,7 +154,7 @@ func (tx *Tx) EndOtherSessions(ctx context.Context, customerID int64, keep [32]b
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE customer_id = ? AND token_hash <> ?`, customerID, keep[:]); err != nil {
 		return fmt.Errorf("end sessions: %w", err)
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE sessions SET must_change_password = 0 WHERE token_hash = ?`, keep[:])
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET must_change_password = FALSE WHERE token_hash = ?`, keep[:])
 	return err
 }
 
@@ -168,12 +168,15 @@ func (tx *Tx) EndAllSessions(ctx context.Context, customerID int64) error {
 // UpdateProfile sets the customer's e-mail and phone. Every account of the
 // customer shows them, so each account's data changes.
 func (tx *Tx) UpdateProfile(ctx context.Context, customerID int64, email, phone string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, phone = ? WHERE id = ?`, email, phone, customerID); err != nil {
-		return fmt.Errorf("update profile: %w", err)
+	if err := tx.lockCustomerAccounts(ctx, customerID); err != nil {
+		return err
 	}
 	seq, err := tx.nextSeq(ctx)
 	if err != nil {
 		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, phone = ? WHERE id = ?`, email, phone, customerID); err != nil {
+		return fmt.Errorf("update profile: %w", err)
 	}
 	// Without an address there is nowhere to e-mail bills to.
 	_, err = tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ?, email_bills = email_bills AND ? <> '' WHERE customer_id = ?`,

@@ -1,12 +1,37 @@
-// Package portaldb is the portal server's storage: one SQLite file (pure Go,
-// modernc.org/sqlite) in WAL mode with foreign keys on, its schema migrated
-// at start by goose from SQL files embedded in the binary.
+// Package portaldb is the portal server's storage: either one SQLite file
+// (pure Go, modernc.org/sqlite) in WAL mode with foreign keys on, or a
+// PostgreSQL database (pgx), its schema migrated at start by goose from SQL
+// files embedded in the binary (migrations/sqlite and migrations/postgres,
+// the same versions with the same tables and columns).
 //
-// Writes go through one connection (SQLite has one writer anyway) in
-// BEGIN IMMEDIATE transactions, so a check and the write it guards — "this
-// reading is not lower than the last one", "this Idempotency-Key is new" —
-// see the same data. Reads use a small pool of read-only connections that
-// never wait for the writer.
+// The Go code and its SQL are one for both: queries are written with ?
+// placeholders, rewritten to $1…$n for PostgreSQL once per connection when
+// the statement is prepared; the little SQL that differs is in dialect.
+//
+// Every transaction runs on a connection the DB holds, with its prepared
+// statements. What a write can rely on is the same on both:
+//
+//   - SQLite has one writer connection and BEGIN IMMEDIATE: writes run one
+//     at a time, so a check and the write it guards — "this reading is not
+//     lower than the last one", "this Idempotency-Key is new" — see the
+//     same data, and change numbers follow the commits.
+//   - PostgreSQL has a pool of writers in READ COMMITTED. A write that
+//     changes an account's data locks the account's row first (lockAccount)
+//     and only then takes a change number from a sequence, so within an
+//     account the numbers follow the commits and a check made after the lock
+//     sees every earlier write of the account. An Idempotency-Key stored
+//     meanwhile by another request, a deadlock or a serialization failure
+//     make Write run the whole function again (a few times at most).
+//
+// Reads are consistent snapshots (SQLite read transactions, PostgreSQL
+// REPEATABLE READ READ ONLY) on connections of their own that never wait
+// for a writer.
+//
+// To PostgreSQL a round trip costs more than these small queries, so there
+// are few: writes that need nothing back go together (execAll, rowWriter),
+// the Idempotency-Key record goes with the COMMIT, a read of one statement
+// runs without BEGIN, and a reading's number, id and superseding are one
+// statement.
 package portaldb
 
 import (
@@ -18,14 +43,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
+	"strings"
 	"time"
 
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // ErrNotFound is returned when a row asked for does not exist (or does not
@@ -34,91 +58,47 @@ var ErrNotFound = errors.New("not found")
 
 // DB is the portal's database.
 type DB struct {
+	d     *dialect
 	write *sql.DB
+	// read is SQLite's pool of read-only connections; PostgreSQL reads
+	// from write's pool.
 	read  *sql.DB
 	epoch string
 	now   func() time.Time
 	// writers and readers hold the connections transactions run on, each
 	// with its prepared statements: parsing SQL costs more than running
 	// these small queries.
-	writers chan *conn
-	readers chan *conn
-}
-
-// conn is one connection with the statements prepared on it.
-type conn struct {
-	*sql.Conn
-	stmts map[string]*sql.Stmt
-}
-
-// readConns is how many read transactions run at once.
-const readConns = 4
-
-func newConns(ctx context.Context, pool *sql.DB, n int) (chan *conn, error) {
-	ch := make(chan *conn, n)
-	for range n {
-		c, err := pool.Conn(ctx)
-		if err != nil {
-			return nil, err
-		}
-		ch <- &conn{Conn: c, stmts: map[string]*sql.Stmt{}}
-	}
-	return ch, nil
+	writers *pool
+	readers *pool
 }
 
 // Options tune Open.
 type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// WriteConns is how many write transactions run at once on PostgreSQL
+	// (0 means 8). SQLite always has one writer.
+	WriteConns int
+	// ReadConns is how many read transactions run at once (0 means 4 on
+	// SQLite, 8 on PostgreSQL).
+	ReadConns int
 }
 
-// Open opens (creating if needed) the database file at path and migrates it
-// to the latest schema.
-func Open(ctx context.Context, path string, opts Options) (*DB, error) {
-	dsn := func(extra url.Values) string {
-		q := url.Values{}
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "busy_timeout(10000)")
-		// FULL: a reading acknowledged with 201 survives a power cut.
-		q.Add("_pragma", "synchronous(FULL)")
-		for k, vs := range extra {
-			for _, v := range vs {
-				q.Add(k, v)
-			}
-		}
-		return "file:" + path + "?" + q.Encode()
-	}
-	w, err := sql.Open("sqlite", dsn(url.Values{"_pragma": {"journal_mode(WAL)"}}))
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxIdleTime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	db := &DB{write: w, now: opts.Now}
+// Open opens the database and migrates it to the latest schema. dsn is a
+// postgres:// or postgresql:// URL for PostgreSQL, anything else the path of
+// a SQLite file (created if missing).
+func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
+	db := &DB{now: opts.Now}
 	if db.now == nil {
 		db.now = time.Now
 	}
-	if err := db.migrate(ctx); err != nil {
-		w.Close()
-		return nil, err
+	var err error
+	if isPostgres(dsn) {
+		err = db.openPostgres(ctx, dsn, opts)
+	} else {
+		err = db.openSQLite(ctx, dsn, opts)
 	}
-	r, err := sql.Open("sqlite", dsn(url.Values{"_pragma": {"query_only(1)"}}))
 	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s for reading: %w", path, err)
-	}
-	r.SetMaxOpenConns(readConns)
-	r.SetMaxIdleConns(readConns)
-	db.read = r
-	if db.writers, err = newConns(ctx, w, 1); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if db.readers, err = newConns(ctx, r, readConns); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -129,12 +109,19 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
+func isPostgres(dsn string) bool {
+	scheme, _, ok := strings.Cut(dsn, "://")
+	scheme = strings.ToLower(scheme)
+	return ok && (scheme == "postgres" || scheme == "postgresql")
+}
+
+// migrate runs the dialect's migrations over conn.
+func (db *DB) migrate(ctx context.Context, conn *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations/"+db.d.name)
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.write, sub)
+	p, err := goose.NewProvider(db.d.goose, conn, sub)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -144,17 +131,21 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
-// loadEpoch reads the database's identity, creating it on first use.
+// loadEpoch reads the database's identity, creating it on first use. Two
+// servers starting on a new PostgreSQL database agree on one.
 func (db *DB) loadEpoch(ctx context.Context) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'epoch'`).Scan(&db.epoch)
-		if errors.Is(err, sql.ErrNoRows) {
-			b := make([]byte, 6)
-			rand.Read(b)
-			db.epoch = hex.EncodeToString(b)
-			_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('epoch', ?)`, db.epoch)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
 		}
-		return err
+		b := make([]byte, 6)
+		rand.Read(b)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) DO NOTHING`,
+			hex.EncodeToString(b)); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'epoch'`).Scan(&db.epoch)
 	})
 }
 
@@ -164,145 +155,47 @@ func (db *DB) Epoch() string { return db.epoch }
 // Now returns the database's clock.
 func (db *DB) Now() time.Time { return db.now() }
 
-// Close closes the database.
+// Dialect names the database behind: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return db.d.name }
+
+// Stats describes the connections transactions run on, the writers' and the
+// readers' together (for metrics): OpenConnections are those held, InUse
+// those inside a transaction, Idle those free; WaitCount and WaitDuration
+// count the transactions that had to wait for a free connection and how
+// long they waited in all.
+func (db *DB) Stats() sql.DBStats {
+	var s sql.DBStats
+	for _, p := range []*pool{db.writers, db.readers} {
+		if p != nil {
+			p.addStats(&s)
+		}
+	}
+	return s
+}
+
+// Close closes the database. Transactions still running keep their
+// connections; Close does not wait for them.
 func (db *DB) Close() error {
 	var errs []error
-	for _, ch := range []chan *conn{db.writers, db.readers} {
-		for len(ch) > 0 {
-			c := <-ch
-			for _, st := range c.stmts {
-				errs = append(errs, st.Close())
-			}
-			errs = append(errs, c.Close())
+	for _, p := range []*pool{db.writers, db.readers} {
+		if p != nil {
+			errs = append(errs, p.close())
 		}
 	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
-	errs = append(errs, db.write.Close())
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
 	return errors.Join(errs...)
-}
-
-// Tx is a transaction; the methods that need one take it, so a caller sees
-// which steps commit together. It runs on a connection the DB holds for
-// itself, with BEGIN and COMMIT of its own: database/sql would prepare
-// every statement of a transaction anew, and parsing SQL costs more than
-// running these small queries.
-type Tx struct {
-	db   *DB
-	conn *conn
-}
-
-// stmt returns query prepared on the transaction's connection, preparing it
-// the first time.
-func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	st, ok := tx.conn.stmts[query]
-	if !ok {
-		var err error
-		if st, err = tx.conn.PrepareContext(ctx, query); err != nil {
-			return nil, fmt.Errorf("prepare: %w", err)
-		}
-		tx.conn.stmts[query] = st
-	}
-	return st, nil
-}
-
-// QueryContext runs a query.
-func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := tx.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryContext(ctx, args...)
-}
-
-// QueryRowContext runs a query for one row.
-func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	st, err := tx.stmt(ctx, query)
-	if err != nil {
-		// Scan reports the error the usual way.
-		return tx.conn.QueryRowContext(ctx, query, args...)
-	}
-	return st.QueryRowContext(ctx, args...)
-}
-
-// ExecContext runs a statement.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	st, err := tx.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return st.ExecContext(ctx, args...)
-}
-
-// Write runs fn in one write transaction (BEGIN IMMEDIATE: the write lock
-// is taken before fn reads anything), committed when fn returns nil.
-func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.writers, "BEGIN IMMEDIATE", fn)
-}
-
-// Read runs fn in one read transaction: a consistent snapshot.
-func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.run(ctx, db.readers, "BEGIN", fn)
-}
-
-func (db *DB) run(ctx context.Context, conns chan *conn, begin string, fn func(*Tx) error) (err error) {
-	var c *conn
-	select {
-	case c = <-conns:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { conns <- c }()
-	// BEGIN, COMMIT and ROLLBACK run without the request's context: a
-	// client that hangs up must not leave the connection inside a
-	// transaction.
-	bg := context.WithoutCancel(ctx)
-	if _, err := c.ExecContext(bg, begin); err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			c.ExecContext(bg, "ROLLBACK")
-			panic(r)
-		}
-	}()
-	if err := fn(&Tx{db: db, conn: c}); err != nil {
-		if _, rerr := c.ExecContext(bg, "ROLLBACK"); rerr != nil {
-			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
-		}
-		return err
-	}
-	if begin == "BEGIN" {
-		if _, err := c.ExecContext(bg, "ROLLBACK"); err != nil {
-			return fmt.Errorf("end read: %w", err)
-		}
-		return nil
-	}
-	if _, err := c.ExecContext(bg, "COMMIT"); err != nil {
-		c.ExecContext(bg, "ROLLBACK")
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
-}
-
-// nextSeq returns the number of a new change.
-func (tx *Tx) nextSeq(ctx context.Context) (int64, error) {
-	var seq int64
-	err := tx.QueryRowContext(ctx, `UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value`).Scan(&seq)
-	if err != nil {
-		return 0, fmt.Errorf("next seq: %w", err)
-	}
-	return seq, nil
 }
 
 // IsEmpty reports whether the database holds no customers yet.
 func (db *DB) IsEmpty(ctx context.Context) (bool, error) {
 	var n int
-	err := db.Read(ctx, func(tx *Tx) error {
+	err := db.readOne(ctx, func(tx *Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n)
 	})
 	return n == 0, err
 }
-
-func unixNow(t time.Time) int64 { return t.Unix() }

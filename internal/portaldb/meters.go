@@ -16,8 +16,9 @@ import (
 // document repeats (the full history is in the document's readings).
 const recentReadings = 3
 
-const meterColumns = `id, serial, model, place, installed_on, digits, fraction_digits, zones, verified_on,
-	verification_years, removed_on, coalesce(replaced_by, 0), seq`
+// meterColumns are read from meters m.
+const meterColumns = `m.id, m.serial, m.model, m.place, m.installed_on, m.digits, m.fraction_digits, m.zones, m.verified_on,
+	m.verification_years, m.removed_on, coalesce(m.replaced_by, 0), m.seq`
 
 func scanMeter(row interface{ Scan(...any) error }) (domain.Meter, int64, int, error) {
 	var m domain.Meter
@@ -47,7 +48,7 @@ func scanMeter(row interface{ Scan(...any) error }) (domain.Meter, int64, int, e
 // readings and window. A delta carries them all too: the window state
 // changes with the calendar, not with the data.
 func (tx *Tx) meters(ctx context.Context, accountID int64, w domain.SubmissionWindow) ([]domain.Meter, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE account_id = ? ORDER BY removed_on <> '', id`, accountID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+meterColumns+` FROM meters m WHERE m.account_id = ? ORDER BY m.removed_on <> '', m.id`, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("meters: %w", err)
 	}
@@ -78,7 +79,11 @@ func (tx *Tx) meters(ctx context.Context, accountID int64, w domain.SubmissionWi
 
 // fillMeter adds the last accepted values, recent readings and average.
 func (tx *Tx) fillMeter(ctx context.Context, m *domain.Meter) error {
-	recent, err := tx.readings(ctx, `r.meter_id = ? AND r.status = 'accepted' ORDER BY r.taken_on DESC, r.id DESC LIMIT ?`, m.ID, 13)
+	id, err := MeterID(m.ID)
+	if err != nil {
+		return fmt.Errorf("meter %q: %w", m.ID, err)
+	}
+	recent, err := tx.readings(ctx, `r.meter_id = ? AND r.status = 'accepted' ORDER BY r.taken_on DESC, r.id DESC LIMIT ?`, id, 13)
 	if err != nil {
 		return err
 	}
@@ -116,18 +121,29 @@ func averageMonthly(recent []domain.Reading) domain.Decimal {
 }
 
 // MeterForUpdate returns the active or removed meter of the account with the
-// id, with its last accepted values, for checking a new reading.
+// id, with its last accepted values, for checking a new reading. In a write
+// transaction it locks the account as lockAccount does, in the statement
+// that reads the meter; the values are read after the lock, so they are the
+// last ones and stay so until the transaction ends.
 func (tx *Tx) MeterForUpdate(ctx context.Context, accountID int64, meterID string) (domain.Meter, error) {
 	id, err := strconv.ParseInt(meterID, 10, 64)
 	if err != nil {
 		return domain.Meter{}, ErrNotFound
 	}
-	m, _, _, err := scanMeter(tx.QueryRowContext(ctx, `SELECT `+meterColumns+` FROM meters WHERE id = ? AND account_id = ?`, id, accountID))
+	query := `SELECT ` + meterColumns + ` FROM meters m WHERE m.id = ? AND m.account_id = ?`
+	lock := tx.write && tx.db.d.lockSuffix != "" && !tx.locked[accountID]
+	if lock {
+		query = `SELECT ` + meterColumns + ` FROM meters m JOIN accounts a ON a.id = m.account_id WHERE m.id = ? AND m.account_id = ?` + tx.db.d.lockSuffix
+	}
+	m, _, _, err := scanMeter(tx.QueryRowContext(ctx, query, id, accountID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, ErrNotFound
 	}
 	if err != nil {
 		return m, fmt.Errorf("meter: %w", err)
+	}
+	if lock {
+		tx.markLocked(accountID)
 	}
 	return m, tx.fillMeter(ctx, &m)
 }
@@ -139,7 +155,7 @@ func (tx *Tx) readings(ctx context.Context, where string, args ...any) ([]domain
 		where += " ORDER BY r.taken_on, r.id"
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.meter_id, r.period, r.taken_on, r.source, r.status, r.submitted_at,
-			(SELECT group_concat(v.zone || ':' || v.value || ':' || v.consumption || ':' || v.rollover, ';') FROM reading_values v WHERE v.reading_id = r.id)
+			(SELECT `+tx.db.d.readingValues+` FROM reading_values v WHERE v.reading_id = r.id)
 		FROM readings r JOIN meters m ON m.id = r.meter_id WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("readings: %w", err)
@@ -210,7 +226,10 @@ type NewReading struct {
 // InsertReading stores an accepted reading. An accepted reading of the same
 // meter and month is marked superseded: the latest word of the month counts.
 func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading) (string, error) {
-	seq, err := tx.nextSeq(ctx)
+	if err := tx.lockAccount(ctx, accountID); err != nil {
+		return "", err
+	}
+	seq, id, superseded, err := tx.startReading(ctx, nr)
 	if err != nil {
 		return "", err
 	}
@@ -220,44 +239,100 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 	for z, c := range nr.Consumption {
 		consumption[z] = c
 	}
-	prev, err := tx.readings(ctx, `r.meter_id = ? AND r.period = ? AND r.status = 'accepted'`, nr.MeterID, nr.Period.String())
-	if err != nil {
-		return "", err
-	}
-	for _, p := range prev {
+	for _, p := range superseded {
 		for z, c := range p.Consumption {
 			consumption[z] += c
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE readings SET status = 'superseded', seq = ? WHERE meter_id = ? AND period = ? AND status = 'accepted'`,
-		seq, nr.MeterID, nr.Period.String()); err != nil {
-		return "", fmt.Errorf("supersede reading: %w", err)
+	now := tx.db.now().Unix()
+	stmts := make([]statement, 0, len(nr.Values)+3)
+	stmts = append(stmts, statement{`INSERT INTO readings (id, meter_id, period, taken_on, source, status, submitted_at, seq)
+		VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?)`,
+		[]any{id, nr.MeterID, nr.Period.String(), nr.TakenOn.String(), string(nr.Source), now, seq}})
+	for z, v := range nr.Values {
+		stmts = append(stmts, statement{`INSERT INTO reading_values (reading_id, zone, value, consumption, rollover) VALUES (?, ?, ?, ?, ?)`,
+			[]any{id, string(z), int64(v), int64(consumption[z]), nr.Rollover[z]}})
 	}
-	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO readings (meter_id, period, taken_on, source, status, submitted_at, seq)
-		VALUES (?, ?, ?, ?, 'accepted', ?, ?) RETURNING id`,
-		nr.MeterID, nr.Period.String(), nr.TakenOn.String(), nr.Source, tx.db.now().Unix(), seq).Scan(&id)
-	if err != nil {
+	stmts = append(stmts,
+		statement{`UPDATE meters SET seq = ? WHERE id = ?`, []any{seq, nr.MeterID}},
+		statement{`UPDATE accounts SET seq = ? WHERE id = ?`, []any{seq, accountID}})
+	if err := tx.execAll(ctx, stmts...); err != nil {
 		return "", fmt.Errorf("insert reading: %w", err)
 	}
+	// What Reading would read back; the account is locked, so it stays so.
+	r := domain.Reading{ID: strconv.FormatInt(id, 10), MeterID: strconv.FormatInt(nr.MeterID, 10), Period: nr.Period, TakenOn: nr.TakenOn,
+		Source: nr.Source, Status: domain.StatusAccepted, SubmittedAt: time.Unix(now, 0).UTC().Format(time.RFC3339),
+		Values: make(map[domain.Zone]domain.Decimal, len(nr.Values)), Consumption: make(map[domain.Zone]domain.Decimal, len(nr.Values))}
 	for z, v := range nr.Values {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reading_values (reading_id, zone, value, consumption, rollover) VALUES (?, ?, ?, ?, ?)`,
-			id, z, v, consumption[z], nr.Rollover[z]); err != nil {
-			return "", fmt.Errorf("insert reading value: %w", err)
+		r.Values[z], r.Consumption[z] = v, consumption[z]
+		if nr.Rollover[z] {
+			if r.Rollover == nil {
+				r.Rollover = map[domain.Zone]bool{}
+			}
+			r.Rollover[z] = true
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meters SET seq = ? WHERE id = ?`, seq, nr.MeterID); err != nil {
-		return "", err
+	if tx.inserted == nil {
+		tx.inserted = map[string]domain.Reading{}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET seq = ? WHERE id = ?`, seq, accountID); err != nil {
-		return "", err
-	}
-	return strconv.FormatInt(id, 10), nil
+	tx.inserted[r.ID] = r
+	return r.ID, nil
 }
 
-// Reading returns one reading by id.
+// startReading takes the change number of a new reading of the meter and
+// its id, and marks the month's accepted reading superseded, returning it.
+// The account is locked already.
+func (tx *Tx) startReading(ctx context.Context, nr NewReading) (seq, id int64, superseded []domain.Reading, err error) {
+	var rows *sql.Rows
+	if q := tx.db.d.startReading; q != "" {
+		rows, err = tx.QueryContext(ctx, q, nr.MeterID, nr.Period.String())
+	} else {
+		if seq, err = tx.nextSeq(ctx); err != nil {
+			return 0, 0, nil, err
+		}
+		// The id SQLite would give the row (there is no AUTOINCREMENT).
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM readings`).Scan(&id); err != nil {
+			return 0, 0, nil, fmt.Errorf("reading id: %w", err)
+		}
+		rows, err = tx.QueryContext(ctx, `UPDATE readings SET status = 'superseded', seq = ? WHERE meter_id = ? AND period = ? AND status = 'accepted'
+			RETURNING ?, ?, (SELECT `+tx.db.d.readingValues+` FROM reading_values v WHERE v.reading_id = readings.id)`,
+			seq, nr.MeterID, nr.Period.String(), seq, id)
+	}
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var values sql.NullString
+		if err := rows.Scan(&seq, &id, &values); err != nil {
+			return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+		}
+		if !values.Valid {
+			continue
+		}
+		var r domain.Reading
+		if err := parseValues(values.String, &r); err != nil {
+			return 0, 0, nil, fmt.Errorf("superseded reading: %w", err)
+		}
+		superseded = append(superseded, r)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+	}
+	return seq, id, superseded, nil
+}
+
+// Reading returns one reading by id: one this transaction stored as it
+// stored it, any other from the database.
 func (tx *Tx) Reading(ctx context.Context, id string) (domain.Reading, error) {
-	rs, err := tx.readings(ctx, `r.id = ?`, id)
+	if r, ok := tx.inserted[id]; ok {
+		return r, nil
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		return domain.Reading{}, ErrNotFound
+	}
+	rs, err := tx.readings(ctx, `r.id = ?`, n)
 	if err != nil {
 		return domain.Reading{}, err
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,6 +20,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/portaldb/dbtest"
 	"kabinet/internal/sms"
 )
 
@@ -72,11 +72,7 @@ func StartSeed(t testing.TB, seed *portaldb.Seed) *Server {
 	t.Helper()
 	auth.UseFastParamsForTests()
 	ctx := context.Background()
-	db, err := portaldb.Open(ctx, filepath.Join(t.TempDir(), "portal.db"), portaldb.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := dbtest.Open(t, portaldb.Options{})
 	if err := db.LoadSeed(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
