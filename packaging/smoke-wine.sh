@@ -123,6 +123,10 @@ done
 [ "$code" = 0 ] || fail "kabinet.exe did not exit cleanly after WM_CLOSE (code «$code»)"
 echo "ok:   kabinet.exe exited with 0 when asked to close"
 
+# The same program is the command line (for scripts and screen readers).
+wine "$dir/kabinet.exe" help 2>/dev/null | grep -q "kabinet reading add" || fail "kabinet.exe help printed no command list"
+echo "ok:   kabinet.exe help lists the commands"
+
 # 3. Silent uninstall.
 uninstall() { # uninstall DIR HIVE
 	wine "$1/uninstall.exe" /S || fail "the uninstaller exited with $?"

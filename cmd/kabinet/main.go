@@ -36,6 +36,9 @@ import (
 func main() {
 	exe, _ := os.Executable()
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1:]) {
+		// The Windows build is a GUI program: it has no console of its own
+		// and must borrow the one it was typed in.
+		useParentConsole()
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		env := cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Executable: exe}
 		if term.IsTerminal(int(os.Stdin.Fd())) {
