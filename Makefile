@@ -2,7 +2,7 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run portal deps test test-postgres bench fuzz lint
+.PHONY: run portal deps test test-postgres bench loadtest fuzz lint
 
 ## run: the app on a demo portal started inside it (installs the X11/GL
 ## build packages Fyne needs when they are missing)
@@ -24,7 +24,7 @@ test: lint
 	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-postgres
 
-PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./cmd/kabinet-portal/...
+PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/loadtest/... ./cmd/kabinet-portal/...
 
 ## test-postgres: the portal's tests on PostgreSQL (KABINET_TEST_POSTGRES)
 test-postgres:
@@ -43,6 +43,17 @@ lint:
 ## bench: the benchmarks of docs/performance.md
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./internal/portal/ ./internal/search/ ./internal/store/ ./internal/syncer/
+
+## loadtest: the reading window of a 300 000-account supplier replayed for a
+## minute against the portal over HTTP on 127.0.0.1 (SQLite; with
+## KABINET_TEST_POSTGRES set, PostgreSQL); prints rates, p50/p99 and the row check
+LOADTEST_FLAGS ?= -accounts 300000 -duration 60s
+loadtest:
+	@if [ -n "$$KABINET_TEST_POSTGRES" ]; then \
+		$(GO) run ./cmd/kabinet-loadtest -db "$$KABINET_TEST_POSTGRES" $(LOADTEST_FLAGS); \
+	else \
+		$(GO) run ./cmd/kabinet-loadtest $(LOADTEST_FLAGS); \
+	fi
 
 ## fuzz: run the reading parser fuzzer for a minute
 fuzz:
