@@ -60,7 +60,11 @@ func (s *Server) parseCursor(c string, ref portaldb.AccountRef) (int64, bool) {
 }
 
 func (s *Server) accountDocument(w http.ResponseWriter, r *http.Request) {
-	ref, err := s.db.AccountRef(r.Context(), sessionOf(r).CustomerID, r.PathValue("account"))
+	sess := sessionOf(r)
+	ref, err := sess.ref, sess.refErr
+	if !sess.prefetched {
+		ref, err = s.db.AccountRef(r.Context(), sess.CustomerID, r.PathValue("account"))
+	}
 	if errors.Is(err, portaldb.ErrNotFound) {
 		s.writeError(w, r, errNoAccount)
 		return

@@ -2,7 +2,6 @@ package portal
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -38,7 +37,11 @@ func (s *Server) previewReading(w http.ResponseWriter, r *http.Request) {
 	}
 	var resp ReadingResponse
 	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
-		a, _, charge, err := s.checkReading(r.Context(), tx, sessionOf(r).CustomerID, r.PathValue("account"), req)
+		t, err := tx.ReadingTarget(r.Context(), sessionOf(r).CustomerID, "", r.PathValue("account"), req.Meter)
+		if err != nil {
+			return err
+		}
+		a, charge, err := s.checkReading(t, req)
 		if err != nil {
 			return err
 		}
@@ -72,21 +75,24 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 	var stored portaldb.StoredResponse
 	replayed := false
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
-		prev, found, err := tx.IdempotentResponse(r.Context(), sess.CustomerID, key)
+		// The stored answer, the account (locked), the meter and the
+		// tariff, in one round trip on PostgreSQL.
+		t, err := tx.ReadingTarget(r.Context(), sess.CustomerID, key, r.PathValue("account"), req.Meter)
 		if err != nil {
 			return err
 		}
-		if found {
+		if prev := t.Replay; prev != nil {
 			if !bytes.Equal(prev.RequestHash, fingerprint) {
 				return keyReused()
 			}
-			stored, replayed = prev, true
+			stored, replayed = *prev, true
 			return nil
 		}
-		a, ref, charge, err := s.checkReading(r.Context(), tx, sess.CustomerID, r.PathValue("account"), req)
+		a, charge, err := s.checkReading(t, req)
 		if err != nil {
 			return err
 		}
+		ref := t.Ref
 		meterID, _ := portaldb.MeterID(req.Meter)
 		id, err := tx.InsertReading(r.Context(), ref.ID, portaldb.NewReading{MeterID: meterID, Period: a.Period, TakenOn: a.TakenOn,
 			Source: domain.SourceCustomer, Values: a.Values, Consumption: a.Consumption, Rollover: a.Rollover})
@@ -148,48 +154,47 @@ func problemCode(err error) string {
 	return codeInternal
 }
 
-// checkReading runs every rule on a reading request inside tx and prices the
-// result at today's tariff.
-func (s *Server) checkReading(ctx context.Context, tx *portaldb.Tx, customerID int64, account string, req readingRequest) (domain.Assessment, portaldb.AccountRef, *domain.Charge, error) {
-	ref, err := tx.AccountRef(ctx, customerID, account)
-	if errors.Is(err, portaldb.ErrNotFound) {
-		return domain.Assessment{}, ref, nil, errNoAccount
+// checkReading runs every rule on a reading request against what
+// ReadingTarget read and prices the result at today's tariff.
+func (s *Server) checkReading(t portaldb.ReadingTarget, req readingRequest) (domain.Assessment, *domain.Charge, error) {
+	if errors.Is(t.RefErr, portaldb.ErrNotFound) {
+		return domain.Assessment{}, nil, errNoAccount
 	}
-	if err != nil {
-		return domain.Assessment{}, ref, nil, err
+	if t.RefErr != nil {
+		return domain.Assessment{}, nil, t.RefErr
 	}
-	meter, err := tx.MeterForUpdate(ctx, ref.ID, req.Meter)
-	if errors.Is(err, portaldb.ErrNotFound) {
-		return domain.Assessment{}, ref, nil, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
+	if errors.Is(t.MeterErr, portaldb.ErrNotFound) {
+		return domain.Assessment{}, nil, &domain.Error{Code: domain.CodeUnknownMeter, Field: "meter",
 			Message: "Такого счётчика нет на этом лицевом счёте. Обновите данные и выберите счётчик из списка."}
 	}
-	if err != nil {
-		return domain.Assessment{}, ref, nil, err
+	if t.MeterErr != nil {
+		return domain.Assessment{}, nil, t.MeterErr
 	}
+	meter := t.Meter
 	sub := domain.Submission{Values: make(map[domain.Zone]string, len(req.Values)), Confirm: req.Confirm}
 	for z, v := range req.Values {
 		sub.Values[domain.Zone(strings.ToLower(z))] = v
 	}
 	if req.TakenOn != "" {
+		var err error
 		if sub.TakenOn, err = domain.ParseDate(req.TakenOn); err != nil {
-			return domain.Assessment{}, ref, nil, &domain.Error{Code: domain.CodeBadDate, Field: "taken_on",
+			return domain.Assessment{}, nil, &domain.Error{Code: domain.CodeBadDate, Field: "taken_on",
 				Message: "Дата снятия показаний записана неверно. Укажите дату в виде ГГГГ-ММ-ДД."}
 		}
 	}
 	now := s.now()
 	a, err := domain.CheckReading(&meter, sub, now, s.window)
 	if err != nil {
-		return a, ref, nil, err
+		return a, nil, err
 	}
-	tariff, err := tx.ElectricityTariff(ctx, ref.ID)
+	if t.TariffErr != nil {
+		return a, nil, fmt.Errorf("tariff of account %d: %w", t.Ref.ID, t.TariffErr)
+	}
+	charge, err := t.Tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow))
 	if err != nil {
-		return a, ref, nil, fmt.Errorf("tariff of account %d: %w", ref.ID, err)
+		return a, nil, err
 	}
-	charge, err := tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow))
-	if err != nil {
-		return a, ref, nil, err
-	}
-	return a, ref, &charge, nil
+	return a, &charge, nil
 }
 
 // idempotencyKey reads the Idempotency-Key header: an sf-string (quoted) or a

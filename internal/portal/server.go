@@ -155,7 +155,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/profile", s.authed(s.profile))
 
 	m.HandleFunc("GET /api/v1/accounts", s.authed(s.accounts))
-	m.HandleFunc("GET /api/v1/accounts/{account}", s.authed(s.accountDocument))
+	m.HandleFunc(documentPattern, s.authed(s.accountDocument))
 	m.HandleFunc("POST /api/v1/accounts/{account}/readings", s.authed(s.submitReading))
 	m.HandleFunc("POST /api/v1/accounts/{account}/readings/preview", s.authed(s.previewReading))
 	m.HandleFunc("PUT /api/v1/accounts/{account}/subscriptions", s.authed(s.setSubscriptions))

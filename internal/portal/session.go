@@ -24,7 +24,15 @@ const sessionKey ctxKey = 0
 type session struct {
 	portaldb.Session
 	tokenHash [32]byte
+	// ref and refErr are the account of the path, read with the session
+	// where the handler needs it (accountDocument), when prefetched.
+	prefetched bool
+	ref        portaldb.AccountRef
+	refErr     error
 }
+
+// documentPattern is the route whose account is read with the session.
+const documentPattern = "GET /api/v1/accounts/{account}"
 
 func sessionOf(r *http.Request) session { return r.Context().Value(sessionKey).(session) }
 
@@ -41,7 +49,16 @@ func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		h := auth.HashToken(strings.TrimSpace(token))
-		sess, err := s.db.Session(r.Context(), h)
+		var sess portaldb.Session
+		var err error
+		c := session{tokenHash: h}
+		if r.Pattern == documentPattern {
+			// One statement instead of two.
+			sess, c.ref, c.refErr, err = s.db.SessionAccount(r.Context(), h, r.PathValue("account"))
+			c.prefetched = err == nil
+		} else {
+			sess, err = s.db.Session(r.Context(), h)
+		}
 		if errors.Is(err, portaldb.ErrNotFound) {
 			s.writeError(w, r, errUnauthorized)
 			return
@@ -54,7 +71,8 @@ func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 			s.writeError(w, r, problem(http.StatusForbidden, codePasswordChange, "Вы вошли с временным паролем. Сначала придумайте свой новый пароль."))
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey, session{Session: sess, tokenHash: h})))
+		c.Session = sess
+		next(w, r.WithContext(context.WithValue(r.Context(), sessionKey, c)))
 	}
 }
 

@@ -211,6 +211,11 @@ func scanTariff(rows *sql.Rows, err error) (*domain.Tariff, error) {
 		return nil, err
 	}
 	defer rows.Close()
+	return readTariff(rows)
+}
+
+// readTariff reads the rows of scanTariff; ErrNotFound when there are none.
+func readTariff(rows rowScanner) (*domain.Tariff, error) {
 	var t *domain.Tariff
 	for rows.Next() {
 		var id, name, grp string

@@ -142,6 +142,34 @@ func (db *DB) Session(ctx context.Context, tokenHash [32]byte) (Session, error) 
 	return s, nil
 }
 
+// SessionAccount is Session and AccountRef of the session's customer and
+// the account number in one statement: refErr is AccountRef's error (
+// ErrNotFound when the customer has no account with the number), err
+// Session's.
+func (db *DB) SessionAccount(ctx context.Context, tokenHash [32]byte, number string) (s Session, ref AccountRef, refErr, err error) {
+	var exp int64
+	var id, customerID, seq, mainSeq sql.NullInt64
+	var num sql.NullString
+	err = db.readOne(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT s.customer_id, s.expires_at, s.must_change_password, a.id, a.customer_id, a.number, a.seq, a.main_seq
+			FROM sessions s LEFT JOIN accounts a ON a.customer_id = s.customer_id AND a.number = ?
+			WHERE s.token_hash = ? AND s.expires_at > ?`,
+			number, tokenHash[:], db.now().Unix()).Scan(&s.CustomerID, &exp, &s.MustChangePassword, &id, &customerID, &num, &seq, &mainSeq)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ref, nil, ErrNotFound
+	}
+	if err != nil {
+		return s, ref, nil, fmt.Errorf("session: %w", err)
+	}
+	s.ExpiresAt = time.Unix(exp, 0)
+	if !id.Valid {
+		return s, ref, ErrNotFound, nil
+	}
+	ref = AccountRef{ID: id.Int64, CustomerID: customerID.Int64, Number: num.String, Seq: seq.Int64, MainSeq: mainSeq.Int64}
+	return s, ref, nil, nil
+}
+
 // DeleteSession ends a session.
 func (tx *Tx) DeleteSession(ctx context.Context, tokenHash [32]byte) error {
 	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash[:])

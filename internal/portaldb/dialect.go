@@ -41,6 +41,10 @@ type dialect struct {
 	// execBatch runs statements together, queries being their rebound
 	// SQL; nil runs them one by one.
 	execBatch func(ctx context.Context, c *sql.Conn, queries []string, stmts []statement) error
+	// queryBatch runs queries together and reads their rows, queries
+	// being their rebound SQL; nil runs them one by one. Where it is set,
+	// a transaction's BEGIN waits to go with its first statements.
+	queryBatch func(ctx context.Context, c *sql.Conn, queries []string, qs []batchQuery) error
 	// rebind rewrites a query's ? placeholders for the driver.
 	rebind func(query string) string
 	// retryable reports an error after which Write runs its function again.

@@ -83,10 +83,23 @@ func (tx *Tx) fillMeter(ctx context.Context, m *domain.Meter) error {
 	if err != nil {
 		return fmt.Errorf("meter %q: %w", m.ID, err)
 	}
-	recent, err := tx.readings(ctx, `r.meter_id = ? AND r.status = 'accepted' ORDER BY r.taken_on DESC, r.id DESC LIMIT ?`, id, 13)
+	recent, err := tx.readings(ctx, recentWhere, id, recentLimit)
 	if err != nil {
 		return err
 	}
+	setRecent(m, recent)
+	return nil
+}
+
+// recentWhere and recentLimit select a meter's latest accepted readings,
+// a year's and one more, for fillMeter.
+const (
+	recentWhere = `r.meter_id = ? AND r.status = 'accepted' ORDER BY r.taken_on DESC, r.id DESC LIMIT ?`
+	recentLimit = 13
+)
+
+// setRecent fills m from its latest accepted readings, newest first.
+func setRecent(m *domain.Meter, recent []domain.Reading) {
 	if len(recent) > 0 {
 		last := recent[0]
 		for j := range m.Zones {
@@ -96,7 +109,6 @@ func (tx *Tx) fillMeter(ctx context.Context, m *domain.Meter) error {
 	}
 	m.AverageMonthly = averageMonthly(recent)
 	m.Recent = recent[:min(len(recent), recentReadings)]
-	return nil
 }
 
 // averageMonthly is the mean consumption per reading over the last year's
@@ -151,16 +163,26 @@ func (tx *Tx) MeterForUpdate(ctx context.Context, accountID int64, meterID strin
 // readings runs a query over readings joined with their meter; where is the
 // WHERE clause (with ORDER BY/LIMIT when wanted) over aliases r and m.
 func (tx *Tx) readings(ctx context.Context, where string, args ...any) ([]domain.Reading, error) {
-	if !strings.Contains(where, "ORDER BY") {
-		where += " ORDER BY r.taken_on, r.id"
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.meter_id, r.period, r.taken_on, r.source, r.status, r.submitted_at,
-			(SELECT `+tx.db.d.readingValues+` FROM reading_values v WHERE v.reading_id = r.id)
-		FROM readings r JOIN meters m ON m.id = r.meter_id WHERE `+where, args...)
+	rows, err := tx.QueryContext(ctx, tx.readingsQuery(where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("readings: %w", err)
 	}
 	defer rows.Close()
+	return scanReadings(rows)
+}
+
+// readingsQuery is the query readings runs.
+func (tx *Tx) readingsQuery(where string) string {
+	if !strings.Contains(where, "ORDER BY") {
+		where += " ORDER BY r.taken_on, r.id"
+	}
+	return `SELECT r.id, r.meter_id, r.period, r.taken_on, r.source, r.status, r.submitted_at,
+			(SELECT ` + tx.db.d.readingValues + ` FROM reading_values v WHERE v.reading_id = r.id)
+		FROM readings r JOIN meters m ON m.id = r.meter_id WHERE ` + where
+}
+
+// scanReadings reads the rows of readingsQuery.
+func scanReadings(rows rowScanner) ([]domain.Reading, error) {
 	out := []domain.Reading{}
 	for rows.Next() {
 		var r domain.Reading
@@ -256,7 +278,8 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 	stmts = append(stmts,
 		statement{`UPDATE meters SET seq = ? WHERE id = ?`, []any{seq, nr.MeterID}},
 		statement{`UPDATE accounts SET seq = ? WHERE id = ?`, []any{seq, accountID}})
-	if err := tx.execAll(ctx, stmts...); err != nil {
+	// They go with the transaction's next statements or its COMMIT.
+	if err := tx.deferWrites(ctx, stmts...); err != nil {
 		return "", fmt.Errorf("insert reading: %w", err)
 	}
 	// What Reading would read back; the account is locked, so it stays so.
@@ -340,4 +363,142 @@ func (tx *Tx) Reading(ctx context.Context, id string) (domain.Reading, error) {
 		return domain.Reading{}, ErrNotFound
 	}
 	return rs[0], nil
+}
+
+// ReadingTarget is what checking a new reading reads: the stored answer to
+// its Idempotency-Key, the account, the meter with its last accepted
+// values, and the tariff the account's electricity is billed at.
+type ReadingTarget struct {
+	// Replay is the stored answer to the key, when there is one.
+	Replay *StoredResponse
+	// Ref is the account; RefErr is ErrNotFound when the customer has no
+	// account with the number.
+	Ref    AccountRef
+	RefErr error
+	// Meter is the meter; MeterErr is ErrNotFound when the account has
+	// no such meter.
+	Meter    domain.Meter
+	MeterErr error
+	// Tariff is the account's electricity tariff, or TariffErr.
+	Tariff    *domain.Tariff
+	TariffErr error
+}
+
+// ReadingTarget reads, in this order, the stored answer to the customer's
+// key (none when key is ""), the customer's account with the number — in a
+// write transaction locking it as lockAccount does —, the account's meter
+// with the id and its last accepted values, and the account's electricity
+// tariff. Each is read after the lock, so the values are the last ones and
+// stay so until the transaction ends. On PostgreSQL it is one round trip
+// (with the transaction's BEGIN): the server runs the queries one after
+// another, the later ones after the lock was granted.
+func (tx *Tx) ReadingTarget(ctx context.Context, customerID int64, key, number, meterID string) (ReadingTarget, error) {
+	if tx.db.d.queryBatch == nil {
+		return tx.readingTargetOneByOne(ctx, customerID, key, number, meterID)
+	}
+	t := ReadingTarget{RefErr: ErrNotFound, MeterErr: ErrNotFound}
+	var qs []batchQuery
+	if key != "" {
+		qs = append(qs, batchQuery{statement{`SELECT request_hash, status, body FROM idempotency WHERE customer_id = ? AND key = ?`,
+			[]any{customerID, key}}, func(rows rowScanner) error {
+			if !rows.Next() {
+				return nil
+			}
+			var r StoredResponse
+			if err := rows.Scan(&r.RequestHash, &r.Status, &r.Body); err != nil {
+				return fmt.Errorf("idempotency: %w", err)
+			}
+			t.Replay = &r
+			return nil
+		}})
+	}
+	lock := tx.write && tx.db.d.lockSuffix != ""
+	refQuery := `SELECT a.id, a.customer_id, a.number, a.seq, a.main_seq FROM accounts a WHERE a.number = ? AND a.customer_id = ?`
+	if lock {
+		refQuery += tx.db.d.lockSuffix
+	}
+	qs = append(qs, batchQuery{statement{refQuery, []any{number, customerID}}, func(rows rowScanner) error {
+		if !rows.Next() {
+			return nil
+		}
+		if err := rows.Scan(&t.Ref.ID, &t.Ref.CustomerID, &t.Ref.Number, &t.Ref.Seq, &t.Ref.MainSeq); err != nil {
+			return fmt.Errorf("account: %w", err)
+		}
+		t.RefErr = nil
+		return nil
+	}})
+	id, idErr := strconv.ParseInt(meterID, 10, 64)
+	var recent []domain.Reading
+	if idErr == nil {
+		qs = append(qs,
+			batchQuery{statement{`SELECT ` + meterColumns + ` FROM meters m JOIN accounts a ON a.id = m.account_id
+				WHERE m.id = ? AND a.number = ? AND a.customer_id = ?`, []any{id, number, customerID}}, func(rows rowScanner) error {
+				if !rows.Next() {
+					return nil
+				}
+				m, _, _, err := scanMeter(rows)
+				if err != nil {
+					return fmt.Errorf("meter: %w", err)
+				}
+				t.Meter, t.MeterErr = m, nil
+				return nil
+			}},
+			batchQuery{statement{tx.readingsQuery(recentWhere), []any{id, recentLimit}}, func(rows rowScanner) error {
+				var err error
+				recent, err = scanReadings(rows)
+				return err
+			}})
+	}
+	qs = append(qs, batchQuery{statement{`SELECT ` + tariffColumns + ` FROM tariffs t LEFT JOIN tariff_prices p ON p.tariff_id = t.id
+		WHERE t.id = (SELECT s.tariff_id FROM services s JOIN accounts a ON a.id = s.account_id WHERE a.number = ? AND a.customer_id = ?
+			ORDER BY s.id LIMIT 1) ORDER BY p.valid_from, p.tier, p.zone`, []any{number, customerID}}, func(rows rowScanner) error {
+		t.Tariff, t.TariffErr = readTariff(rows)
+		if t.TariffErr != nil && !errors.Is(t.TariffErr, ErrNotFound) {
+			return fmt.Errorf("electricity tariff: %w", t.TariffErr)
+		}
+		return nil
+	}})
+	if err := tx.queryAll(ctx, qs...); err != nil {
+		return t, err
+	}
+	if t.RefErr == nil && lock {
+		tx.markLocked(t.Ref.ID)
+	}
+	if t.MeterErr == nil {
+		setRecent(&t.Meter, recent)
+	}
+	return t, nil
+}
+
+// readingTargetOneByOne is ReadingTarget where queries go one at a time
+// (SQLite): each by the account's id, and none after what is missing.
+func (tx *Tx) readingTargetOneByOne(ctx context.Context, customerID int64, key, number, meterID string) (ReadingTarget, error) {
+	var t ReadingTarget
+	if key != "" {
+		prev, found, err := tx.IdempotentResponse(ctx, customerID, key)
+		if err != nil {
+			return t, err
+		}
+		if found {
+			t.Replay = &prev
+			return t, nil
+		}
+	}
+	if t.Ref, t.RefErr = tx.AccountRef(ctx, customerID, number); t.RefErr != nil {
+		if errors.Is(t.RefErr, ErrNotFound) {
+			return t, nil
+		}
+		return t, t.RefErr
+	}
+	if t.Meter, t.MeterErr = tx.MeterForUpdate(ctx, t.Ref.ID, meterID); t.MeterErr != nil {
+		if errors.Is(t.MeterErr, ErrNotFound) {
+			return t, nil
+		}
+		return t, t.MeterErr
+	}
+	t.Tariff, t.TariffErr = tx.ElectricityTariff(ctx, t.Ref.ID)
+	if t.TariffErr != nil && !errors.Is(t.TariffErr, ErrNotFound) {
+		return t, t.TariffErr
+	}
+	return t, nil
 }

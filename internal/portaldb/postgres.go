@@ -41,6 +41,7 @@ var postgresDialect = &dialect{
 	lockCustomerAccounts: `SELECT id FROM accounts WHERE customer_id = ? ORDER BY id FOR NO KEY UPDATE`,
 	lockSuffix:           ` FOR NO KEY UPDATE OF a`,
 	execBatch:            execBatch,
+	queryBatch:           queryBatch,
 	// The account is locked already, so the number is taken after the
 	// lock; readings_id_seq is the sequence of readings.id (BIGSERIAL).
 	startReading: `WITH s AS (SELECT nextval('change_seq') AS seq, nextval('readings_id_seq') AS id),
@@ -151,6 +152,40 @@ func execBatch(ctx context.Context, c *sql.Conn, queries []string, stmts []state
 			b.Queue(queries[i], s.args...)
 		}
 		return pc.Conn().SendBatch(ctx, b).Close()
+	})
+}
+
+// queryBatch sends the queries in one pipeline and reads their rows in
+// order, failing at the first error. The server runs them one after another,
+// so a query after one that waited for a lock sees what committed before.
+func queryBatch(ctx context.Context, c *sql.Conn, queries []string, qs []batchQuery) error {
+	return c.Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("batch: connection %T is not pgx's", dc)
+		}
+		b := &pgx.Batch{}
+		for i, q := range qs {
+			b.Queue(queries[i], q.args...)
+		}
+		br := pc.Conn().SendBatch(ctx, b)
+		for _, q := range qs {
+			rows, err := br.Query()
+			if err == nil && q.read != nil {
+				err = q.read(rows)
+			}
+			if rows != nil {
+				rows.Close()
+				if err == nil {
+					err = rows.Err()
+				}
+			}
+			if err != nil {
+				br.Close()
+				return err
+			}
+		}
+		return br.Close()
 	})
 }
 

@@ -127,6 +127,116 @@ type Tx struct {
 	atCommit []statement
 	// inserted holds the readings this transaction stored, by id.
 	inserted map[string]domain.Reading
+	// begin is the BEGIN not sent yet: where the dialect batches queries
+	// it goes with the transaction's first statements.
+	begin string
+	// pending are writes that need nothing back, to send with the next
+	// statements (deferWrites).
+	pending []statement
+}
+
+// deferWrites queues writes that need nothing back but errors to go to the
+// server with the transaction's next statements or its COMMIT, in order and
+// before them: on PostgreSQL they cost no round trip of their own. Their
+// errors fail whatever carried them. Elsewhere they run at once.
+func (tx *Tx) deferWrites(ctx context.Context, stmts ...statement) error {
+	if tx.db.d.execBatch == nil {
+		return tx.execAll(ctx, stmts...)
+	}
+	tx.pending = append(tx.pending, stmts...)
+	return nil
+}
+
+// sendPending sends the pending BEGIN and writes before a statement that
+// cannot carry them.
+func (tx *Tx) sendPending(ctx context.Context) error {
+	if len(tx.pending) > 0 {
+		return tx.execAll(ctx)
+	}
+	return tx.sendBegin(ctx)
+}
+
+// sendBegin sends the pending BEGIN on its own, before a statement that
+// cannot carry it. It runs without the request's context, as run's do.
+func (tx *Tx) sendBegin(ctx context.Context) error {
+	if tx.begin == "" {
+		return nil
+	}
+	if _, err := tx.conn.sql.ExecContext(context.WithoutCancel(ctx), tx.begin); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx.begin = ""
+	return nil
+}
+
+// takeBegin returns the pending BEGIN as a statement to send first in a
+// batch, or nothing.
+func (tx *Tx) takeBegin() []statement {
+	if tx.begin == "" {
+		return nil
+	}
+	b := tx.begin
+	tx.begin = ""
+	return []statement{{query: b}}
+}
+
+// rowScanner is the rows of a query, from database/sql or a pgx batch.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// batchQuery is a query and what reads its rows (nil: nothing).
+type batchQuery struct {
+	statement
+	read func(rowScanner) error
+}
+
+// queryAll runs queries in order and hands each one's rows to its read. On
+// PostgreSQL they go to the server together, with a pending BEGIN: one
+// round trip instead of one each. A read must return only errors of
+// reading the rows.
+func (tx *Tx) queryAll(ctx context.Context, qs ...batchQuery) error {
+	if tx.db.d.queryBatch != nil {
+		first := tx.takeBegin()
+		first = append(first, tx.pending...)
+		tx.pending = nil
+		if len(first) > 0 {
+			all := make([]batchQuery, 0, len(first)+len(qs))
+			for _, s := range first {
+				all = append(all, batchQuery{statement: s})
+			}
+			qs = append(all, qs...)
+		}
+		queries := make([]string, len(qs))
+		for i, q := range qs {
+			r, ok := tx.conn.batched[q.query]
+			if !ok {
+				r = tx.db.d.rebind(q.query)
+				tx.conn.batched[q.query] = r
+			}
+			queries[i] = r
+		}
+		return tx.db.d.queryBatch(ctx, tx.conn.sql, queries, qs)
+	}
+	for _, q := range qs {
+		rows, err := tx.QueryContext(ctx, q.query, q.args...)
+		if err != nil {
+			return err
+		}
+		if q.read != nil {
+			err = q.read(rows)
+		}
+		rows.Close()
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // stmt returns query prepared on the transaction's connection, preparing it
@@ -145,6 +255,9 @@ func (tx *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // QueryContext runs a query written with ? placeholders.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if err := tx.sendPending(ctx); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -154,6 +267,12 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 
 // QueryRowContext runs a query written with ? placeholders for one row.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if tx.sendPending(ctx) != nil {
+		// The query must not run outside the transaction nor after a
+		// failed write: this one fails (on a broken connection or in the
+		// aborted transaction as they did), and Scan reports it.
+		return tx.conn.sql.QueryRowContext(ctx, `SELECT CAST('earlier statement failed' AS INTEGER)`)
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		// Scan reports the error the usual way.
@@ -164,6 +283,9 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // ExecContext runs a statement written with ? placeholders.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if err := tx.sendPending(ctx); err != nil {
+		return nil, err
+	}
 	st, err := tx.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -182,6 +304,13 @@ type statement struct {
 // each.
 func (tx *Tx) execAll(ctx context.Context, stmts ...statement) error {
 	if tx.db.d.execBatch != nil {
+		if first := append(tx.takeBegin(), tx.pending...); len(first) > 0 {
+			tx.pending = nil
+			stmts = append(first, stmts...)
+		}
+		if len(stmts) == 0 {
+			return nil
+		}
 		queries := make([]string, len(stmts))
 		for i, s := range stmts {
 			q, ok := tx.conn.batched[s.query]
@@ -209,8 +338,16 @@ func (tx *Tx) runAtCommit(query string, args ...any) {
 
 // commit runs the statements queued by runAtCommit and commits.
 func (tx *Tx) commit(ctx context.Context) error {
+	if len(tx.pending) > 0 {
+		tx.atCommit = append(tx.pending, tx.atCommit...)
+		tx.pending = nil
+	}
 	if tx.db.d.execBatch != nil && len(tx.atCommit) > 0 {
 		return tx.execAll(ctx, append(tx.atCommit, statement{query: "COMMIT"})...)
+	}
+	if tx.begin != "" {
+		// Nothing was sent: there is nothing to commit.
+		return nil
 	}
 	for _, s := range tx.atCommit {
 		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
@@ -292,24 +429,35 @@ func (db *DB) run(ctx context.Context, p *pool, mode txMode, fn func(*Tx) error)
 	if write {
 		begin = db.d.beginWrite
 	}
-	if _, err := c.sql.ExecContext(bg, begin); err != nil {
+	tx := &Tx{db: db, conn: c, write: write}
+	if db.d.queryBatch != nil {
+		// It goes with the first statements.
+		tx.begin = begin
+	} else if _, err := c.sql.ExecContext(bg, begin); err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	// rollback ends the transaction if its BEGIN was sent.
+	rollback := func() error {
+		if tx.begin != "" {
+			return nil
+		}
+		_, err := c.sql.ExecContext(bg, "ROLLBACK")
+		return err
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			c.sql.ExecContext(bg, "ROLLBACK")
+			rollback()
 			panic(r)
 		}
 	}()
-	tx := &Tx{db: db, conn: c, write: write}
 	if err := fn(tx); err != nil {
-		if _, rerr := c.sql.ExecContext(bg, "ROLLBACK"); rerr != nil {
+		if rerr := rollback(); rerr != nil {
 			return errors.Join(err, fmt.Errorf("rollback: %w", rerr))
 		}
 		return err
 	}
 	if !write {
-		if _, err := c.sql.ExecContext(bg, "ROLLBACK"); err != nil {
+		if err := rollback(); err != nil {
 			return fmt.Errorf("end read: %w", err)
 		}
 		return nil
