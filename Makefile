@@ -47,7 +47,7 @@ bench:
 ## loadtest: the reading window of a 300 000-account supplier replayed for a
 ## minute against the portal over HTTP on 127.0.0.1 (SQLite; with
 ## KABINET_TEST_POSTGRES set, PostgreSQL); prints rates, p50/p99 and the row check
-LOADTEST_FLAGS ?= -accounts 300000 -duration 60s
+LOADTEST_FLAGS ?= -accounts 300000 -duration 60s -concurrency 16
 loadtest:
 	@if [ -n "$$KABINET_TEST_POSTGRES" ]; then \
 		$(GO) run ./cmd/kabinet-loadtest -db "$$KABINET_TEST_POSTGRES" $(LOADTEST_FLAGS); \
