@@ -1,8 +1,6 @@
 package loadtest
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -73,22 +71,6 @@ func unit(x uint64) float64 {
 	x = (x ^ x>>27) * 0x94d049bb133111eb
 	x ^= x >> 31
 	return float64(x>>11) / (1 << 53)
-}
-
-// documentETag is the ETag the portal gives an account's document: what the
-// app stored after its last fetch. It mirrors portal.Server.etag; the run
-// checks it against real answers before it starts (checkETags), so a change
-// on the server's side stops the run instead of turning every 304 into a
-// 200.
-func documentETag(epoch string, accountID, seq int64, today domain.Date, w domain.SubmissionWindow) string {
-	h := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%s|%d-%d", epoch, accountID, seq, today, w.StartDay, w.EndDay))
-	return `"` + hex.EncodeToString(h[:12]) + `"`
-}
-
-// documentCursor is the cursor of the document at change seq, which the app
-// sends as since= with the ETag.
-func documentCursor(epoch string, seq int64) string {
-	return epoch + "." + strconv.FormatInt(seq, 10)
 }
 
 // idempotencyKey is the key of a customer's visit-th submission in run:

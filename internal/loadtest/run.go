@@ -253,7 +253,7 @@ func population(epoch string, found map[int]member, cfg Config, window domain.Su
 		c := &customer{index: i, number: customerNumber(i), path: "/api/v1/accounts/" + accountNumber(i),
 			meter: fmt.Sprint(m.meterID), bearer: "Bearer " + sessionToken(epoch, i), last: seededLast(i)}
 		if !cfg.Mix.cold(i) {
-			c.etag, c.cursor = documentETag(epoch, m.accountID, m.seq, today, window), documentCursor(epoch, m.seq)
+			c.etag, c.cursor = portal.DocumentETag(epoch, m.accountID, m.seq, today, window), portal.DocumentCursor(epoch, m.seq)
 		}
 		out[i] = c
 	}
@@ -261,7 +261,8 @@ func population(epoch string, found map[int]member, cfg Config, window domain.Su
 }
 
 // checkETags fetches a few documents and compares their ETags with the
-// ones documentETag computed: the 304s of the replay depend on it, and the
+// ones the apps were given (portal.DocumentETag of the seeded change): the
+// 304s of the replay depend on the change numbers read from the database, and the
 // 200s show that the sessions were written as the server reads them.
 func (p *replayer) checkETags(ctx context.Context, epoch string, found map[int]member, window domain.SubmissionWindow) error {
 	today := domain.DateOf(time.Now(), domain.Moscow)
@@ -278,8 +279,8 @@ func (p *replayer) checkETags(ctx context.Context, epoch string, found map[int]m
 			return fmt.Errorf("the account document of customer %s: %s", c.number, failure("status", status, body))
 		}
 		m := found[i]
-		if got, want := header.Get("ETag"), documentETag(epoch, m.accountID, m.seq, today, window); got != want {
-			return fmt.Errorf("the portal's ETag %s is not the %s internal/loadtest computes: update documentETag", got, want)
+		if got, want := header.Get("ETag"), portal.DocumentETag(epoch, m.accountID, m.seq, today, window); got != want {
+			return fmt.Errorf("the portal's ETag %s is not the %s the load test computed", got, want)
 		}
 	}
 	return nil

@@ -36,13 +36,23 @@ func (s *Server) accounts(w http.ResponseWriter, r *http.Request) {
 // (the window and the balance date follow the calendar) and the window
 // configuration.
 func (s *Server) etag(ref portaldb.AccountRef) string {
-	today := domain.DateOf(s.now(), domain.Moscow)
-	h := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%s|%d-%d", s.db.Epoch(), ref.ID, ref.Seq, today, s.window.StartDay, s.window.EndDay))
+	return DocumentETag(s.db.Epoch(), ref.ID, ref.Seq, domain.DateOf(s.now(), domain.Moscow), s.window)
+}
+
+// DocumentETag is the ETag of the document of account accountID at change
+// seq of database epoch on day today under window w. Exported for the load
+// test, which replays apps that already hold a document.
+func DocumentETag(epoch string, accountID, seq int64, today domain.Date, w domain.SubmissionWindow) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%d|%d|%s|%d-%d", epoch, accountID, seq, today, w.StartDay, w.EndDay))
 	return `"` + hex.EncodeToString(h[:12]) + `"`
 }
 
-func (s *Server) cursor(ref portaldb.AccountRef) string {
-	return s.db.Epoch() + "." + strconv.FormatInt(ref.Seq, 10)
+func (s *Server) cursor(ref portaldb.AccountRef) string { return DocumentCursor(s.db.Epoch(), ref.Seq) }
+
+// DocumentCursor is the cursor of a document at change seq, which an app
+// sends back as since=.
+func DocumentCursor(epoch string, seq int64) string {
+	return epoch + "." + strconv.FormatInt(seq, 10)
 }
 
 // parseCursor returns the change number in a cursor this database issued
