@@ -36,7 +36,7 @@ func ParseTLSPolicy(s string) (TLSPolicy, error) {
 // Defaults applied to zero fields of Config.
 const (
 	DefaultPort     = 587
-	DefaultFromName = `АО "Коми энергосбытовая компания"`
+	DefaultFromName = "АО «Коми энергосбытовая компания»"
 	DefaultTimeout  = 30 * time.Second
 )
 
