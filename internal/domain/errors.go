@@ -33,6 +33,14 @@ const (
 	CodeBadPhone            Code = "bad_phone"
 )
 
+// Codes of the app's own data on this computer.
+const (
+	// CodeStoreDamaged: a value in the app's local data file failed its
+	// checksum or does not decode. The next start sets the file aside and
+	// rebuilds it, with the unsent readings restored from the journal.
+	CodeStoreDamaged Code = "local_data_damaged"
+)
+
 // Error is a broken rule: a stable Code, a Russian Message that tells a
 // person what to do, and the numbers the message was built from, so a client
 // can build its own sentence (for example the previous reading and its date).

@@ -32,8 +32,9 @@ const checkLockTimeout = time.Second
 // process that reads it, and that process should not be the app. It opens
 // the file read-write (a read-only mapping of a truncated file dies with
 // SIGBUS where read-write fails cleanly), runs bbolt's consistency check in
-// a read transaction and compares the file's size with the size the
-// database claims. It returns nil, ErrAlreadyRunning, or an error wrapping
+// a read transaction, reads every value the way the app will (checksum and
+// decode, see verifyValuesTx) and compares the file's size with the size
+// the database claims. It returns nil, ErrAlreadyRunning, or an error wrapping
 // ErrCorrupt; a panic is recovered into ErrCorrupt too. Check never creates
 // the file. An empty file counts as healthy: it is what a crash between
 // creating and initialising the file leaves, and Open initialises it.
@@ -73,7 +74,12 @@ func Check(path string) (err error) {
 				problems = append(problems, perr)
 			}
 		}
-		return nil
+		if len(problems) > 0 {
+			return nil
+		}
+		// The structure holds: now every value, as the app will read it.
+		// A changed byte inside a value passes bbolt's check.
+		return verifyValuesTx(tx)
 	})
 	if err != nil {
 		problems = append(problems, err)
@@ -170,7 +176,8 @@ type Recovery struct {
 // crash between the rename and the restore). ErrAlreadyRunning is returned
 // as is; any other failure of verify (the child could not start) is
 // returned wrapped, and the caller may fall back to Open. A nil verify
-// skips the check.
+// skips the check of the file's structure; its values are then read here,
+// in this process, and a damaged one sets the file aside as well.
 func OpenChecked(path string, opts Options, verify func(path string) error) (*Store, Recovery, error) {
 	opts = opts.withDefaults(path)
 	var rec Recovery
@@ -198,8 +205,16 @@ func OpenChecked(path string, opts Options, verify func(path string) error) (*St
 	}
 
 	s, err := Open(path, opts)
+	if err == nil && verify == nil && rec.Quarantined == "" {
+		// No child checked the values: read them here.
+		if err = s.verifyValues(); err != nil {
+			_ = s.Close()
+			s = nil
+		}
+	}
 	if errors.Is(err, ErrCorrupt) && rec.Quarantined == "" {
-		// bbolt itself rejected a file the check passed or skipped.
+		// bbolt itself rejected a file the check passed or skipped, or a
+		// value is damaged.
 		if rec.Quarantined, err = quarantine(path, opts.Now()); err != nil {
 			return nil, rec, err
 		}

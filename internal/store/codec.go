@@ -5,34 +5,74 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 )
 
-// valueFormat is the first byte of every stored value. A migration that
+// Value formats: the first byte of every stored value. A migration that
 // changes a value's shape bumps it, so old and new values can be told apart.
-const valueFormat byte = 1
+const (
+	// valueFormatPlain (schema 1) is the byte followed by JSON. A flipped
+	// digit inside the JSON still decodes, so it is read only by the
+	// migration that adds the checksum.
+	valueFormatPlain byte = 1
+	// valueFormat (schema 2 on) is the byte, the JSON, and a CRC-32C of
+	// the byte and the JSON, big-endian: a value whose bytes changed on
+	// the disk is found out instead of being read as someone's reading.
+	valueFormat byte = 2
+)
 
-// encodeValue returns valueFormat followed by v as JSON.
+// checksumSize is the length of a value's trailing CRC-32C.
+const checksumSize = 4
+
+// castagnoli is the CRC-32C table (the polynomial with hardware support on
+// amd64 and arm64; it also finds every burst error of up to 32 bits).
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// encodeValue returns valueFormat, v as JSON and the checksum.
 func encodeValue(v any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("store: encode: %w", err)
 	}
-	out := make([]byte, 0, len(b)+1)
+	return sealJSON(b), nil
+}
+
+// sealJSON frames JSON bytes as a stored value: format byte, JSON, CRC.
+func sealJSON(b []byte) []byte {
+	out := make([]byte, 0, 1+len(b)+checksumSize)
 	out = append(out, valueFormat)
-	return append(out, b...), nil
+	out = append(out, b...)
+	return binary.BigEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+}
+
+// openValue returns the JSON of a value written by encodeValue after
+// checking its format byte and checksum. The result points into b.
+func openValue(b []byte) ([]byte, error) {
+	if len(b) == 0 {
+		return nil, fmt.Errorf("empty value: %w", ErrCorrupt)
+	}
+	if b[0] != valueFormat {
+		return nil, fmt.Errorf("value format %d: %w", b[0], ErrCorrupt)
+	}
+	if len(b) < 1+checksumSize {
+		return nil, fmt.Errorf("value of %d bytes: %w", len(b), ErrCorrupt)
+	}
+	body, sum := b[:len(b)-checksumSize], b[len(b)-checksumSize:]
+	if crc32.Checksum(body, castagnoli) != binary.BigEndian.Uint32(sum) {
+		return nil, fmt.Errorf("value checksum: %w", ErrCorrupt)
+	}
+	return body[1:], nil
 }
 
 // decodeValue decodes a value written by encodeValue into v. It copies
-// everything out of b, so b may point into bbolt's memory map. Anything
-// unexpected is an error wrapping ErrCorrupt.
+// everything out of b, so b may point into bbolt's memory map. A wrong
+// checksum or anything else unexpected is an error wrapping ErrCorrupt.
 func decodeValue(b []byte, v any) error {
-	if len(b) == 0 {
-		return fmt.Errorf("empty value: %w", ErrCorrupt)
+	body, err := openValue(b)
+	if err != nil {
+		return err
 	}
-	if b[0] != valueFormat {
-		return fmt.Errorf("value format %d: %w", b[0], ErrCorrupt)
-	}
-	if err := json.Unmarshal(b[1:], v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		return fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return nil

@@ -2,7 +2,6 @@ package store
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"kabinet/internal/domain"
 )
 
 func fileSum(t *testing.T, path string) [32]byte {
@@ -42,8 +43,8 @@ func TestNewFileGetsCurrentSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if v := schemaOf(t, path); v != 1 || v != schemaVersion {
-		t.Errorf("schema %d, want 1", v)
+	if v := schemaOf(t, path); v != 2 || v != schemaVersion {
+		t.Errorf("schema %d, want 2", v)
 	}
 }
 
@@ -116,13 +117,14 @@ func TestNewerSchemaIsRefusedAndFileUntouched(t *testing.T) {
 	}
 	s.Close()
 
-	// A newer build wrote schema 99.
+	// A newer build wrote schema 99 (with its checksum, as every build
+	// since schema 2 does).
 	db, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 99))
+		return putSchemaTx(tx.Bucket(bucketMeta), 99)
 	})
 	db.Close()
 	if err != nil {
@@ -170,5 +172,179 @@ func TestDamagedSchemaValueIsCorrupt(t *testing.T) {
 	}
 	if _, err := Open(path, Options{}); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Open: %v, want ErrCorrupt", err)
+	}
+}
+
+// downgradeToSchema1 turns a store file into what the build of schema 1
+// wrote: every value the format byte 1 followed by the same JSON, no
+// checksum, meta/schema 1 and no meta/schema_sum.
+func downgradeToSchema1(t *testing.T, path string) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var unseal func(b *bolt.Bucket) error
+	unseal = func(b *bolt.Bucket) error {
+		type kv struct{ k, v []byte }
+		var plain []kv
+		var nested [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			if v == nil {
+				nested = append(nested, append([]byte(nil), k...))
+				return nil
+			}
+			body, err := openValue(v)
+			if err != nil {
+				return err
+			}
+			plain = append(plain, kv{append([]byte(nil), k...), append([]byte{valueFormatPlain}, body...)})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range plain {
+			if err := b.Put(p.k, p.v); err != nil {
+				return err
+			}
+		}
+		for _, k := range nested {
+			if err := unseal(b.Bucket(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		err := tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			if string(name) == string(bucketMeta) {
+				return nil
+			}
+			return unseal(b)
+		})
+		if err != nil {
+			return err
+		}
+		meta := tx.Bucket(bucketMeta)
+		if err := meta.Delete(keySchemaSum); err != nil {
+			return err
+		}
+		return meta.Put(keySchema, []byte{0, 0, 0, 1})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMigration2SealsEveryValue takes a file as the schema-1 build left it
+// — settings, accounts, a document, public pages and queued items, all
+// without checksums — and checks that the first start of this build passes
+// it, seals every value and reads everything back unchanged.
+func TestMigration2SealsEveryValue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(path, Options{Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := CachedDocument{Doc: tenYearDocument(12), ETag: `"e1"`, Cursor: "c-12", FetchedAt: fixedClock()()}
+	at := fixedClock()()
+	for _, err := range []error{
+		s.SetSetting("portal", "https://lk.example.ru"),
+		s.SaveAccounts(testProfile, []domain.AccountSummary{{Number: testAccount, Title: "Квартира"}}, at),
+		s.SaveDocument(testProfile, testAccount, doc),
+		s.SavePublic("https://lk.example.ru", "news", []byte(`[{"title":"Новость"}]`), `"n1"`, at),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, _ := s.Enqueue(reading(testProfile, "12345,6", "4321"))
+	q, _ := s.Enqueue(question(testProfile, "Почему так много?"))
+	s.Close()
+	downgradeToSchema1(t, path)
+	if v := schemaOf(t, path); v != 1 {
+		t.Fatalf("the test file is at schema %d", v)
+	}
+
+	// The check at the first start of the new build must not take the old
+	// values for damage.
+	if err := checkInChild(t, path); err != nil {
+		t.Fatalf("a healthy schema-1 file fails the check: %v", err)
+	}
+	s, rec, err := OpenChecked(path, Options{Now: fixedClock()}, func(p string) error { return checkInChild(t, p) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Quarantined != "" {
+		t.Fatalf("the old file was set aside: %+v", rec)
+	}
+	if v, _, err := s.Setting("portal"); v != "https://lk.example.ru" || err != nil {
+		t.Errorf("setting after migration: %q, %v", v, err)
+	}
+	if list, _, ok, err := s.Accounts(testProfile); !ok || err != nil || len(list) != 1 || list[0].Number != testAccount {
+		t.Errorf("accounts after migration: %v %v %v", list, ok, err)
+	}
+	if got, ok, err := s.Document(testProfile, testAccount); !ok || err != nil || got.ETag != doc.ETag || len(got.Doc.Readings) != 12 {
+		t.Errorf("document after migration: %v %v etag %q", ok, err, got.ETag)
+	}
+	if body, _, _, ok, err := s.Public("https://lk.example.ru", "news"); !ok || err != nil || string(body) != `[{"title":"Новость"}]` {
+		t.Errorf("public page after migration: %q %v %v", body, ok, err)
+	}
+	pending, err := s.Pending(testProfile)
+	if err != nil || !equalIDs(idsOf(pending), a.ID, q.ID) {
+		t.Fatalf("pending after migration: %v %v", idsOf(pending), err)
+	}
+	if pending[0].IdempotencyKey != a.IdempotencyKey || pending[0].Values[domain.T1] != "12345,6" || pending[1].Text != "Почему так много?" {
+		t.Errorf("items after migration: %+v", pending)
+	}
+	// Every value now carries its checksum.
+	err = s.db.View(func(tx *bolt.Tx) error {
+		if v, err := storedSchema(tx); v != 2 || err != nil {
+			t.Errorf("schema %d, %v", v, err)
+		}
+		return verifyValuesTx(tx)
+	})
+	if err != nil {
+		t.Errorf("after migration: %v", err)
+	}
+	s.Close()
+	if v := schemaOf(t, path); v != schemaVersion {
+		t.Errorf("schema %d", v)
+	}
+}
+
+// TestMigration2DoesNotBlessADamagedValue: a schema-1 value that is no
+// longer JSON is left unsealed, so the check still finds it.
+func TestMigration2DoesNotBlessADamagedValue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSetting("portal", "https://lk.example.ru"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	downgradeToSchema1(t, path)
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSettings).Put([]byte("portal"), []byte("\x01\"https://lk.exam"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(path, Options{}) // migrates
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := Check(path); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Check after migrating a damaged value: %v, want ErrCorrupt", err)
 	}
 }

@@ -12,6 +12,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"kabinet/internal/domain"
 )
 
 // ErrAlreadyRunning means another Kabinet window holds the store's file lock.
@@ -23,8 +25,13 @@ var ErrAlreadyRunning = errors.New("Программа уже запущена. 
 // still read it. Open returns it unwrapped: its text is the sentence to show.
 var ErrNewerVersion = errors.New("Данные сохранены более новой версией программы. Обновите программу.")
 
-// ErrCorrupt means the file, or a value in it, failed its check.
-var ErrCorrupt = errors.New("the data file is damaged")
+// ErrCorrupt means the file, or a value in it, failed its check. It is a
+// *domain.Error, so the window and the command line say what to do: the
+// next start (OpenChecked) sets the file aside and restores the unsent
+// items from the journal.
+var ErrCorrupt error = &domain.Error{Code: domain.CodeStoreDamaged,
+	Message: "Данные программы на этом компьютере повреждены. Закройте программу и запустите её снова: " +
+		"она восстановит неотправленные показания и обращения и заново загрузит остальное с портала."}
 
 // defaultLockTimeout is how long Open waits for another window to let go of
 // the file: long enough to ride out a window that is just closing, short
