@@ -2,7 +2,7 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run portal deps test test-postgres bench loadtest fuzz lint
+.PHONY: run portal deps test test-postgres bench loadtest fuzz fuzz-store lint
 
 ## run: the app on a demo portal started inside it (installs the X11/GL
 ## build packages Fyne needs when they are missing)
@@ -19,10 +19,12 @@ deps:
 
 ## test: formatting, vet and every test with the race detector; then, when
 ## KABINET_TEST_POSTGRES names a PostgreSQL database, the portal's tests again
-## on PostgreSQL (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh))
+## on PostgreSQL (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh));
+## then 30 s of fuzzing damaged store values (fuzz-store)
 test: lint
 	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-postgres
+	@$(MAKE) --no-print-directory fuzz-store
 
 PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/loadtest/... ./cmd/kabinet-portal/...
 
@@ -54,6 +56,12 @@ loadtest:
 	else \
 		$(GO) run ./cmd/kabinet-loadtest $(LOADTEST_FLAGS); \
 	fi
+
+## fuzz-store: 30 s of changing bytes inside the values of a store with
+## queued readings; the app must always start and deliver every journaled
+## reading to a portal on 127.0.0.1 exactly once, as typed
+fuzz-store:
+	$(GO) test -run '^$$' -fuzz FuzzDamagedValue -fuzztime 30s ./internal/store/
 
 ## fuzz: run the reading parser fuzzer for a minute
 fuzz:

@@ -123,6 +123,11 @@ func (r *rig) fill(t testing.TB, path string) (readings []typedReading, question
 		t.Fatal(err)
 	}
 	defer st.Close()
+	for k, v := range map[string]string{"portal": r.profile.Portal, "customer": r.profile.Customer} {
+		if err := st.SetSetting(k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	eng := r.engine(st)
 	if err := eng.RefreshAccounts(ctx); err != nil {
 		t.Fatal(err)
@@ -422,11 +427,6 @@ func TestChangedDigitInAQueuedReadingIsRecovered(t *testing.T) {
 // the schema, a delivered and a queued reading, the question and the
 // cached account data.
 func FuzzDamagedValue(f *testing.F) {
-	f.Add(uint16(0), uint32(3), byte(0x01))       // meta/schema
-	f.Add(uint16(2), uint32(40), byte(0x20))      // a delivered reading
-	f.Add(uint16(5), uint32(120), byte(0x01))     // a queued reading
-	f.Add(uint16(7), uint32(9), byte(0x80))       // the question
-	f.Add(uint16(1000), uint32(5000), byte(0x04)) // cached data
 	r := newRig(f)
 	f.Fuzz(func(t *testing.T, pick uint16, at uint32, xor byte) {
 		r.damagedStoreComesBack(t, pick, at, xor, store.Check)

@@ -1,10 +1,17 @@
 package store
 
 import (
+	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"kabinet/internal/domain"
 )
 
 func TestOpenCheckedRecoversTheOutboxFromTheJournal(t *testing.T) {
@@ -148,5 +155,125 @@ func TestOpenCheckedRewritesAJournalThatFellBehind(t *testing.T) {
 	items, err := readJournal(s.journal)
 	if err != nil || len(items) != 200 {
 		t.Errorf("journal has %d items, %v; want the store's 200", len(items), err)
+	}
+}
+
+// flipInside changes one byte in the middle of the value at key in the
+// bucket named by path, through bbolt: the file's structure stays sound.
+func flipInside(t *testing.T, db *bolt.DB, key []byte, path ...[]byte) {
+	t.Helper()
+	err := db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(path[0])
+		for _, name := range path[1:] {
+			b = b.Bucket(name)
+		}
+		v := bytes.Clone(b.Get(key))
+		if v == nil {
+			t.Fatalf("no value %q in %q", key, path)
+		}
+		v[len(v)/2] ^= 0x01
+		return b.Put(key, v)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckFindsAChangedByteInEveryKindOfValue: bbolt's own check passes
+// each of these files; the store's check must not.
+func TestCheckFindsAChangedByteInEveryKindOfValue(t *testing.T) {
+	pk, _ := testProfile.key()
+	cases := []struct {
+		name string
+		key  []byte
+		path [][]byte
+	}{
+		{"schema version", keySchema, [][]byte{bucketMeta}},
+		{"setting", []byte("portal"), [][]byte{bucketSettings}},
+		{"list of accounts", keyAccounts, [][]byte{bucketProfiles, pk}},
+		{"cached document", []byte(testAccount), [][]byte{bucketProfiles, pk, bucketDocuments}},
+		{"public page", []byte("news"), [][]byte{bucketPublic, []byte("https://lk.example.ru")}},
+		{"queued reading", itemKey(1), [][]byte{bucketOutbox}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "store.db")
+			s, err := Open(path, Options{Now: fixedClock()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := fixedClock()()
+			for _, err := range []error{
+				s.SetSetting("portal", "https://lk.example.ru"),
+				s.SaveAccounts(testProfile, []domain.AccountSummary{{Number: testAccount}}, at),
+				s.SaveDocument(testProfile, testAccount, CachedDocument{Doc: tenYearDocument(3)}),
+				s.SavePublic("https://lk.example.ru", "news", []byte(`[]`), "", at),
+			} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := s.Enqueue(reading(testProfile, "12345", "678")); err != nil {
+				t.Fatal(err)
+			}
+			flipInside(t, s.db, c.key, c.path...)
+			s.Close()
+
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = db.View(func(tx *bolt.Tx) error {
+				for err := range tx.Check() {
+					t.Fatalf("bbolt finds the damage itself (%v): the case tests nothing", err)
+				}
+				return nil
+			})
+			db.Close()
+			if err := checkInChild(t, path); !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("CheckInChild: %v, want ErrCorrupt", err)
+			}
+		})
+	}
+}
+
+// TestDamageFoundAfterOpenIsRecoveredAtTheNextStart: a value that goes bad
+// while the app runs gives an error with a code and a sentence that says
+// what to do, and the next start — even one with no child to check the
+// file — sets the file aside and brings the queue back.
+func TestDamageFoundAfterOpenIsRecoveredAtTheNextStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, rec, err := OpenChecked(path, Options{Now: fixedClock()}, nil)
+	if err != nil || rec.Quarantined != "" {
+		t.Fatalf("first start: %v %+v", err, rec)
+	}
+	a, _ := s.Enqueue(reading(testProfile, "12345", "678"))
+	b, _ := s.Enqueue(question(testProfile, "Почему так много?"))
+	flipInside(t, s.db, itemKey(a.ID), bucketOutbox)
+
+	_, err = s.Pending(testProfile)
+	if domain.ErrorCode(err) != domain.CodeStoreDamaged {
+		t.Fatalf("Pending: %v, want code %s", err, domain.CodeStoreDamaged)
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) || !strings.Contains(de.Message, "запустите её снова") {
+		t.Errorf("the message does not say what to do: %v", err)
+	}
+	s.Close()
+
+	s, rec, err = OpenChecked(path, Options{Now: fixedClock()}, nil)
+	if err != nil {
+		t.Fatalf("next start: %v", err)
+	}
+	defer s.Close()
+	if rec.Quarantined == "" || !equalIDs(idsOf(rec.Recovered), a.ID, b.ID) {
+		t.Fatalf("next start: %+v", rec)
+	}
+	pending, err := s.Pending(testProfile)
+	if err != nil || !equalIDs(idsOf(pending), a.ID, b.ID) {
+		t.Fatalf("Pending after the restart: %v %v", idsOf(pending), err)
+	}
+	if pending[0].Values[domain.T1] != "12345" || pending[0].IdempotencyKey != a.IdempotencyKey {
+		t.Errorf("restored %+v", pending[0])
 	}
 }
