@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,6 +44,7 @@ type Options struct {
 	Now         func() time.Time // nil → time.Now
 	LockTimeout time.Duration    // 0 → 2 s
 	JournalPath string           // "" → path + ".journal"
+	TempRoot    string           // where OpenTemporary makes its folder; "" → os.TempDir()
 }
 
 func (o Options) withDefaults(path string) Options {
@@ -118,8 +120,12 @@ func Open(path string, opts Options) (*Store, error) {
 // OpenTemporary opens a store in a fresh folder (0700) under the system's
 // temporary folder, for a public computer: nothing of the visitor's is meant
 // to outlive the session, so Close and Wipe remove the whole folder.
+//
+// The folder is marked as a session's only once the store holds its file
+// lock, so SweepTemporary, run by every start, removes it after a crash and
+// never while this session runs.
 func OpenTemporary(opts Options) (*Store, error) {
-	dir, err := os.MkdirTemp("", "kabinet-")
+	dir, err := os.MkdirTemp(opts.TempRoot, temporaryPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("store: temporary folder: %w", err)
 	}
@@ -129,6 +135,10 @@ func OpenTemporary(opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.tempDir = dir
+	if err := markTemporary(dir); err != nil {
+		_ = s.Wipe()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -182,8 +192,9 @@ func (s *Store) Close() error {
 	return err
 }
 
-// Wipe closes the store and deletes the file, its journal and, for a
-// temporary store, its folder: the public-computer logout and
+// Wipe closes the store and deletes the file, its journal, the damaged
+// copies set aside beside it (*.corrupt-*) and, for a temporary store, its
+// folder: the public-computer logout and
 // `kabinet logout --wipe`. The file is overwritten with zeros first because
 // bbolt keeps deleted values in free pages and a removed file's blocks can
 // still be read from the disk by the next visitor.
@@ -197,7 +208,8 @@ func (s *Store) Wipe() error {
 			errs = append(errs, fmt.Errorf("store: close: %w", err))
 		}
 	}
-	for _, p := range []string{s.path, s.journal} {
+	// Files set aside by OpenChecked hold the same person's data.
+	for _, p := range append([]string{s.path, s.journal, s.journal + ".tmp"}, setAside(s.path)...) {
 		if err := scrubAndRemove(p); err != nil {
 			errs = append(errs, err)
 		}
@@ -208,6 +220,20 @@ func (s *Store) Wipe() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// setAside lists the damaged copies of the file at path that OpenChecked
+// renamed aside (path + ".corrupt-<time>").
+func setAside(path string) []string {
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	prefix := filepath.Base(path) + ".corrupt-"
+	var out []string
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), prefix) && e.Type().IsRegular() {
+			out = append(out, filepath.Join(filepath.Dir(path), e.Name()))
+		}
+	}
+	return out
 }
 
 // scrubAndRemove overwrites a file with zeros (best effort) and removes it.
