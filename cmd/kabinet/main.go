@@ -35,6 +35,13 @@ import (
 
 func main() {
 	exe, _ := os.Executable()
+	if len(os.Args) < 2 || os.Args[1] != cli.VerifyStoreCommand {
+		// What public-computer sessions killed or cut off by a power
+		// failure left behind goes before anything else starts.
+		if _, err := store.SweepTemporary(""); err != nil {
+			slog.Warn("kabinet: sweeping earlier public sessions", "err", err)
+		}
+	}
 	if len(os.Args) > 1 && cli.IsCommand(os.Args[1:]) {
 		// The Windows build is a GUI program: it has no console of its own
 		// and must borrow the one it was typed in.

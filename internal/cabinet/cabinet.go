@@ -626,7 +626,7 @@ func (s *Service) SavePDF(name string, write func(io.Writer) error) (string, err
 }
 
 // documentsDir is where printed documents go: beside the store at home, in
-// a temporary folder on a public computer.
+// the session's temporary folder on a public computer.
 func (s *Service) documentsDir() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -636,7 +636,10 @@ func (s *Service) documentsDir() (string, error) {
 	var dir string
 	var err error
 	if s.cfg.Public {
-		dir, err = os.MkdirTemp("", "kabinet-docs-")
+		// Inside the session's folder, so that a crash leaves nothing the
+		// next start's store.SweepTemporary does not remove.
+		dir = filepath.Join(s.store.TempDir(), "documents")
+		err = os.MkdirAll(dir, 0o700)
 	} else {
 		dir = filepath.Join(filepath.Dir(s.store.Path()), "documents")
 		err = os.MkdirAll(dir, 0o700)

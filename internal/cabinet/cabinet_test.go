@@ -2,6 +2,8 @@ package cabinet_test
 
 import (
 	"context"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -82,5 +84,31 @@ func TestPublicLogoutWipesAndReports(t *testing.T) {
 	}
 	if svc.Customer() != "" {
 		t.Error("still logged in")
+	}
+}
+
+// TestPublicPrintedDocumentsLiveInTheSessionFolder: a PDF printed on a
+// public computer is kept in the session's own folder, beside its store and
+// marker, so that the sweep at the next start removes it after a crash.
+func TestPublicPrintedDocumentsLiveInTheSessionFolder(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // os.TempDir on Unix
+	p := portaltest.Start(t)
+	svc := open(t, p, true)
+	pdf, err := svc.SavePDF("Квитанция.pdf", func(w io.Writer) error { _, err := w.Write([]byte("%PDF-1.7")); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := filepath.Dir(filepath.Dir(pdf))
+	for _, name := range []string{"store.db", "kabinet-public-session"} {
+		if _, err := os.Stat(filepath.Join(session, name)); err != nil {
+			t.Errorf("the PDF %s is not in a session folder: %v", pdf, err)
+		}
+	}
+	if err := svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("after Close the temporary folder holds %v", left)
 	}
 }
