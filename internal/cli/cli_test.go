@@ -230,3 +230,27 @@ func TestExportInvoiceAndStatementAsPDF(t *testing.T) {
 		t.Errorf("from after to: %d", code)
 	}
 }
+
+// TestLogoutWipeDeletesTheCopiesSetAside: a damaged store set aside at a
+// start holds the person's data too; logout --wipe must not leave it.
+func TestLogoutWipeDeletesTheCopiesSetAside(t *testing.T) {
+	p := portaltest.Start(t)
+	u := newUser(t)
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	path := filepath.Join(u.dir, "store.db")
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt(bytes.Repeat([]byte{0}, 8192), 0)
+	f.Close()
+	u.run("status") // sets the damaged file aside
+	if matches, _ := filepath.Glob(path + ".corrupt-*"); len(matches) != 1 {
+		t.Fatalf("set aside: %v", matches)
+	}
+	u.mustRun(cli.ExitOK, "logout", "--wipe")
+	if matches, _ := filepath.Glob(path + ".corrupt-*"); len(matches) != 0 {
+		t.Errorf("logout --wipe left %v", matches)
+	}
+}
