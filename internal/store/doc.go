@@ -13,7 +13,8 @@
 // The bucket tree:
 //
 //	meta/
-//	    schema                        uint32 big-endian: the schema version (1)
+//	    schema                        uint32 big-endian: the schema version (2)
+//	    schema_sum                    uint32 big-endian: CRC-32C of schema (from version 2)
 //	settings/
 //	    <name>                        string (portal URL, profile kind, last customer, …)
 //	profiles/
@@ -27,8 +28,23 @@
 //	outbox/                           bucket sequence: the last item ID handed out
 //	    <id, uint64 big-endian>       OutboxItem (pending, attention or sent)
 //
-// Every value except meta/schema is one version byte (1) followed by JSON,
-// so that a later migration can tell old values from new ones.
+// Every value except those of meta is one format byte (2), JSON, and a
+// CRC-32C (Castagnoli) of the byte and the JSON, big-endian. The checksum is
+// checked on every read and, for every value of every bucket, by the check
+// at start-up (Check, in a child process): a changed byte decodes more
+// often than not — a flipped digit is still a number — and must not be
+// sent to the portal as someone's reading. A damaged value is ErrCorrupt,
+// which carries the code domain.CodeStoreDamaged and a Russian sentence;
+// OpenChecked then sets the file aside and rebuilds it from the journal,
+// exactly as for a file bbolt itself rejects. Schema 1 wrote format 1
+// (the byte and JSON, no checksum); migration 2 seals those values.
+//
+// On a public computer the store lives in a folder of its own under the
+// system's temporary folder (kabinet-<random>/: store.db, the journal,
+// documents/ with printed PDFs, and a marker file written once the store
+// holds its lock). SweepTemporary, run at every start, removes the folders
+// that sessions killed or cut off by a power failure left, never one whose
+// store a running Kabinet holds.
 //
 // The journal (<file>.journal, 0600) holds one JSON object a line:
 //
