@@ -51,6 +51,29 @@ type Correction struct {
 	NextAttemptAt time.Time
 }
 
+// ErrNotQueued says that no such item waits to be sent.
+func ErrNotQueued() error {
+	return &domain.Error{Code: domain.CodeNotQueued,
+		Message: "Таких показаний нет среди ожидающих отправки: возможно, их уже отменили. Посмотрите список ожидающих отправки."}
+}
+
+// ChangeError is nil when the item may still be withdrawn or corrected,
+// and otherwise a *domain.Error that says why not and what to do.
+func (it *OutboxItem) ChangeError() error {
+	switch {
+	case it.State == StateSent:
+		at := it.SentAt.In(domain.Moscow)
+		return &domain.Error{Code: domain.CodeAlreadySent,
+			Message: fmt.Sprintf("Эти показания уже переданы на портал %s в %s, поэтому отменить или изменить их нельзя. Если в них ошибка, передайте правильные показания: они заменят прежние за этот месяц.",
+				at.Format("02.01.2006"), at.Format("15:04")),
+			Params: map[string]string{"sent_at": it.SentAt.UTC().Format(time.RFC3339)}}
+	case it.Dispatched:
+		return &domain.Error{Code: domain.CodeBeingSent,
+			Message: "Эти показания уже отправляются на портал, и ответа ещё нет, поэтому отменить или изменить их нельзя: портал мог их принять. Дождитесь отправки; если в них ошибка, передайте потом правильные показания — они заменят прежние за этот месяц."}
+	}
+	return nil
+}
+
 // changeableTx returns the item id if it may still be withdrawn or
 // corrected, or a *domain.Error that says why not, in the caller's
 // transaction.
@@ -60,26 +83,14 @@ func changeableTx(tx *bolt.Tx, id uint64) (OutboxItem, error) {
 		v = b.Get(itemKey(id))
 	}
 	if v == nil {
-		return OutboxItem{}, &domain.Error{Code: domain.CodeNotQueued,
-			Message: "Таких показаний нет среди ожидающих отправки: возможно, их уже отменили. Посмотрите список ожидающих отправки."}
+		return OutboxItem{}, ErrNotQueued()
 	}
 	it, err := decodeItem(v)
 	if err != nil {
 		return OutboxItem{}, err
 	}
 	it.ID = id
-	switch {
-	case it.State == StateSent:
-		at := it.SentAt.In(domain.Moscow)
-		return it, &domain.Error{Code: domain.CodeAlreadySent,
-			Message: fmt.Sprintf("Эти показания уже переданы на портал %s в %s, поэтому отменить или изменить их нельзя. Если в них ошибка, передайте правильные показания: они заменят прежние за этот месяц.",
-				at.Format("02.01.2006"), at.Format("15:04")),
-			Params: map[string]string{"sent_at": it.SentAt.UTC().Format(time.RFC3339)}}
-	case it.Dispatched:
-		return it, &domain.Error{Code: domain.CodeBeingSent,
-			Message: "Эти показания уже отправляются на портал, и ответа ещё нет, поэтому отменить или изменить их нельзя: портал мог их принять. Дождитесь отправки; если в них ошибка, передайте потом правильные показания — они заменят прежние за этот месяц."}
-	}
-	return it, nil
+	return it, it.ChangeError()
 }
 
 // ClaimForSending marks a pending item as being sent and returns it as
