@@ -1,5 +1,5 @@
 // Package cli is Kabinet's command line: `kabinet login`, `sync`, `status`,
-// `reading add` and `logout`, for scripts, for the administrators of
+// `reading add|correct|withdraw`, `export` and `logout`, for scripts, for the administrators of
 // public-access centres, and for tests. It drives the same store, portal
 // client and sync engine as the GUI.
 package cli
