@@ -103,7 +103,7 @@ type readingScreen struct {
 	queuedAt time.Time
 	notice   string // the window-closed notice of lastID
 	sending  bool
-	fixID    uint64 // the refused item being corrected
+	fixID    uint64 // the refused or waiting item being corrected
 }
 
 func newReadingScreen(u *UI) Screen { return &readingScreen{u: u} }
@@ -403,7 +403,7 @@ func (s *readingScreen) changed() {
 // typing (submitting says which one is missing). It reports whether the
 // values may go to the review.
 func (s *readingScreen) check(submitting bool) bool {
-	u, m := s.u, s.meter
+	m := s.meter
 	values := map[domain.Zone]string{}
 	ok, complete := true, true
 	for _, f := range s.fields {
@@ -434,14 +434,14 @@ func (s *readingScreen) check(submitting bool) bool {
 	if !ok || !complete {
 		return false
 	}
-	a, c, err := u.svc.Preview(u.account, m.ID, values, false)
+	a, c, err := s.previewFor(values, false)
 	needConfirm := domain.ErrorCode(err) == domain.CodeNeedsConfirmation
 	if needConfirm {
 		confirmMsg = message(err)
 		if !s.confirm.Checked {
 			return false
 		}
-		a, c, err = u.svc.Preview(u.account, m.ID, values, true)
+		a, c, err = s.previewFor(values, true)
 	}
 	if err != nil {
 		s.placeError(readingErr(err))
@@ -590,23 +590,24 @@ func (s *readingScreen) send() {
 	if s.step != readingStepReview {
 		return
 	}
-	q, err := u.svc.QueueReading(u.account, s.meter.ID, s.values, s.confirmed)
+	q, err := s.queueOrCorrect()
 	if err != nil {
 		// Back to the form, which says what to change (the data may have
 		// changed since the review).
 		s.showStep(readingStepForm)
+		if readingTooLate(err) {
+			// Sent meanwhile: say so; «Далее» now queues a new reading.
+			s.endFix()
+			setError(s.general, err)
+			s.refreshQueue()
+			return
+		}
 		if s.check(false) {
 			s.placeError(readingErr(err))
 		}
 		return
 	}
-	if s.fixID != 0 {
-		// The corrected reading is saved: the refused one may go.
-		if err := u.svc.Discard(s.fixID); err != nil {
-			fyne.LogError("discard the refused reading", err)
-		}
-		s.fixID = 0
-	}
+	s.fixID = 0
 	s.lastID, s.notice, s.queuedAt = q.Item.ID, q.Notice, time.Now()
 	for _, f := range s.fields {
 		f.entry.SetText("")
@@ -665,8 +666,8 @@ func readingAwaitAttempt(ctx context.Context, svc Service, id uint64) {
 				tried = false
 			}
 		}
-		if tried {
-			return
+		if tried || svc.Status().Paused {
+			return // a paused queue tries nothing before the next login
 		}
 		select {
 		case <-ctx.Done():
@@ -785,8 +786,8 @@ func readingProblem(it store.OutboxItem) string {
 	return lang.L("причина не указана. Позвоните в контакт-центр.")
 }
 
-// fixItem puts a refused reading back into the form; once the corrected
-// one is queued, the refused one is deleted.
+// fixItem puts a refused or waiting reading back into the form; the
+// corrected values replace it in the queue, under a new key.
 func (s *readingScreen) fixItem(it store.OutboxItem) {
 	if it.Meter != s.meter.ID {
 		found := false
@@ -806,8 +807,12 @@ func (s *readingScreen) fixItem(it store.OutboxItem) {
 		f.entry.SetText(it.Values[f.zone])
 	}
 	s.fixID = it.ID
-	s.fixNote.SetText(lang.L("Портал не принял эти показания: {{.Reason}} Исправьте их и нажмите «Далее» — непринятые показания заменятся исправленными.",
-		map[string]any{"Reason": readingProblem(it)}))
+	if it.State == store.StateAttention {
+		s.fixNote.SetText(lang.L("Портал не принял эти показания: {{.Reason}} Исправьте их и нажмите «Далее» — непринятые показания заменятся исправленными.",
+			map[string]any{"Reason": readingProblem(it)}))
+	} else {
+		s.fixNote.SetText(lang.L("Исправьте показания, которые ждут отправки, и нажмите «Далее» — на портал уйдут только исправленные."))
+	}
 	s.fixNote.Show()
 	s.focusFirst()
 }
@@ -907,6 +912,8 @@ func (s *readingScreen) refreshQueue() {
 			}
 			btns = append(btns, u.button(lang.L("Удалить"), func() { s.askDiscard(item) }))
 			objs = append(objs, readingButtons(btns...))
+		} else if it.Changeable() {
+			objs = append(objs, s.waitingButtons(it))
 		}
 	}
 	sent, _ := u.svc.SentSince(nowFunc().AddDate(0, 0, -62))

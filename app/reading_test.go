@@ -369,9 +369,13 @@ func TestReadingRemovedMeterIsNotOffered(t *testing.T) {
 // TestReadingTranslations checks that every string of the screen is in
 // both translation files, the Russian one word for word.
 func TestReadingTranslations(t *testing.T) {
-	src, err := os.ReadFile("reading.go")
-	if err != nil {
-		t.Fatal(err)
+	var src []byte
+	for _, name := range []string{"reading.go", "reading_withdraw.go"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = append(src, b...)
 	}
 	load := func(name string) map[string]string {
 		b, err := os.ReadFile("../assets/translations/" + name)

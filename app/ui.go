@@ -50,6 +50,9 @@ type Service interface {
 	Outbox() ([]store.OutboxItem, error)
 	SentSince(t time.Time) ([]store.OutboxItem, error)
 	Discard(id uint64) error
+	PreviewCorrection(id uint64, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error)
+	CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (syncer.Queued, error)
+	WithdrawReading(id uint64) error
 	Questions(ctx context.Context) ([]domain.Question, error)
 	SetSubscriptions(ctx context.Context, account string, s domain.Subscriptions) error
 	News() ([]domain.News, time.Time, error)

@@ -1,6 +1,6 @@
 // Command kabinet is the personal account of an electricity supplier's
 // customer: the desktop window, or with a command (login, sync, status,
-// reading add, logout) the command line.
+// reading add|correct|withdraw, export, logout) the command line.
 //
 //	kabinet              the window
 //	kabinet -demo        the window on a demo portal started in this process

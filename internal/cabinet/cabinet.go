@@ -356,6 +356,25 @@ func (s *Service) FreshAt(account string) time.Time {
 
 // Preview checks a reading against the stored data and prices it, offline.
 func (s *Service) Preview(account, meterID string, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
+	return s.preview(account, meterID, values, confirm, 0)
+}
+
+// PreviewCorrection is Preview for new values of waiting reading id: they
+// are checked against the meter without that reading and those after it.
+func (s *Service) PreviewCorrection(id uint64, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
+	it, ok, err := s.st().Item(id)
+	if err != nil {
+		return domain.Assessment{}, nil, err
+	}
+	if !ok || it.Profile != s.profile() {
+		return domain.Assessment{}, nil, store.ErrNotQueued()
+	}
+	return s.preview(it.Account, it.Meter, values, confirm, id)
+}
+
+// preview checks against the meter as the readings queued before id (all
+// of them when id is 0) leave it.
+func (s *Service) preview(account, meterID string, values map[domain.Zone]string, confirm bool, id uint64) (domain.Assessment, *domain.Charge, error) {
 	eng, err := s.eng()
 	if err != nil {
 		return domain.Assessment{}, nil, err
@@ -367,7 +386,7 @@ func (s *Service) Preview(account, meterID string, values map[domain.Zone]string
 	if !ok {
 		return domain.Assessment{}, nil, syncer.ErrNoData
 	}
-	meter, err := eng.LatestMeterIn(&doc.Doc, account, meterID)
+	meter, err := eng.LatestMeterBefore(&doc.Doc, account, meterID, id)
 	if err != nil {
 		return domain.Assessment{}, nil, err
 	}
@@ -424,6 +443,30 @@ func (s *Service) SentSince(t time.Time) ([]store.OutboxItem, error) {
 
 // Discard removes a refused item the person decided not to correct.
 func (s *Service) Discard(id uint64) error { return s.st().Resolve(id) }
+
+// CorrectReading replaces the values of a reading that waits to be sent
+// or was refused (checked as QueueReading checks), keeping its place in
+// the queue, and wakes the engine to send it. A reading the portal has or
+// may have received is refused with a *domain.Error that says so.
+func (s *Service) CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (syncer.Queued, error) {
+	eng, err := s.eng()
+	if err != nil {
+		return syncer.Queued{}, err
+	}
+	return eng.CorrectReading(id, values, domain.Date{}, confirm)
+}
+
+// WithdrawReading removes a reading that waits to be sent, so it never
+// is. A reading the portal has or may have received is refused with a
+// *domain.Error that says so.
+func (s *Service) WithdrawReading(id uint64) error {
+	eng, err := s.eng()
+	if err != nil {
+		return err
+	}
+	_, err = eng.WithdrawReading(id)
+	return err
+}
 
 // Questions fetches the customer's questions and answers (online).
 func (s *Service) Questions(ctx context.Context) ([]domain.Question, error) {

@@ -1,5 +1,5 @@
 // Package cli is Kabinet's command line: `kabinet login`, `sync`, `status`,
-// `reading add` and `logout`, for scripts, for the administrators of
+// `reading add|correct|withdraw`, `export` and `logout`, for scripts, for the administrators of
 // public-access centres, and for tests. It drives the same store, portal
 // client and sync engine as the GUI.
 package cli
@@ -55,9 +55,15 @@ type Env struct {
 // GUI's flags.
 var Commands = []string{"login", "sync", "status", "reading", "export", "logout", "help", VerifyStoreCommand}
 
-// IsCommand reports whether args start with a command of this package.
+// IsCommand reports whether args start with a command of this package,
+// global flags and their values (`--store DIR`, `--lang en`) skipped.
 func IsCommand(args []string) bool {
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if globalFlagWithValue(a) {
+			i++ // its value
+			continue
+		}
 		if strings.HasPrefix(a, "-") {
 			continue
 		}
@@ -67,6 +73,16 @@ func IsCommand(args []string) bool {
 			}
 		}
 		return false
+	}
+	return false
+}
+
+// globalFlagWithValue reports whether a is a global flag whose value is
+// the next argument.
+func globalFlagWithValue(a string) bool {
+	switch a {
+	case "--store", "-store", "--lang", "-lang":
+		return true
 	}
 	return false
 }
@@ -133,11 +149,18 @@ func Run(ctx context.Context, env Env) int {
 	case "status":
 		return c.status(rest[1:])
 	case "reading":
-		if len(rest) < 2 || rest[1] != "add" {
-			fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(rest, " ")))
-			return ExitUsage
+		if len(rest) >= 2 {
+			switch rest[1] {
+			case "add":
+				return c.readingAdd(ctx, rest[2:])
+			case "correct":
+				return c.readingCorrect(ctx, rest[2:])
+			case "withdraw":
+				return c.readingWithdraw(rest[2:])
+			}
 		}
-		return c.readingAdd(ctx, rest[2:])
+		fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(rest, " ")))
+		return ExitUsage
 	case "export":
 		return c.export(rest[1:])
 	case "logout":
@@ -196,7 +219,24 @@ func (c *command) openStore() (*store.Store, error) {
 	if rec.Quarantined != "" {
 		fmt.Fprintln(c.err, c.say("store_recovered", rec.Quarantined, len(rec.Recovered)))
 	}
+	restoreProfile(s, rec.Recovered)
 	return s, nil
+}
+
+// restoreProfile puts back the portal and customer settings that went
+// with a damaged store, from the readings restored from the journal: they
+// are this person's, and without the settings `status` and `sync` would
+// not show or send them.
+func restoreProfile(st *store.Store, recovered []store.OutboxItem) {
+	if len(recovered) == 0 {
+		return
+	}
+	if portal, _, _ := st.Setting("portal"); portal != "" {
+		return
+	}
+	p := recovered[len(recovered)-1].Profile
+	st.SetSetting("portal", p.Portal)
+	st.SetSetting("customer", p.Customer)
 }
 
 // session is an open store with the profile and a portal client.
@@ -205,7 +245,46 @@ type session struct {
 	profile store.Profile
 	client  *portalclient.Client
 	engine  *syncer.Engine
-	online  bool // a token is set
+	online  bool  // a token is set
+	opened  bool  // this command logged in (KABINET_PASSWORD)
+	offline error // why a login with KABINET_PASSWORD did not happen
+}
+
+// close revokes a session this command opened, unless a keyring keeps it
+// for the next command, and closes the store.
+func (c *command) close(s *session) {
+	if s.opened {
+		c.revoke(s.client, s.profile)
+	}
+	s.store.Close()
+}
+
+// revoke ends a session this command opened when no keyring can keep its
+// token: the token dies with the process, and a session nobody can use
+// must not stay open on the portal (DELETE /api/v1/session).
+func (c *command) revoke(client *portalclient.Client, p store.Profile) {
+	if c.env.Keeper.Persistent() || client.Token() == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	client.Logout(ctx) // best effort: the session expires on the portal anyway
+	c.env.Keeper.Delete(profileKey(p))
+}
+
+// notOnline says why a command that needs the portal cannot reach it — no
+// connection, or no login — and returns ExitQueued when something waits
+// to be sent, ExitFailed otherwise.
+func (c *command) notOnline(s *session) int {
+	if s.offline != nil {
+		fmt.Fprintln(c.err, c.say("no_connection"))
+	} else {
+		fmt.Fprintln(c.err, c.say("need_login"))
+	}
+	if p, _ := s.store.Pending(s.profile); len(p) > 0 {
+		return ExitQueued
+	}
+	return ExitFailed
 }
 
 func profileKey(p store.Profile) string { return p.Portal + "|" + p.Customer }
@@ -234,9 +313,11 @@ func (c *command) open(ctx context.Context) (*session, int) {
 		s.online = true
 	} else if pw := c.env.Getenv("KABINET_PASSWORD"); pw != "" {
 		if _, err := s.client.Login(ctx, customer, pw); err == nil {
-			s.online = true
+			s.online, s.opened = true, true
 			c.env.Keeper.Save(profileKey(s.profile), s.client.Token())
-		} else if !portalclient.Temporary(err) {
+		} else if portalclient.Temporary(err) {
+			s.offline = err
+		} else {
 			st.Close()
 			return nil, c.fail(err)
 		}
@@ -289,6 +370,7 @@ func (c *command) login(ctx context.Context, args []string) int {
 		return c.fail(err)
 	}
 	profile := store.Profile{Portal: client.BaseURL(), Customer: *customer}
+	defer c.revoke(client, profile)
 	for k, v := range map[string]string{"portal": profile.Portal, "customer": profile.Customer} {
 		if err := st.SetSetting(k, v); err != nil {
 			return c.fail(err)
@@ -342,13 +424,9 @@ func (c *command) sync(ctx context.Context, args []string) int {
 	if s == nil {
 		return code
 	}
-	defer s.store.Close()
+	defer c.close(s)
 	if !s.online {
-		fmt.Fprintln(c.err, c.say("need_login"))
-		if p, _ := s.store.Pending(s.profile); len(p) > 0 {
-			return ExitQueued
-		}
-		return ExitFailed
+		return c.notOnline(s)
 	}
 	return c.report(s.engine.SyncNow(ctx))
 }

@@ -14,12 +14,15 @@ var messages = map[string][2]string{
   kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
                       [--account ЛС] [--meter ID] [--date ГГГГ-ММ-ДД] [--confirm]
                                                   передать показания (без связи — сохранить и отправить позже)
+  kabinet reading correct --id N --value 12345 [...]
+                                                  исправить показания, которые ещё ждут отправки (N — из kabinet status)
+  kabinet reading withdraw --id N                 отменить отправку ожидающих показаний
   kabinet export invoice --period 2026-10 -o счёт.pdf       счёт за месяц в PDF (без связи тоже)
   kabinet export statement --from 2024-01 --to 2026-10 -o ведомость.pdf
                                                   ведомость энергопотребления в PDF
   kabinet logout [--wipe]                         выйти; --wipe удаляет все сохранённые данные
 
-Общие флаги: --store ПАПКА (где хранить данные), --lang en (по-английски).
+Общие флаги (до или после команды): --store ПАПКА (где хранить данные), --lang en (по-английски).
 Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено.`,
 		`Kabinet — the personal account of an electricity supplier's customer.
 
@@ -30,12 +33,15 @@ Commands:
   kabinet reading add --value 12345 [--value-night 6789] [--value-half-peak 1234]
                       [--account A] [--meter ID] [--date YYYY-MM-DD] [--confirm]
                                                  send a meter reading (offline: keep it and send later)
+  kabinet reading correct --id N --value 12345 [...]
+                                                 correct a reading still waiting to be sent (N from kabinet status)
+  kabinet reading withdraw --id N                cancel sending a waiting reading
   kabinet export invoice --period 2026-10 -o bill.pdf     a month's bill as PDF (offline too)
   kabinet export statement --from 2024-01 --to 2026-10 -o statement.pdf
                                                  the consumption statement as PDF
   kabinet logout [--wipe]                        log out; --wipe deletes all data kept on this computer
 
-Common flags: --store DIR (where data is kept), --lang en (English).
+Common flags (before or after the command): --store DIR (where data is kept), --lang en (English).
 Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
 	"unknown_command":  {"Неизвестная команда «%s». Список команд: kabinet help", "Unknown command %q. See: kabinet help"},
 	"need_login":       {"Сначала войдите: kabinet login --portal АДРЕС --customer НОМЕР", "Log in first: kabinet login --portal URL --customer NUMBER"},
@@ -60,7 +66,7 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
 	"window_open":      {"  Приём показаний открыт до %s", "  Readings accepted until %s"},
 	"window_closed":    {"  Приём показаний: с %s по %s", "  Readings accepted from %s to %s"},
 	"fresh":            {"  Данные на %s", "  Data as of %s"},
-	"queued_item":      {"  • %s: показание %s счётчика %s — %s", "  • %s: reading %s of meter %s — %s"},
+	"queued_item":      {"  • № %d, %s: показание %s счётчика %s — %s", "  • No. %d, %s: reading %s of meter %s — %s"},
 	"queued_question":  {"  • %s: вопрос «%s» — %s", "  • %s: question %q — %s"},
 	"state_pending":    {"ждёт отправки", "waiting"},
 	"state_attention":  {"не принято: %s", "refused: %s"},
@@ -87,6 +93,10 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
 	"no_invoice":       {"Счёта за этот месяц (%s) нет. Посмотрите список счетов: kabinet status, затем kabinet sync.", "There is no bill for that month (%s). See kabinet status, then kabinet sync."},
 	"bad_period":       {"Месяц записан неверно или «с» позже «по». Пример: --from 2024-01 --to 2026-10", "Bad month, or --from after --to. Example: --from 2024-01 --to 2026-10"},
 	"exported":         {"Документ сохранён: %s", "Document saved: %s"},
+	"no_connection":    {"Нет связи с порталом. Проверьте интернет и повторите команду позже — показания, сохранённые на этом компьютере, не пропадут.", "The portal cannot be reached. Check the internet connection and run the command again later; readings saved on this computer are kept."},
+	"need_id":          {"Укажите номер показаний: --id N. Номера ожидающих отправки показаний показывает kabinet status.", "Give the reading's number: --id N. kabinet status lists the numbers of waiting readings."},
+	"withdrawn":        {"Показания № %d отменены: они не будут отправлены.", "Reading No. %d cancelled: it will not be sent."},
+	"corrected":        {"Показания № %d исправлены.", "Reading No. %d corrected."},
 }
 
 // say formats a message in the chosen language.

@@ -11,6 +11,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/store"
+	"kabinet/internal/syncer"
 )
 
 func (c *command) status(args []string) int {
@@ -131,7 +132,7 @@ func (c *command) printQueue(st *store.Store, p store.Profile) int {
 				vals = append(vals, v)
 			}
 		}
-		fmt.Fprintln(c.out, c.say("queued_item", when, strings.Join(vals, " / "), it.Meter, state))
+		fmt.Fprintln(c.out, c.say("queued_item", it.ID, when, strings.Join(vals, " / "), it.Meter, state))
 	}
 	if waiting > 0 {
 		return ExitQueued
@@ -155,7 +156,7 @@ func (c *command) readingAdd(ctx context.Context, args []string) int {
 	if s == nil {
 		return code
 	}
-	defer s.store.Close()
+	defer c.close(s)
 	if *account == "" {
 		list := accountsOf(s.store, s.profile)
 		if len(list) != 1 {
@@ -206,13 +207,19 @@ func (c *command) readingAdd(ctx context.Context, args []string) int {
 		}
 		return code
 	}
+	return c.deliver(ctx, s, q)
+}
+
+// deliver tries to send the reading just queued or corrected and says what
+// became of it.
+func (c *command) deliver(ctx context.Context, s *session, q syncer.Queued) int {
 	if q.Notice != "" {
 		fmt.Fprintln(c.out, q.Notice)
 		return ExitQueued
 	}
 	if !s.online {
 		fmt.Fprintln(c.out, c.say("saved_later"))
-		fmt.Fprintln(c.err, c.say("need_login"))
+		c.notOnline(s)
 		return ExitQueued
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)

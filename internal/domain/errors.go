@@ -41,6 +41,19 @@ const (
 	CodeStoreDamaged Code = "local_data_damaged"
 )
 
+// Codes of the outbox on the person's computer: a reading waiting to be
+// sent can be corrected or withdrawn until an attempt to send it starts.
+const (
+	// CodeAlreadySent: the portal has accepted the reading; it can no
+	// longer be withdrawn or changed here.
+	CodeAlreadySent Code = "reading_already_sent"
+	// CodeBeingSent: an attempt to send the reading has started and its
+	// outcome is unknown, so the portal may hold it already.
+	CodeBeingSent Code = "reading_being_sent"
+	// CodeNotQueued: no such reading waits to be sent.
+	CodeNotQueued Code = "reading_not_queued"
+)
+
 // Error is a broken rule: a stable Code, a Russian Message that tells a
 // person what to do, and the numbers the message was built from, so a client
 // can build its own sentence (for example the previous reading and its date).

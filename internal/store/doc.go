@@ -48,8 +48,13 @@
 //
 // The journal (<file>.journal, 0600) holds one JSON object a line:
 //
-//	{"v":1,"op":"queued","item":{…}}   after Enqueue commits
-//	{"v":1,"op":"done","id":7}         after MarkSent commits, before Resolve commits
+//	{"v":1,"op":"queued","item":{…}}   after Enqueue commits; after Correct commits
+//	                                   (new values and key); after ClaimForSending
+//	                                   commits, with "dispatched":true
+//	{"v":1,"op":"done","id":7}         after MarkSent commits, before Resolve,
+//	                                   Withdraw or Correct commits
+//
+// A later line for an ID replaces an earlier one (outbox_change.go).
 //
 // It is truncated whenever no item is left unsent, so it stays small.
 //

@@ -29,6 +29,10 @@ const (
 //	   │  └── MarkRetry (network, 5xx: try again later)
 //	   ▼
 //	attention (rejected: needs the person) ──Resolve──▶ removed
+//
+// Until an attempt to send it starts (ClaimForSending), a pending or
+// refused item can also be withdrawn (Withdraw: removed) or, a reading,
+// corrected (Correct: pending again with new values and a new key).
 type ItemState string
 
 // Item states.
@@ -79,12 +83,28 @@ type OutboxItem struct {
 	CreatedAt      time.Time       `json:"created_at"`
 	SentAt         time.Time       `json:"sent_at,omitzero"`
 	Response       json.RawMessage `json:"response,omitempty"` // the portal's 2xx body
+
+	// Dispatched is set by ClaimForSending, in a transaction of its own,
+	// before an attempt to send the item starts, and cleared only when the
+	// attempt certainly did not reach the portal (nothing was written, or
+	// the portal refused it). While it is set the portal may hold the item
+	// under its key, so the item can no longer be withdrawn or corrected.
+	Dispatched bool `json:"dispatched,omitempty"`
 }
 
 // unsent reports whether the portal has yet to accept the item.
 func (it *OutboxItem) unsent() bool { return it.State != StateSent }
 
+// Changeable reports whether the item may still be withdrawn or corrected:
+// the portal has not accepted it and no attempt that may have reached the
+// portal is under way or unanswered.
+func (it *OutboxItem) Changeable() bool { return it.unsent() && !it.Dispatched }
+
 var errNoItem = errors.New("store: no such outbox item")
+
+// ErrNotWaiting means ClaimForSending found the item gone (withdrawn) or no
+// longer waiting to be sent; the sender skips it.
+var ErrNotWaiting = errors.New("store: the outbox item no longer waits to be sent")
 
 // Enqueue stores a new item: in one Update it gets the next ID, a fresh
 // idempotency key, State pending and CreatedAt. Only after the commit is the

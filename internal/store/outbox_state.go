@@ -78,7 +78,8 @@ func validJSON(body json.RawMessage) json.RawMessage {
 
 // MarkAttention records that the portal rejected the item and the person
 // has to act: State attention with the problem. The item stays unsent, so
-// the journal keeps it.
+// the journal keeps it; a refused item was not recorded by the portal, so
+// it may be withdrawn or corrected again.
 func (s *Store) MarkAttention(id uint64, p Problem) error {
 	p.Params = maps.Clone(p.Params)
 	s.outboxMu.Lock()
@@ -90,6 +91,7 @@ func (s *Store) MarkAttention(id uint64, p Problem) error {
 			}
 			it.State = StateAttention
 			it.Problem = &p
+			it.Dispatched = false // refused: the portal recorded nothing
 			return nil
 		})
 	})

@@ -17,6 +17,11 @@
 //   - the server committed but the answer was lost (or the app died before
 //     MarkSent committed): the resend with the same key gets the stored
 //     answer back, and the server stores nothing new.
+//
+// Because of the last case an item is claimed in the store before its
+// request starts and stays claimed until the attempt's outcome is known:
+// the person can withdraw or correct a waiting reading, but not one the
+// portal may already hold (store.ClaimForSending).
 package syncer
 
 import (
@@ -25,7 +30,9 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http/httptrace"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kabinet/internal/domain"
@@ -272,12 +279,31 @@ func (e *Engine) push(ctx context.Context, r *Report, force bool) error {
 	return nil
 }
 
-// send delivers one item and records the outcome.
+// send delivers one item and records the outcome. The item is claimed in
+// the store first, so the person can no longer withdraw or change it while
+// the portal may be receiving it; what goes out is the item as claimed,
+// which may be newer than the pass's list. The claim is lifted when the
+// attempt certainly did not reach the portal.
 func (e *Engine) send(ctx context.Context, it store.OutboxItem, r *Report) error {
+	it, err := e.cfg.Store.ClaimForSending(it.ID)
+	if errors.Is(err, store.ErrNotWaiting) {
+		return nil // withdrawn since the pass listed it
+	}
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.RequestTimeout)
 	defer cancel()
+	var wrote atomic.Bool // some attempt wrote the request onto a connection
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	release := func() {
+		if !wrote.Load() {
+			// Should this fail, the item merely stays claimed until it
+			// is sent: the safe side.
+			_ = e.cfg.Store.ReleaseClaim(it.ID)
+		}
+	}
 	var raw json.RawMessage
-	var err error
 	switch it.Kind {
 	case store.KindReading:
 		var res *portalclient.ReadingResult
@@ -302,6 +328,10 @@ func (e *Engine) send(ctx context.Context, it store.OutboxItem, r *Report) error
 		e.emit(Event{Kind: ItemSent, Item: &it})
 		return nil
 	case errors.Is(err, portalclient.ErrUnauthorized), errors.Is(err, portalclient.ErrPasswordChangeRequired):
+		// The portal refused the session: it recorded nothing.
+		if err := e.cfg.Store.ReleaseClaim(it.ID); err != nil {
+			return err
+		}
 		e.mu.Lock()
 		e.paused = true
 		e.mu.Unlock()
@@ -317,6 +347,7 @@ func (e *Engine) send(ctx context.Context, it store.OutboxItem, r *Report) error
 		e.emit(Event{Kind: ItemNeedsAttention, Item: &it, Message: rej.Detail})
 		return nil
 	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		release()
 		return err
 	default:
 		wait := e.backoff(it.Attempts)
@@ -327,6 +358,7 @@ func (e *Engine) send(ctx context.Context, it store.OutboxItem, r *Report) error
 		if err := e.cfg.Store.MarkRetry(it.ID, it.Attempts+1, next, portalclient.Message(err)); err != nil {
 			return err
 		}
+		release()
 		e.emit(Event{Kind: Waiting, Item: &it, Err: err, NextAttempt: next})
 		return err
 	}

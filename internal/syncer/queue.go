@@ -30,9 +30,84 @@ type Queued struct {
 // too and waits for the window. Rule violations come back as *domain.Error
 // and nothing is saved.
 func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool) (Queued, error) {
-	m, err := e.LatestMeter(account, meterID)
+	q, taken, err := e.checkQueued(account, meterID, values, takenOn, confirm, 0)
 	if err != nil {
 		return Queued{}, err
+	}
+	item, err := e.cfg.Store.Enqueue(store.OutboxItem{Kind: store.KindReading, Profile: e.cfg.Profile, Account: account, Meter: meterID,
+		Values: values, TakenOn: taken, Confirm: confirm, NextAttemptAt: q.DeferredUntil})
+	if err != nil {
+		return Queued{}, err
+	}
+	q.Item = item
+	e.Poke()
+	return q, nil
+}
+
+// CorrectReading replaces the values of reading id, which waits to be sent
+// (or was refused), after checking them as QueueReading does — against the
+// meter without this reading and the ones queued after it. The reading
+// keeps its place in the queue and gets a new idempotency key. A reading
+// the portal has or may have received is refused with a *domain.Error
+// (domain.CodeAlreadySent, domain.CodeBeingSent), and nothing changes.
+func (e *Engine) CorrectReading(id uint64, values map[domain.Zone]string, takenOn domain.Date, confirm bool) (Queued, error) {
+	old, err := e.changeable(id)
+	if err != nil {
+		return Queued{}, err
+	}
+	q, taken, err := e.checkQueued(old.Account, old.Meter, values, takenOn, confirm, id)
+	if err != nil {
+		return Queued{}, err
+	}
+	item, err := e.cfg.Store.Correct(id, store.Correction{Values: values, TakenOn: taken, Confirm: confirm, NextAttemptAt: q.DeferredUntil})
+	if err != nil {
+		return Queued{}, err
+	}
+	q.Item = item
+	e.Poke()
+	return q, nil
+}
+
+// WithdrawReading removes reading (or question) id from the outbox so it is
+// never sent. It refuses, with a *domain.Error, an item the portal has or
+// may have received.
+func (e *Engine) WithdrawReading(id uint64) (store.OutboxItem, error) {
+	if _, err := e.changeable(id); err != nil {
+		return store.OutboxItem{}, err
+	}
+	return e.cfg.Store.Withdraw(id)
+}
+
+// changeable returns the engine's profile's outbox item id if it may still
+// be withdrawn or corrected; another person's item on this computer is as
+// good as missing.
+func (e *Engine) changeable(id uint64) (store.OutboxItem, error) {
+	it, ok, err := e.cfg.Store.Item(id)
+	if err != nil {
+		return store.OutboxItem{}, err
+	}
+	if !ok || it.Profile != e.cfg.Profile {
+		return store.OutboxItem{}, store.ErrNotQueued()
+	}
+	return it, it.ChangeError()
+}
+
+// checkQueued checks a reading with the portal's rules against the data
+// last received and the readings queued before it (all of them when before
+// is 0), and tells when it can go: a reading outside the window is checked
+// as if the window were open and kept until it opens. It returns the date
+// the values were taken on.
+func (e *Engine) checkQueued(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool, before uint64) (Queued, domain.Date, error) {
+	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
+	if err != nil {
+		return Queued{}, domain.Date{}, err
+	}
+	if !ok {
+		return Queued{}, domain.Date{}, ErrNoData
+	}
+	m, err := e.latestMeter(&cached.Doc, account, meterID, before)
+	if err != nil {
+		return Queued{}, domain.Date{}, err
 	}
 	now := e.cfg.Now()
 	window := windowOf(m.Window)
@@ -49,21 +124,14 @@ func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]st
 		}
 	}
 	if err != nil {
-		return Queued{}, err
+		return Queued{}, domain.Date{}, err
 	}
 	q.Assessment = a
 	taken := takenOn
 	if taken.IsZero() {
 		taken = a.TakenOn
 	}
-	item, err := e.cfg.Store.Enqueue(store.OutboxItem{Kind: store.KindReading, Profile: e.cfg.Profile, Account: account, Meter: meterID,
-		Values: values, TakenOn: taken, Confirm: confirm, NextAttemptAt: q.DeferredUntil})
-	if err != nil {
-		return Queued{}, err
-	}
-	q.Item = item
-	e.Poke()
-	return q, nil
+	return q, taken, nil
 }
 
 // LatestMeter returns the meter as last received, with the values of the
@@ -84,6 +152,18 @@ func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 // ten-year document takes milliseconds to decode, and the reading screen
 // asks on every keystroke.
 func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID string) (domain.Meter, error) {
+	return e.latestMeter(doc, account, meterID, 0)
+}
+
+// LatestMeterBefore is LatestMeterIn as reading id sees it while it is
+// corrected: without its own values and those queued after it.
+func (e *Engine) LatestMeterBefore(doc *domain.AccountDocument, account, meterID string, id uint64) (domain.Meter, error) {
+	return e.latestMeter(doc, account, meterID, id)
+}
+
+// latestMeter takes the pending readings with IDs below before (all of
+// them when before is 0) as the meter's last ones.
+func (e *Engine) latestMeter(doc *domain.AccountDocument, account, meterID string, before uint64) (domain.Meter, error) {
 	var meter *domain.Meter
 	for i := range doc.Meters {
 		if doc.Meters[i].ID == meterID {
@@ -102,6 +182,9 @@ func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID str
 	}
 	for _, it := range pending {
 		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
+			continue
+		}
+		if before != 0 && it.ID >= before {
 			continue
 		}
 		for i, z := range m.Zones {
