@@ -45,7 +45,7 @@ func newHashQueue(slots int, maxWait time.Duration) *hashQueue {
 
 // errBusy is the answer to a request that would wait too long.
 func errBusy(wait time.Duration) *Problem {
-	p := problem(http.StatusServiceUnavailable, codeServerBusy,
+	p := problem(http.StatusServiceUnavailable, codeServiceBusy,
 		fmt.Sprintf("Сейчас в личный кабинет входит очень много людей. Подождите %s и попробуйте снова.", humanDuration(wait)))
 	p.retryAfter = wait
 	return p

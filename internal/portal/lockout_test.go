@@ -298,8 +298,8 @@ func TestTooManyLoginsAtOnceAreToldToComeBack(t *testing.T) {
 		if r.Status != http.StatusServiceUnavailable {
 			t.Fatalf("answered before the queue moved: %d %s", r.Status, r.Body)
 		}
-		if r.Code(t) != "server_busy" || r.Header.Get("Retry-After") == "" {
-			t.Fatalf("503 without server_busy and Retry-After: %v %s", r.Header, r.Body)
+		if r.Code(t) != "service_busy" || r.Header.Get("Retry-After") == "" {
+			t.Fatalf("503 without service_busy and Retry-After: %v %s", r.Header, r.Body)
 		}
 		busy++
 	}
@@ -359,5 +359,22 @@ func TestPasswordsAreComparedInNFC(t *testing.T) {
 	tok = e.login(ivanova, decomposed)
 	if r := e.do(req{method: "PUT", path: "/api/v1/password", token: tok, body: map[string]string{"current": composed, "new": decomposed}}); r.Code(t) != "password_not_changed" {
 		t.Errorf("the same password typed the other way is a new one: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestParseTrustedProxies(t *testing.T) {
+	got, err := portal.ParseTrustedProxies(" 10.0.0.5, 192.168.1.0/24 ::1,2001:db8::/32 ")
+	want := []netip.Prefix{netip.MustParsePrefix("10.0.0.5/32"), netip.MustParsePrefix("192.168.1.0/24"),
+		netip.MustParsePrefix("::1/128"), netip.MustParsePrefix("2001:db8::/32")}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v %v, want %v", got, err, want)
+	}
+	if got, err := portal.ParseTrustedProxies(""); err != nil || len(got) != 0 {
+		t.Errorf("empty: %v %v", got, err)
+	}
+	// The old -trust-proxy=1 trusted whoever connected: refused, not
+	// silently read as no proxy.
+	if _, err := portal.ParseTrustedProxies("1"); err == nil {
+		t.Error("«1» was accepted as a proxy address")
 	}
 }

@@ -53,7 +53,7 @@ const (
 	codeEmptyQuery       = "empty_query"
 	codeInternal         = "internal_error"
 	codeUnsupportedMedia = "unsupported_media_type"
-	codeServerBusy       = "server_busy"
+	codeServiceBusy      = "service_busy"
 )
 
 func problem(status int, code, detail string) *Problem {
