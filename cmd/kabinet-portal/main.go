@@ -74,7 +74,8 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	smsTemplate := fs.String("sms-template", env("KABINET_SMS_TEMPLATE", ""), "SMS gateway request body, a Go template over .Phone .PhoneDigits .Text (KABINET_SMS_TEMPLATE)")
 	smsContentType := fs.String("sms-content-type", env("KABINET_SMS_CONTENT_TYPE", ""), "SMS gateway request content type (KABINET_SMS_CONTENT_TYPE; default application/json)")
 	contactPhone := fs.String("contact-phone", env("KABINET_CONTACT_PHONE", "8 800 200-83-05"), "contact-centre phone named in messages (KABINET_CONTACT_PHONE)")
-	trustProxy := fs.Bool("trust-proxy", env("KABINET_TRUST_PROXY", "") == "1", "take the client address from X-Forwarded-For; only behind a proxy that sets it (KABINET_TRUST_PROXY=1)")
+	trustProxy := fs.String("trust-proxy", env("KABINET_TRUST_PROXY", ""), "addresses or networks of the reverse proxies in front of the portal, e.g. 10.0.0.5,192.168.1.0/24: "+
+		"for requests from them the client address is read from X-Forwarded-For, walking back past the trusted proxies; empty: the connection's address (KABINET_TRUST_PROXY)")
 	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
 	metricsAddr := fs.String("metrics-addr", env("KABINET_METRICS_ADDR", ""), "address of Prometheus /metrics, e.g. 127.0.0.1:9090; keep it off the public network; empty: none (KABINET_METRICS_ADDR)")
 	mail := addMailFlags(fs)
@@ -90,6 +91,11 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 		handler = slog.NewJSONHandler(logOut, nil)
 	}
 	log := slog.New(handler)
+
+	proxies, err := portal.ParseTrustedProxies(*trustProxy)
+	if err != nil {
+		return fmt.Errorf("-trust-proxy: %w", err)
+	}
 
 	win := domain.DefaultWindow
 	if *demoMode {
@@ -146,7 +152,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	}
 
 	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
-		TrustProxy: *trustProxy, Metrics: m})
+		TrustedProxies: proxies, Metrics: m})
 	if err != nil {
 		return err
 	}

@@ -38,9 +38,11 @@ type ThrottleConfig struct {
 // the wait is over the key may try again, a success resets it, and after
 // Forget without failures its count starts over.
 //
-// A Throttle lives in memory and forgets everything on restart; it keeps at
-// most MaxKeys keys and removes stale ones as it goes, without a goroutine.
-// It is safe for concurrent use.
+// A Throttle lives in memory and forgets everything on restart, and each
+// process has its own: the portal keeps its throttles in its database
+// instead (portaldb.Throttle, with the same ThrottleConfig). A Throttle
+// keeps at most MaxKeys keys and removes stale ones as it goes, without a
+// goroutine. It is safe for concurrent use.
 type Throttle struct {
 	free      int
 	base, max time.Duration
@@ -62,9 +64,57 @@ type throttleEntry struct {
 	until    time.Time // end of the current wait
 }
 
+// WithDefaults returns cfg with its zero fields set to the defaults, as
+// NewThrottle and the database's throttle read it.
+func (cfg ThrottleConfig) WithDefaults() ThrottleConfig {
+	if cfg.FreeFailures <= 0 {
+		cfg.FreeFailures = 5
+	}
+	if cfg.BaseDelay <= 0 {
+		cfg.BaseDelay = 30 * time.Second
+	}
+	if cfg.MaxDelay <= 0 {
+		cfg.MaxDelay = 15 * time.Minute
+	}
+	if cfg.MaxDelay < cfg.BaseDelay {
+		cfg.MaxDelay = cfg.BaseDelay
+	}
+	if cfg.Forget <= 0 {
+		cfg.Forget = time.Hour
+	}
+	if cfg.Forget < cfg.MaxDelay {
+		cfg.Forget = cfg.MaxDelay
+	}
+	if cfg.MaxKeys <= 0 {
+		cfg.MaxKeys = 100_000
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return cfg
+}
+
+// Delay returns the wait that the failures-th consecutive failure imposes
+// under cfg (with its defaults): zero while failures are free, then
+// BaseDelay·2^(failures−FreeFailures) capped at MaxDelay.
+func (cfg ThrottleConfig) Delay(failures int) time.Duration {
+	cfg = cfg.WithDefaults()
+	if failures <= cfg.FreeFailures {
+		return 0
+	}
+	d := cfg.BaseDelay
+	// Doubling step by step, so that a long run of failures cannot
+	// overflow the Duration.
+	for i := 0; i < failures-cfg.FreeFailures && d < cfg.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, cfg.MaxDelay)
+}
+
 // NewThrottle returns a Throttle configured by cfg.
 func NewThrottle(cfg ThrottleConfig) *Throttle {
-	t := &Throttle{
+	cfg = cfg.WithDefaults()
+	return &Throttle{
 		free:    cfg.FreeFailures,
 		base:    cfg.BaseDelay,
 		max:     cfg.MaxDelay,
@@ -74,31 +124,6 @@ func NewThrottle(cfg ThrottleConfig) *Throttle {
 		entries: make(map[string]*list.Element),
 		order:   list.New(),
 	}
-	if t.free <= 0 {
-		t.free = 5
-	}
-	if t.base <= 0 {
-		t.base = 30 * time.Second
-	}
-	if t.max <= 0 {
-		t.max = 15 * time.Minute
-	}
-	if t.max < t.base {
-		t.max = t.base
-	}
-	if t.forget <= 0 {
-		t.forget = time.Hour
-	}
-	if t.forget < t.max {
-		t.forget = t.max
-	}
-	if t.maxKeys <= 0 {
-		t.maxKeys = 100_000
-	}
-	if t.now == nil {
-		t.now = time.Now
-	}
-	return t
 }
 
 // Allow reports whether key may make an attempt now. If not, retryAfter is

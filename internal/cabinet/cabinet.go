@@ -39,6 +39,9 @@ type Config struct {
 	StorePath string
 	// Keeper keeps the session token; nil → the OS keyring (home) or memory.
 	Keeper tokens.Keeper
+	// Devices keeps the device token of the portal's throttling; nil → the
+	// OS keyring or a file beside the store at home, nothing in public.
+	Devices tokens.Devices
 	// Verify checks the store file in a child process; nil skips the check.
 	Verify func(path string) error
 	// Now is the clock; nil → time.Now.
@@ -98,6 +101,13 @@ func Open(cfg Config) (*Service, error) {
 			}
 		}
 		s.store, s.recovery, err = store.OpenChecked(path, store.Options{Now: cfg.Now}, cfg.Verify)
+		if s.cfg.Devices == nil {
+			s.cfg.Devices = tokens.NewDevices(filepath.Dir(path))
+		}
+	}
+	if s.cfg.Public || s.cfg.Devices == nil {
+		// A public computer is nobody's own device.
+		s.cfg.Devices = tokens.NoDevices()
 	}
 	if err != nil {
 		return nil, err
@@ -175,9 +185,16 @@ func (s *Service) Resume(ctx context.Context) bool {
 // used and a new one must be chosen before anything else.
 func (s *Service) Login(ctx context.Context, customer, password string) (mustChange bool, err error) {
 	customer = strings.TrimSpace(customer)
-	sess, err := s.client.Login(ctx, customer, password)
+	key := profileKey(store.Profile{Portal: s.client.BaseURL(), Customer: customer})
+	device, _ := s.cfg.Devices.Load(key)
+	sess, err := s.client.LoginFromDevice(ctx, customer, password, device)
 	if err != nil {
 		return false, err
+	}
+	if sess.DeviceToken != "" {
+		// Losing it costs only this computer's standing at the next
+		// attack on the account: not worth failing the login for.
+		s.cfg.Devices.Save(key, sess.DeviceToken)
 	}
 	if !s.cfg.Public {
 		if err := s.st().SetSetting("customer", customer); err != nil {

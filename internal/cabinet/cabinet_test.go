@@ -18,7 +18,9 @@ import (
 
 func open(t *testing.T, p *portaltest.Server, public bool) *cabinet.Service {
 	t.Helper()
-	svc, err := cabinet.Open(cabinet.Config{Portal: p.URL, Public: public, StorePath: filepath.Join(t.TempDir(), "store.db"), Keeper: tokens.NewMemory()})
+	dir := t.TempDir()
+	svc, err := cabinet.Open(cabinet.Config{Portal: p.URL, Public: public, StorePath: filepath.Join(dir, "store.db"), Keeper: tokens.NewMemory(),
+		Devices: tokens.NewDeviceFile(filepath.Join(dir, "device-tokens.json"))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"kabinet/internal/domain"
 )
@@ -51,6 +53,7 @@ const (
 	codeEmptyQuery       = "empty_query"
 	codeInternal         = "internal_error"
 	codeUnsupportedMedia = "unsupported_media_type"
+	codeServiceBusy      = "service_busy"
 )
 
 func problem(status int, code, detail string) *Problem {
@@ -114,18 +117,27 @@ func writeBody(w http.ResponseWriter, status int, body []byte) {
 // more than a few kilobytes.
 const maxBody = 1 << 20
 
-// decode reads exactly one JSON object into v: unknown fields, trailing data
-// and a wrong type are refused, so a typo in a client is found, not ignored.
+// decode reads exactly one JSON object into v: unknown fields, trailing
+// data, a wrong type and a name given twice are refused, so a typo in a
+// client is found, not ignored. Names are compared ignoring case, as
+// encoding/json matches them: of {"t1": …, "T1": …} it would keep either.
 func decode(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) {
 		return problem(http.StatusUnsupportedMediaType, codeUnsupportedMedia, "Запрос должен быть в формате JSON (Content-Type: application/json).")
 	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
+	body, err := io.ReadAll(r.Body)
 	if err == nil {
-		if dec.Decode(&struct{}{}) != io.EOF {
-			err = errors.New("data after the JSON object")
+		if name, dup := duplicateName(body); dup {
+			return problem(http.StatusBadRequest, codeBadRequest,
+				fmt.Sprintf("Запрос составлен неверно: поле «%s» указано дважды. Обновите программу или сообщите в контакт-центр.", name))
+		}
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(v)
+		if err == nil {
+			if dec.Decode(&struct{}{}) != io.EOF {
+				err = errors.New("data after the JSON object")
+			}
 		}
 	}
 	if err == nil {
@@ -136,6 +148,71 @@ func decode(r *http.Request, v any) error {
 		return problem(http.StatusRequestEntityTooLarge, codeBodyTooLarge, "Запрос слишком большой. Сократите текст и отправьте снова.")
 	}
 	return problem(http.StatusBadRequest, codeBadRequest, fmt.Sprintf("Запрос составлен неверно: %s. Обновите программу или сообщите в контакт-центр.", jsonReason(err)))
+}
+
+// duplicateName finds a name given twice in one object of the JSON body,
+// ignoring case, and returns its second spelling. A body that is not JSON
+// has none: decoding it reports what is wrong.
+func duplicateName(body []byte) (string, bool) {
+	type object struct {
+		names   map[string]bool
+		wantKey bool
+	}
+	var stack []*object // nil entries are arrays
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		var top *object
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if name, ok := tok.(string); ok && top != nil && top.wantKey {
+			f := foldCase(name)
+			if top.names[f] {
+				return name, true
+			}
+			top.names[f], top.wantKey = true, false
+			continue
+		}
+		switch tok {
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return "", false
+			}
+			continue
+		}
+		// A value: the next string of the object is a name again.
+		if top != nil {
+			top.wantKey = true
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &object{names: map[string]bool{}, wantKey: true})
+		case json.Delim('['):
+			stack = append(stack, nil)
+		}
+		if len(stack) == 0 {
+			return "", false
+		}
+	}
+}
+
+// foldCase maps each letter of s to the smallest of its case variants, so
+// names that differ only in case (as strings.EqualFold sees them) are one.
+func foldCase(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 func isJSON(ct string) bool {

@@ -12,9 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"runtime"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -41,9 +40,18 @@ type Config struct {
 	// ContactPhone is the contact centre's phone, named in messages about
 	// SMS that did not arrive.
 	ContactPhone string
-	// TrustProxy makes the client address come from X-Forwarded-For, for a
-	// server behind a reverse proxy that sets it.
-	TrustProxy bool
+	// TrustedProxies are the reverse proxies in front of the server
+	// (addresses as /32 or /128 prefixes, or networks): a request coming
+	// from one of them is taken to come from the address X-Forwarded-For
+	// names (see clientAddress). Empty: the connection's own address.
+	TrustedProxies []netip.Prefix
+	// HashSlots is how many password hashes (argon2id, 19 MiB each) are
+	// computed at once; 0 means two per CPU.
+	HashSlots int
+	// MaxHashWait is how long a request may expect to wait for its
+	// password to be checked before it is answered 503 with Retry-After
+	// instead; 0 means 10 seconds, within the app's 15-second timeout.
+	MaxHashWait time.Duration
 	// Metrics, when set, counts requests and reading submissions;
 	// *metrics.Metrics implements it.
 	Metrics Metrics
@@ -76,15 +84,19 @@ type Server struct {
 	now          func() time.Time
 	sessionTTL   time.Duration
 	contactPhone string
-	trustProxy   bool
+	proxies      []netip.Prefix
 	metrics      Metrics
 
-	loginByCustomer *auth.Throttle
-	loginByAddress  *auth.Throttle
+	// The login throttles keep their state in the database: every
+	// instance shares it and a restart forgets nothing.
+	loginByCustomer *portaldb.Throttle
+	loginByAddress  *portaldb.Throttle
+	loginByDevice   *portaldb.Throttle
 	recoveryByAddr  *auth.RateLimiter
 	// hashing bounds how many argon2id computations (19 MiB each) run at
-	// once, so a burst of logins cannot exhaust memory.
-	hashing chan struct{}
+	// once, so a burst of logins cannot exhaust memory, and answers 503
+	// rather than let a request wait past the client's timeout.
+	hashing *hashQueue
 
 	searchMu sync.RWMutex
 	index    *search.Index
@@ -103,9 +115,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		now:          cfg.Now,
 		sessionTTL:   cfg.SessionTTL,
 		contactPhone: cfg.ContactPhone,
-		trustProxy:   cfg.TrustProxy,
+		proxies:      cfg.TrustedProxies,
 		metrics:      cfg.Metrics,
-		hashing:      make(chan struct{}, 2*runtime.NumCPU()),
+		hashing:      newHashQueue(cfg.HashSlots, cfg.MaxHashWait),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -131,10 +143,16 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	if s.sms == nil {
 		return nil, errors.New("portal: an SMS sender is required")
 	}
-	s.loginByCustomer = auth.NewThrottle(auth.ThrottleConfig{FreeFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, Forget: time.Hour, Now: s.now})
+	if s.db == nil {
+		return nil, errors.New("portal: a database is required")
+	}
+	s.loginByCustomer = s.db.Throttle("customer", auth.ThrottleConfig{FreeFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, Forget: time.Hour}, s.log)
 	// A library's public computers share one address: allow many failures
 	// from one address before slowing it down.
-	s.loginByAddress = auth.NewThrottle(auth.ThrottleConfig{FreeFailures: 50, BaseDelay: 10 * time.Second, MaxDelay: 5 * time.Minute, Forget: time.Hour, Now: s.now})
+	s.loginByAddress = s.db.Throttle("address", auth.ThrottleConfig{FreeFailures: 50, BaseDelay: 10 * time.Second, MaxDelay: 5 * time.Minute, Forget: time.Hour}, s.log)
+	// A device the customer logged in from is slowed down by its own
+	// failures only, as the customer is by everybody's.
+	s.loginByDevice = s.db.Throttle("device", auth.ThrottleConfig{FreeFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, Forget: time.Hour}, s.log)
 	s.recoveryByAddr = auth.NewRateLimiter(20, time.Hour, s.now)
 	if err := s.RefreshSearch(ctx); err != nil {
 		return nil, err
@@ -293,29 +311,85 @@ func requestID() string {
 	return hex.EncodeToString(b)
 }
 
-// clientAddress is the address throttling is keyed by.
+// clientAddress is the address throttling is keyed by. X-Forwarded-For is
+// written by whoever sends the request, so it counts only from a trusted
+// proxy, and only as far as trusted proxies wrote it: walking it from the
+// right (each proxy appends the address it was connected from), the first
+// address that is not a trusted proxy's is the client's. Whatever a client
+// wrote in the header stands to the left of that and is never read. IPv6
+// clients are keyed by their /64, which one subscriber usually holds whole.
 func (s *Server) clientAddress(r *http.Request) string {
-	if s.trustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			return strings.TrimSpace(first)
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
 	}
-	return host
+	client := peer.Addr().Unmap()
+	if s.trusted(client) {
+		hops := r.Header.Values("X-Forwarded-For")
+	walk:
+		for i := len(hops) - 1; i >= 0; i-- {
+			entries := strings.Split(hops[i], ",")
+			for j := len(entries) - 1; j >= 0; j-- {
+				a, ok := parseHop(entries[j])
+				if !ok {
+					// Not written by a proxy: stop at the last
+					// address one did write.
+					break walk
+				}
+				client = a
+				if !s.trusted(a) {
+					break walk
+				}
+			}
+		}
+	}
+	if client.Is6() {
+		p, _ := client.Prefix(64)
+		return p.String()
+	}
+	return client.String()
 }
 
-// withHashing runs f while holding one of the argon2id slots.
-func (s *Server) withHashing(ctx context.Context, f func()) error {
-	select {
-	case s.hashing <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a) {
+			return true
+		}
 	}
-	defer func() { <-s.hashing }()
-	f()
-	return nil
+	return false
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, possibly with a
+// port or in brackets.
+func parseHop(v string) (netip.Addr, bool) {
+	v = strings.TrimSpace(v)
+	if a, err := netip.ParseAddr(v); err == nil {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(v); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	if a, err := netip.ParseAddr(strings.TrimSuffix(strings.TrimPrefix(v, "["), "]")); err == nil {
+		return a.Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// ParseTrustedProxies reads a list of proxy addresses and networks
+// separated by commas or spaces ("10.0.0.1, 192.168.0.0/24, ::1").
+func ParseTrustedProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: write an address (10.0.0.1) or a network (10.0.0.0/8)", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

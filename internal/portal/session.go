@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +10,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"kabinet/internal/auth"
 	"kabinet/internal/domain"
@@ -79,17 +82,45 @@ func (s *Server) authed(next http.HandlerFunc) http.HandlerFunc {
 type loginRequest struct {
 	Customer string `json:"customer"`
 	Password string `json:"password"`
+	// DeviceToken is what an earlier login from this computer returned.
+	DeviceToken string `json:"device_token,omitempty"`
 }
 
 type loginResponse struct {
 	Token              string    `json:"token"`
 	ExpiresAt          time.Time `json:"expires_at"`
 	MustChangePassword bool      `json:"must_change_password"`
+	// DeviceToken is for the app to keep and send with its next logins;
+	// empty after a login with a temporary password, which the password
+	// change that follows would end anyway.
+	DeviceToken string `json:"device_token,omitempty"`
 }
 
 // maxPasswordBytes bounds what is hashed: 128 characters of four bytes.
 const maxPasswordBytes = 512
 
+// deviceTTL is how long a device token lasts after the login that issued
+// it; every login from the device issues a new one.
+const deviceTTL = 180 * 24 * time.Hour
+
+// normalizePassword returns the password as it is hashed and compared: in
+// Unicode NFC, so «й» typed as one character or as «и» and a combining
+// breve is the same password.
+func normalizePassword(p string) string { return norm.NFC.String(p) }
+
+// gate is a throttle key a login attempt passes.
+type gate struct {
+	th  *portaldb.Throttle
+	key string
+}
+
+// login checks the password under the throttles. A login bringing a live
+// device token of the customer passes only that device's throttle: failures
+// elsewhere do not keep the customer out of their own computer. Any other
+// login passes the client address's and the customer's. While the
+// customer's (or the device's) throttle makes it wait, the password is not
+// checked at all, but a temporary password (by SMS or from the contact
+// centre) still lets the customer in and clears the wait.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	var req loginRequest
 	if err := decode(r, &req); err != nil {
@@ -101,19 +132,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Введите номер клиента и пароль."))
 		return
 	}
-	addr := s.clientAddress(r)
-	for _, t := range []struct {
-		th  *auth.Throttle
-		key string
-	}{{s.loginByAddress, addr}, {s.loginByCustomer, number}} {
-		if wait, ok := t.th.Allow(t.key); !ok {
-			s.writeError(w, r, tooManyAttempts(wait))
-			return
-		}
-	}
 	var cust portaldb.CustomerRecord
 	var usedTemp *portaldb.TempPassword
-	ok := false
+	var device *[32]byte
 	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
 		var err error
 		cust, err = tx.CustomerByNumber(r.Context(), number)
@@ -130,30 +151,81 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		if has && !tp.Used && s.now().Before(tp.ExpiresAt) {
 			usedTemp = &tp
 		}
+		if req.DeviceToken != "" && len(req.DeviceToken) <= 100 {
+			h := auth.HashToken(req.DeviceToken)
+			live, err := tx.Device(r.Context(), cust.ID, h)
+			if live {
+				device = &h
+			}
+			return err
+		}
 		return nil
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	// Exactly two argon2id computations whatever the customer's state, so
-	// the time taken tells nobody whether the number exists.
-	err = s.withHashing(r.Context(), func() {
-		password := req.Password
-		if len(password) > maxPasswordBytes {
-			password = password[:maxPasswordBytes]
+
+	// The gates in order; the last one is the account's.
+	gates := []gate{{s.loginByAddress, s.clientAddress(r)}, {s.loginByCustomer, number}}
+	if device != nil {
+		gates = []gate{{s.loginByDevice, hex.EncodeToString(device[:])}}
+	}
+	var passed []gate
+	release := func() {
+		for _, g := range passed {
+			g.th.Release(g.key)
 		}
-		if cust.ID != 0 {
+	}
+	tempOnly := false
+	var accountWait time.Duration
+	for i, g := range gates {
+		wait, ok := g.th.Allow(g.key)
+		if ok {
+			passed = append(passed, g)
+			continue
+		}
+		if i == len(gates)-1 && usedTemp != nil {
+			tempOnly, accountWait = true, wait
+			continue
+		}
+		release()
+		s.writeError(w, r, tooManyAttempts(wait))
+		return
+	}
+
+	// Exactly two argon2id computations whatever the customer's state
+	// (three for a password that NFC changes), so the time taken tells
+	// nobody whether the number exists.
+	raw := req.Password
+	if len(raw) > maxPasswordBytes {
+		raw = raw[:maxPasswordBytes]
+	}
+	password := normalizePassword(raw)
+	ok, byTemp := false, false
+	var rehash string
+	err = s.withHashing(r.Context(), func() {
+		if cust.ID != 0 && !tempOnly {
 			ok, _ = auth.VerifyPassword(cust.PasswordHash, password)
 		} else {
 			auth.BurnVerify(password)
 		}
-		if usedTemp != nil {
-			tempOK, _ := auth.VerifyPassword(usedTemp.Hash, password)
-			if ok || !tempOK {
-				usedTemp = nil
+		if raw != password {
+			// A hash stored before passwords were normalised holds the
+			// password as it was typed then: accept it once and store
+			// the normalised one.
+			if cust.ID != 0 && !tempOnly && !ok {
+				if ok, _ = auth.VerifyPassword(cust.PasswordHash, raw); ok {
+					rehash, _ = auth.HashPassword(password)
+				}
+			} else {
+				auth.BurnVerify(raw)
 			}
-			ok = ok || tempOK
+		}
+		if usedTemp != nil {
+			byTemp, _ = auth.VerifyPassword(usedTemp.Hash, password)
+			byTemp = byTemp && !ok
+			ok = ok || byTemp
 		} else {
 			auth.BurnVerify(password)
 		}
@@ -162,18 +234,42 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if err != nil {
+		release()
 		s.writeError(w, r, err)
 		return
 	}
 	if !ok {
-		s.loginByCustomer.Fail(number)
-		s.loginByAddress.Fail(addr)
+		for _, g := range passed {
+			g.th.Fail(g.key)
+		}
 		s.log.Info("login failed")
+		if tempOnly {
+			s.writeError(w, r, tooManyAttempts(accountWait))
+			return
+		}
 		s.writeError(w, r, problem(http.StatusUnauthorized, codeWrongCredentials,
 			"Неверный номер клиента или пароль. Номер клиента напечатан в квитанции. Если забыли пароль, нажмите «Не получили или забыли пароль?»."))
 		return
 	}
-	s.loginByCustomer.Succeed(number)
+	if !byTemp {
+		usedTemp = nil
+	}
+	// The account's gate is cleared; an address only by time, as a
+	// library's computers share one. A temporary password clears the
+	// customer's gate, whichever way it came in: the customer is back.
+	for _, g := range passed {
+		if g.th == s.loginByAddress {
+			g.th.Release(g.key)
+		} else {
+			g.th.Succeed(g.key)
+		}
+	}
+	if usedTemp != nil {
+		s.loginByCustomer.Succeed(number)
+		if device != nil && tempOnly {
+			s.loginByDevice.Succeed(hex.EncodeToString(device[:]))
+		}
+	}
 	token, hash, err := auth.NewToken()
 	if err != nil {
 		s.writeError(w, r, err)
@@ -181,9 +277,26 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	resp := loginResponse{Token: token, ExpiresAt: s.now().Add(s.sessionTTL).UTC().Truncate(time.Second),
 		MustChangePassword: cust.MustChange || usedTemp != nil}
+	var deviceHash [32]byte
+	if !resp.MustChangePassword {
+		if resp.DeviceToken, deviceHash, err = auth.NewToken(); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		if usedTemp != nil && usedTemp.SingleUse {
 			if err := tx.MarkTempPasswordUsed(r.Context(), cust.ID); err != nil {
+				return err
+			}
+		}
+		if rehash != "" {
+			if err := tx.RehashPassword(r.Context(), cust.ID, rehash); err != nil {
+				return err
+			}
+		}
+		if resp.DeviceToken != "" {
+			if err := tx.AddDevice(r.Context(), cust.ID, deviceHash, s.now().Add(deviceTTL), device); err != nil {
 				return err
 			}
 		}
@@ -193,7 +306,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.log.Info("login", "temporary_password", usedTemp != nil)
+	s.log.Info("login", "temporary_password", usedTemp != nil, "device", device != nil)
 	writeJSON(w, http.StatusCreated, resp)
 }
 
@@ -400,14 +513,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
-		p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
-			fmt.Sprintf("Текущий пароль несколько раз введён неверно. Подождите %s и попробуйте снова.", humanDuration(wait)))
-		p.retryAfter = wait
-		s.writeError(w, r, p)
-		return
-	}
-	if err := domain.CheckNewPassword(req.New, cust.Number); err != nil {
+	// Normalised as at login; checked before the throttle, so that a
+	// refused new password costs no attempt.
+	newPassword, rawCurrent := normalizePassword(req.New), req.Current
+	current := normalizePassword(rawCurrent)
+	if err := domain.CheckNewPassword(newPassword, cust.Number); err != nil {
 		var de *domain.Error
 		if errors.As(err, &de) {
 			err = de.WithField("new")
@@ -415,29 +525,41 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
+		p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
+			fmt.Sprintf("Текущий пароль несколько раз введён неверно. Подождите %s и попробуйте снова.", humanDuration(wait)))
+		p.retryAfter = wait
+		s.writeError(w, r, p)
+		return
+	}
 	var currentOK, sameAsCurrent bool
 	var hash string
 	var hashErr error
 	err = s.withHashing(r.Context(), func() {
-		if len(req.Current) > maxPasswordBytes {
+		if len(rawCurrent) > maxPasswordBytes {
 			return
 		}
-		currentOK, _ = auth.VerifyPassword(cust.PasswordHash, req.Current)
+		currentOK, _ = auth.VerifyPassword(cust.PasswordHash, current)
+		if !currentOK && rawCurrent != current {
+			// Stored before passwords were normalised.
+			currentOK, _ = auth.VerifyPassword(cust.PasswordHash, rawCurrent)
+		}
 		// A temporary password counts while its session lasts, even after
 		// its one login.
 		if !currentOK && hasTemp && s.now().Before(temp.ExpiresAt) {
-			currentOK, _ = auth.VerifyPassword(temp.Hash, req.Current)
+			currentOK, _ = auth.VerifyPassword(temp.Hash, current)
 		}
 		if !currentOK {
 			return
 		}
-		if sameAsCurrent = req.New == req.Current; sameAsCurrent {
+		if sameAsCurrent = newPassword == current; sameAsCurrent {
 			return
 		}
-		hash, hashErr = auth.HashPassword(req.New)
+		hash, hashErr = auth.HashPassword(newPassword)
 	})
 	switch {
 	case errors.Join(err, hashErr) != nil:
+		s.loginByCustomer.Release(cust.Number)
 		s.writeError(w, r, errors.Join(err, hashErr))
 		return
 	case !currentOK:
@@ -447,6 +569,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, p)
 		return
 	case sameAsCurrent:
+		s.loginByCustomer.Succeed(cust.Number)
 		p := problem(http.StatusUnprocessableEntity, codeSamePassword, "Новый пароль совпадает с текущим. Придумайте другой.")
 		p.Field = "new"
 		s.writeError(w, r, p)
@@ -454,6 +577,11 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		if err := tx.SetPassword(r.Context(), cust.ID, hash); err != nil {
+			return err
+		}
+		// Every computer logs in afresh, and none keeps its standing as
+		// a known device: whoever knew the old password is out.
+		if err := tx.ForgetDevices(r.Context(), cust.ID); err != nil {
 			return err
 		}
 		return tx.EndOtherSessions(r.Context(), cust.ID, sess.tokenHash)

@@ -17,6 +17,11 @@ type Session struct {
 	Token              string
 	ExpiresAt          time.Time
 	MustChangePassword bool
+	// DeviceToken marks this computer as one the customer logs in from:
+	// kept (at home only) and sent with the next login, it lets the
+	// customer in while somebody else's wrong guesses make others wait.
+	// Empty when the portal gave none (after a temporary password).
+	DeviceToken string
 }
 
 // Login opens a session with the customer number and password and keeps its
@@ -24,10 +29,18 @@ type Session struct {
 // another attempt in the server's throttle. A wrong number or password is a
 // *RejectedError with Code "wrong_credentials" (not ErrUnauthorized).
 func (c *Client) Login(ctx context.Context, customer, password string) (Session, error) {
+	return c.LoginFromDevice(ctx, customer, password, "")
+}
+
+// LoginFromDevice is Login from a computer the customer logged in from
+// before: deviceToken is the Session.DeviceToken of the last login here
+// ("" for none). The answer carries a new one to keep in its place.
+func (c *Client) LoginFromDevice(ctx context.Context, customer, password, deviceToken string) (Session, error) {
 	body := struct {
-		Customer string `json:"customer"`
-		Password string `json:"password"`
-	}{customer, password}
+		Customer    string `json:"customer"`
+		Password    string `json:"password"`
+		DeviceToken string `json:"device_token,omitempty"`
+	}{customer, password, deviceToken}
 	r, err := c.do(ctx, call{method: http.MethodPost, path: "/session", body: body, once: true})
 	if err != nil {
 		return Session{}, err
@@ -36,6 +49,7 @@ func (c *Client) Login(ctx context.Context, customer, password string) (Session,
 		Token              string    `json:"token"`
 		ExpiresAt          time.Time `json:"expires_at"`
 		MustChangePassword bool      `json:"must_change_password"`
+		DeviceToken        string    `json:"device_token"`
 	}
 	if err := decode(r, &resp); err != nil {
 		return Session{}, err
@@ -44,7 +58,7 @@ func (c *Client) Login(ctx context.Context, customer, password string) (Session,
 		return Session{}, badAnswer(r, "a token")
 	}
 	c.SetToken(resp.Token)
-	return Session{Token: resp.Token, ExpiresAt: resp.ExpiresAt, MustChangePassword: resp.MustChangePassword}, nil
+	return Session{Token: resp.Token, ExpiresAt: resp.ExpiresAt, MustChangePassword: resp.MustChangePassword, DeviceToken: resp.DeviceToken}, nil
 }
 
 // Logout ends the session on the server and forgets the token. A session

@@ -75,8 +75,13 @@ func (tx *Tx) TempPassword(ctx context.Context, customerID int64) (TempPassword,
 	return tp, true, nil
 }
 
-// SetTempPassword replaces the customer's temporary password.
+// SetTempPassword replaces the customer's temporary password and ends the
+// customer's devices (ForgetDevices): whoever recovers the account starts
+// afresh, on every computer.
 func (tx *Tx) SetTempPassword(ctx context.Context, customerID int64, tp TempPassword) error {
+	if err := tx.ForgetDevices(ctx, customerID); err != nil {
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO temp_passwords (customer_id, hash, kind, single_use, expires_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (customer_id) DO UPDATE SET hash = excluded.hash, kind = excluded.kind,
@@ -102,6 +107,15 @@ func (tx *Tx) SetPassword(ctx context.Context, customerID int64, hash string) er
 	}
 	_, err := tx.ExecContext(ctx, `DELETE FROM temp_passwords WHERE customer_id = ?`, customerID)
 	return err
+}
+
+// RehashPassword replaces the customer's password hash with one of the same
+// password (normalised, or with new cost parameters), changing nothing else.
+func (tx *Tx) RehashPassword(ctx context.Context, customerID int64, hash string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET password_hash = ? WHERE id = ?`, hash, customerID); err != nil {
+		return fmt.Errorf("rehash password: %w", err)
+	}
+	return nil
 }
 
 // Session is a logged-in client.

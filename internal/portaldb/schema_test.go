@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -208,10 +209,30 @@ func TestDatabaseOfTheFirstSchemaOpensAndMigrates(t *testing.T) {
 	db.Read(ctx, func(tx *portaldb.Tx) error {
 		return tx.QueryRowContext(ctx, `SELECT max(version_id) FROM goose_db_version`).Scan(&version)
 	})
-	if entries, _ := os.ReadDir("migrations/sqlite"); version != int64(len(entries)) {
-		t.Errorf("schema version %d, want %d", version, len(entries))
+	if latest := latestMigration(t, "migrations/sqlite"); version != latest {
+		t.Errorf("schema version %d, want %d", version, latest)
 	}
-	if entries, _ := os.ReadDir("migrations/postgres"); version != int64(len(entries)) {
-		t.Errorf("%d PostgreSQL migrations, %d SQLite ones", len(entries), version)
+	if latest := latestMigration(t, "migrations/postgres"); version != latest {
+		t.Errorf("the latest PostgreSQL migration is %d, the latest SQLite one %d", latest, version)
 	}
+}
+
+// latestMigration returns the highest version among the migrations in dir
+// (their names start with it).
+func latestMigration(t *testing.T, dir string) int64 {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var latest int64
+	for _, e := range entries {
+		v, _, _ := strings.Cut(e.Name(), "_")
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			t.Fatalf("migration %s: name does not start with its version", e.Name())
+		}
+		latest = max(latest, n)
+	}
+	return latest
 }

@@ -3,8 +3,11 @@ package portaldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 )
@@ -17,6 +20,9 @@ const sqliteReadConns = 4
 // connection and a pool of read-only ones.
 func (db *DB) openSQLite(ctx context.Context, path string, opts Options) error {
 	db.d = sqliteDialect
+	if err := privateFiles(path); err != nil {
+		return err
+	}
 	dsn := func(extra url.Values) string {
 		q := url.Values{}
 		q.Add("_pragma", "foreign_keys(1)")
@@ -59,4 +65,26 @@ func (db *DB) openSQLite(ctx context.Context, path string, opts Options) error {
 	}
 	db.readers, err = newPool(ctx, r, db.d, n)
 	return err
+}
+
+// privateFiles makes the database file and its -wal and -shm readable by
+// the portal's user only: they hold password hashes, phone numbers and
+// birth dates. SQLite gives the -wal and -shm it creates the mode of the
+// database file, so creating that file 0600 first is enough for a new
+// database; the files of an older one are tightened.
+func privateFiles(path string) error {
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("open %s: %w", path, err)
+		}
+	}
+	return nil
 }
