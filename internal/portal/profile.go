@@ -123,8 +123,17 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		if phoneChanged {
-			// Checked before anything is written: over budget, nothing
-			// changes, the e-mail neither.
+			// The pending change is written first: on PostgreSQL its row
+			// makes a second request of the customer wait for this one, so
+			// the count below sees every code sent before. Over budget, the
+			// transaction is rolled back and nothing changes, the e-mail
+			// neither.
+			if err := tx.SetPhoneChange(r.Context(), cust.ID, portaldb.PhoneChange{Phone: phone, CodeHash: codeHash, CreatedAt: now, ExpiresAt: now.Add(phoneCodeTTL)}); err != nil {
+				return err
+			}
+			if err := tx.LogSMSTo(r.Context(), cust.ID, smsPhoneCode, phone); err != nil {
+				return err
+			}
 			mine, _, err := tx.SMSSent(r.Context(), cust.ID, smsPhoneCode, now.Add(-24*time.Hour))
 			if err != nil {
 				return err
@@ -133,14 +142,8 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if mine >= phoneCodesPerDay || theirs >= phoneCodesPerDay {
+			if mine > phoneCodesPerDay || theirs > phoneCodesPerDay {
 				return tooManyPhoneCodes(s.contactPhone)
-			}
-			if err := tx.SetPhoneChange(r.Context(), cust.ID, portaldb.PhoneChange{Phone: phone, CodeHash: codeHash, CreatedAt: now, ExpiresAt: now.Add(phoneCodeTTL)}); err != nil {
-				return err
-			}
-			if err := tx.LogSMSTo(r.Context(), cust.ID, smsPhoneCode, phone); err != nil {
-				return err
 			}
 		} else if hasPending {
 			// The phone on file kept: a change waiting for its code is given up.
