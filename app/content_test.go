@@ -341,15 +341,79 @@ func TestContentSettingsProfile(t *testing.T) {
 		t.Errorf("a bad form was sent")
 	}
 
+	// Without the current password nothing changes, and the field says why.
 	contentSetText(s.email, " M.Ivanova@Mail.RU ")
-	contentSetText(s.phone, "8 (912) 765-43-21")
-	fyne.DoAndWait(func() { s.phone.OnSubmitted(s.phone.Text) }) // Enter saves
-	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the profile to be saved")
-	if !strings.Contains(s.profileOK.Text, "Сохранено") || stored("M.Ivanova@mail.ru") != 1 {
-		t.Errorf("good profile: ok %q, error %q", s.profileOK.Text, s.profileErr.Text)
+	contentSetText(s.phone, "+7 912 123-45-01")
+	contentTap(s.saveProfile)
+	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the portal's answer")
+	if !s.profilePwErr.Visible() || !strings.Contains(s.profilePwErr.Text, "введите текущий пароль") || stored("M.Ivanova@mail.ru") != 0 {
+		t.Errorf("no password: error %q, ok %q", s.profilePwErr.Text, s.profileOK.Text)
 	}
-	if s.emailErr.Visible() || s.phoneErr.Visible() {
-		t.Errorf("the inline errors stayed after a good save")
+
+	contentSetText(s.profilePassword, demo.Password)
+	fyne.DoAndWait(func() { s.profilePassword.OnSubmitted(s.profilePassword.Text) }) // Enter saves
+	tu.waitFor(func() bool { return s.runs.Load() == 2 }, "the profile to be saved")
+	if !strings.Contains(s.profileOK.Text, "Сохранено") || stored("M.Ivanova@mail.ru") != 1 {
+		t.Errorf("good profile: ok %q, error %q %q", s.profileOK.Text, s.profileErr.Text, s.profilePwErr.Text)
+	}
+	if s.emailErr.Visible() || s.phoneErr.Visible() || s.profilePwErr.Visible() || s.profilePassword.Text != "" {
+		t.Errorf("the inline errors or the password stayed after a good save")
+	}
+}
+
+// TestContentSettingsPhoneNeedsTheCode: a new phone is asked for the code
+// sent to it, a wrong code says so, the right one changes the number.
+func TestContentSettingsPhoneNeedsTheCode(t *testing.T) {
+	tu := newContentUI(t)
+	s := contentOpen(tu, "settings").(*settingsScreen)
+	storedPhone := func(phone string) int {
+		return tu.portal.Count(t, `SELECT count(*) FROM customers WHERE number = '100001' AND phone = ?`, phone)
+	}
+	contentSetText(s.phone, "8 (912) 765-43-21")
+	contentSetText(s.profilePassword, "не тот пароль")
+	contentTap(s.saveProfile)
+	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the portal's answer")
+	if !strings.Contains(s.profilePwErr.Text, "Текущий пароль введён неверно") || s.codeBox.Visible() {
+		t.Errorf("wrong password: %q, code box shown %v", s.profilePwErr.Text, s.codeBox.Visible())
+	}
+
+	contentSetText(s.profilePassword, demo.Password)
+	contentTap(s.saveProfile)
+	tu.waitFor(func() bool { return s.runs.Load() == 2 }, "the code to be sent")
+	if !s.codeBox.Visible() || !strings.Contains(s.codeSent.Text, "оканчивающийся на …21") {
+		t.Fatalf("after saving a new phone: code box %v %q, error %q", s.codeBox.Visible(), s.codeSent.Text, s.profileErr.Text)
+	}
+	if storedPhone("+79127654321") != 0 {
+		t.Errorf("the phone changed before the code was typed")
+	}
+	var code string
+	for _, m := range tu.portal.SMS() {
+		if m.Phone == "+79127654321" {
+			code = regexp.MustCompile(`\d{6}`).FindString(m.Text)
+		}
+	}
+	if code == "" {
+		t.Fatalf("no code in %+v", tu.portal.SMS())
+	}
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	contentSetText(s.code, wrong)
+	contentTap(s.confirm)
+	tu.waitFor(func() bool { return s.runs.Load() == 3 }, "the wrong code's answer")
+	if !strings.Contains(s.codeErr.Text, "Код неверный") || !strings.Contains(s.codeErr.Text, "Осталось попыток: 4") {
+		t.Errorf("wrong code: %q", s.codeErr.Text)
+	}
+
+	contentSetText(s.code, code)
+	fyne.DoAndWait(func() { s.code.OnSubmitted(s.code.Text) }) // Enter confirms
+	tu.waitFor(func() bool { return s.runs.Load() == 4 }, "the code to be confirmed")
+	if !strings.Contains(s.profileOK.Text, "Номер телефона изменён: +7 912 765-43-21") || s.codeBox.Visible() {
+		t.Errorf("right code: ok %q, error %q", s.profileOK.Text, s.codeErr.Text)
+	}
+	if storedPhone("+79127654321") != 1 {
+		t.Errorf("the portal does not have the new phone")
 	}
 }
 
@@ -399,6 +463,7 @@ func TestContentSubscriptionsNeedEmail(t *testing.T) {
 	tu := newContentUI(t)
 	s := contentOpen(tu, "settings").(*settingsScreen)
 	contentSetText(s.email, "")
+	contentSetText(s.profilePassword, demo.Password)
 	contentTap(s.saveProfile)
 	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the e-mail to be removed")
 	if !strings.Contains(s.profileOK.Text, "адрес почты удалён") {

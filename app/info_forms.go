@@ -406,13 +406,20 @@ type settingsScreen struct {
 	savePassword        *widget.Button
 	pwErr, pwOK         *widget.Label
 
-	email, phone          *widget.Entry
-	emailErr, phoneErr    *widget.Label
-	saveProfile           *widget.Button
-	profileErr, profileOK *widget.Label
+	email, phone, profilePassword    *widget.Entry
+	emailErr, phoneErr, profilePwErr *widget.Label
+	saveProfile                      *widget.Button
+	profileErr, profileOK            *widget.Label
+
+	// The code sent by SMS to a new phone, shown once one was sent.
+	codeBox  *fyne.Container
+	codeSent *widget.Label
+	code     *widget.Entry
+	confirm  *widget.Button
+	codeErr  *widget.Label
 
 	lay  *formPage
-	runs atomic.Int32 // finished password or profile saves, for tests
+	runs atomic.Int32 // finished password, profile or code saves, for tests
 }
 
 func newSettings(u *UI) Screen { return &settingsScreen{u: u} }
@@ -426,18 +433,27 @@ func (s *settingsScreen) Content() fyne.CanvasObject {
 	s.new1.OnSubmitted = func(string) { u.touch(); u.win.Canvas().Focus(s.new2) }
 	s.new2.OnSubmitted = func(string) { u.touch(); s.changePassword() }
 
-	s.email, s.phone = widget.NewEntry(), widget.NewEntry()
+	s.email, s.phone, s.profilePassword = widget.NewEntry(), widget.NewEntry(), widget.NewPasswordEntry()
 	s.email.SetPlaceHolder(lang.L("например, ivanova@mail.ru"))
 	s.phone.SetPlaceHolder(lang.L("например, 8 912 345-67-89"))
 	if doc, _, ok := u.currentDocument(); ok && doc.Customer != nil {
 		s.email.SetText(doc.Customer.Email)
 		s.phone.SetText(infoPhone(doc.Customer.Phone))
 	}
-	s.emailErr, s.phoneErr, s.profileErr, s.profileOK = errorText(), errorText(), errorText(), okText()
+	s.emailErr, s.phoneErr, s.profilePwErr, s.profileErr, s.profileOK = errorText(), errorText(), errorText(), errorText(), okText()
 	s.saveProfile = u.primary(lang.L("Сохранить"), s.updateProfile)
 	s.email.OnSubmitted = func(string) { u.touch(); u.win.Canvas().Focus(s.phone) }
-	s.phone.OnSubmitted = func(string) { u.touch(); s.updateProfile() }
-	for _, e := range []*widget.Entry{s.current, s.new1, s.new2, s.email, s.phone} {
+	s.phone.OnSubmitted = func(string) { u.touch(); u.win.Canvas().Focus(s.profilePassword) }
+	s.profilePassword.OnSubmitted = func(string) { u.touch(); s.updateProfile() }
+
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder(lang.L("6 цифр из SMS"))
+	s.codeSent, s.codeErr = para(""), errorText()
+	s.confirm = u.primary(lang.L("Подтвердить"), s.confirmPhone)
+	s.code.OnSubmitted = func(string) { u.touch(); s.confirmPhone() }
+	s.codeBox = container.NewVBox(bold(lang.L("Код из SMS")), s.codeSent, s.code, s.codeErr, s.confirm)
+	s.codeBox.Hide()
+	for _, e := range []*widget.Entry{s.current, s.new1, s.new2, s.email, s.phone, s.profilePassword, s.code} {
 		e.OnChanged = func(string) { u.touch() }
 	}
 
@@ -454,9 +470,13 @@ func (s *settingsScreen) Content() fyne.CanvasObject {
 		para(lang.L("На неё приходят счета, если вы подписаны в разделе «Подписки». Оставьте поле пустым, если почты нет.")),
 		s.email, s.emailErr,
 		bold(lang.L("Номер телефона")),
-		para(lang.L("Номер мобильного телефона: на него приходит пароль по SMS.")),
+		para(lang.L("Номер мобильного телефона: на него приходит пароль по SMS. Новый номер заработает, когда вы введёте код, который придёт на него по SMS.")),
 		s.phone, s.phoneErr,
+		bold(lang.L("Текущий пароль")),
+		para(lang.L("Чтобы изменить почту или телефон, введите пароль, с которым вы вошли.")),
+		s.profilePassword, s.profilePwErr,
 		s.profileErr, s.profileOK, s.saveProfile,
+		s.codeBox,
 		para(lang.L("Сохранить пароль, почту и телефон можно только при связи с порталом.")),
 	)
 	return s.lay.scroll
@@ -504,7 +524,9 @@ func (s *settingsScreen) changePassword() {
 func (s *settingsScreen) updateProfile() {
 	u := s.u
 	defer s.lay.relayout()
-	setError(s.profileErr, nil)
+	for _, l := range []*widget.Label{s.profileErr, s.profilePwErr} {
+		setError(l, nil)
+	}
 	setOK(s.profileOK, "")
 	email, emailErr := domain.NormalizeEmail(s.email.Text)
 	phone, phoneErr := domain.NormalizePhone(s.phone.Text)
@@ -513,15 +535,26 @@ func (s *settingsScreen) updateProfile() {
 	if emailErr != nil || phoneErr != nil {
 		return
 	}
+	password := s.profilePassword.Text
+	var res portalclient.ProfileResult
 	u.runCounted(s.saveProfile, &s.runs, func(ctx context.Context) error {
-		return u.svc.UpdateProfile(ctx, email, phone)
+		var err error
+		res, err = u.svc.UpdateProfile(ctx, email, phone, password)
+		return err
 	}, func(err error) {
 		defer s.lay.relayout()
 		if err != nil {
-			setError(s.profileErr, err)
+			s.profileFailed(err)
 			return
 		}
+		s.profilePassword.SetText("")
 		s.email.SetText(email)
+		if res.PendingPhone != "" {
+			// The phone on file stays until the code is typed.
+			s.showCodeBox(phone)
+			return
+		}
+		s.codeBox.Hide()
 		s.phone.SetText(infoPhone(phone))
 		if email == "" {
 			setOK(s.profileOK, lang.L("Сохранено: адрес почты удалён, телефон {{.Phone}}.", map[string]any{"Phone": infoPhone(phone)}))
@@ -529,4 +562,85 @@ func (s *settingsScreen) updateProfile() {
 		}
 		setOK(s.profileOK, lang.L("Сохранено: почта {{.Email}}, телефон {{.Phone}}.", map[string]any{"Email": email, "Phone": infoPhone(phone)}))
 	})
+}
+
+// showCodeBox asks for the code sent to phone.
+func (s *settingsScreen) showCodeBox(phone string) {
+	s.code.SetText("")
+	setError(s.codeErr, nil)
+	s.codeSent.SetText(lang.L("Код отправлен по SMS на номер, оканчивающийся на …{{.Digits}}. Введите его здесь в течение 15 минут и нажмите «Подтвердить». До этого остаётся прежний номер.",
+		map[string]any{"Digits": phone[len(phone)-2:]}))
+	s.codeBox.Show()
+	s.u.win.Canvas().Focus(s.code)
+}
+
+// profileFailed says why a profile change was refused, next to the field
+// it is about.
+func (s *settingsScreen) profileFailed(err error) {
+	var rej *portalclient.RejectedError
+	code := domain.ErrorCode(err)
+	if errors.As(err, &rej) {
+		code = domain.Code(rej.Code)
+	}
+	switch code {
+	case domain.CodeCurrentPasswordRequired:
+		setErrorText(s.profilePwErr, lang.L("Чтобы изменить почту или телефон, введите текущий пароль — тот, с которым вы вошли."))
+	case domain.CodeWrongCurrentPassword:
+		s.profilePassword.SetText("")
+		setErrorText(s.profilePwErr, lang.L("Текущий пароль введён неверно. Почта и телефон не изменены. Введите пароль, с которым вы вошли."))
+	case domain.CodeTooManyPhoneCodes:
+		setErrorText(s.profileErr, lang.L("Сегодня коды для смены номера уже отправлялись 3 раза. Почта и телефон не изменены. Попробуйте завтра или позвоните в контакт-центр."))
+	case domain.CodeBadEmail:
+		setError(s.emailErr, err)
+	case domain.CodeBadPhone:
+		setError(s.phoneErr, err)
+	default:
+		setError(s.profileErr, err)
+	}
+}
+
+func (s *settingsScreen) confirmPhone() {
+	u := s.u
+	defer s.lay.relayout()
+	setError(s.codeErr, nil)
+	setOK(s.profileOK, "")
+	code := s.code.Text
+	var res portalclient.ProfileResult
+	u.runCounted(s.confirm, &s.runs, func(ctx context.Context) error {
+		var err error
+		res, err = u.svc.ConfirmPhone(ctx, code)
+		return err
+	}, func(err error) {
+		defer s.lay.relayout()
+		if err != nil {
+			s.codeFailed(err)
+			return
+		}
+		s.codeBox.Hide()
+		s.phone.SetText(infoPhone(res.Customer.Phone))
+		setOK(s.profileOK, lang.L("Номер телефона изменён: {{.Phone}}. Теперь SMS будут приходить на него.", map[string]any{"Phone": infoPhone(res.Customer.Phone)}))
+	})
+}
+
+// codeFailed says why a code was refused and what to do.
+func (s *settingsScreen) codeFailed(err error) {
+	var rej *portalclient.RejectedError
+	code := domain.ErrorCode(err)
+	if errors.As(err, &rej) {
+		code = domain.Code(rej.Code)
+	}
+	switch code {
+	case domain.CodePhoneCodeWrong:
+		s.code.SetText("")
+		if rej != nil && rej.Params["tries_left"] != "" {
+			setErrorText(s.codeErr, lang.L("Код неверный. Проверьте цифры в SMS и введите их снова. Осталось попыток: {{.Left}}.", map[string]any{"Left": rej.Params["tries_left"]}))
+			return
+		}
+		setErrorText(s.codeErr, lang.L("Код — это 6 цифр из SMS. Введите их без букв."))
+	case domain.CodePhoneCodeExpired, domain.CodeNoPhoneChange:
+		s.code.SetText("")
+		setErrorText(s.codeErr, lang.L("Код больше не действует. Номер не изменён. Введите текущий пароль и нажмите «Сохранить» ещё раз — придёт новый код."))
+	default:
+		setError(s.codeErr, err)
+	}
 }

@@ -38,7 +38,8 @@ type Service interface {
 	Logout(ctx context.Context, since time.Time) (cabinet.LogoutReport, error)
 	RecoverPassword(ctx context.Context, r portalclient.Recovery) (string, error)
 	ChangePassword(ctx context.Context, current, newPassword string) error
-	UpdateProfile(ctx context.Context, email, phone string) error
+	UpdateProfile(ctx context.Context, email, phone, currentPassword string) (portalclient.ProfileResult, error)
+	ConfirmPhone(ctx context.Context, code string) (portalclient.ProfileResult, error)
 	SyncNow(ctx context.Context) (syncer.Report, error)
 	Status() syncer.Status
 	Accounts() ([]domain.AccountSummary, error)

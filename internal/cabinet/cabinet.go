@@ -500,19 +500,37 @@ func (s *Service) SetSubscriptions(ctx context.Context, account string, sub doma
 	return nil
 }
 
-// UpdateProfile changes the e-mail and phone (online).
-func (s *Service) UpdateProfile(ctx context.Context, email, phone string) error {
+// UpdateProfile changes the e-mail and phone (online); changing either
+// needs the current password. A new phone is not set at once: the result's
+// PendingPhone says a code went to it by SMS, which ConfirmPhone proves.
+func (s *Service) UpdateProfile(ctx context.Context, email, phone, currentPassword string) (portalclient.ProfileResult, error) {
 	if _, err := domain.NormalizeEmail(email); err != nil {
-		return err
+		return portalclient.ProfileResult{}, err
 	}
 	if _, err := domain.NormalizePhone(phone); err != nil {
-		return err
+		return portalclient.ProfileResult{}, err
 	}
-	if _, err := s.client.UpdateProfile(ctx, email, phone); err != nil {
-		return err
+	res, err := s.client.UpdateProfile(ctx, email, phone, currentPassword)
+	if err != nil {
+		return res, err
 	}
 	s.SyncNow(ctx)
-	return nil
+	return res, nil
+}
+
+// ConfirmPhone proves the new phone with the code from the SMS (online)
+// and refreshes the stored data, which then show the new phone.
+func (s *Service) ConfirmPhone(ctx context.Context, code string) (portalclient.ProfileResult, error) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		return portalclient.ProfileResult{}, &domain.Error{Code: domain.CodePhoneCodeWrong, Field: "code", Message: "Введите код из SMS — 6 цифр."}
+	}
+	res, err := s.client.ConfirmPhone(ctx, code)
+	if err != nil {
+		return res, err
+	}
+	s.SyncNow(ctx)
+	return res, nil
 }
 
 // News returns the stored news, newest first.

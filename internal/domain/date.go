@@ -229,3 +229,58 @@ func (p *Period) UnmarshalJSON(b []byte) error {
 	*p = v
 	return nil
 }
+
+// ParseTypedDate reads a date the way a person types it: «14.03.1948»,
+// «14.3.1948», «4.3.1948», with spaces anywhere («14. 3. 1948»), with «/»
+// or «-» between the parts, or as «1948-03-14». The year has four digits.
+// A day that does not exist (31.02.1948) is an error.
+func ParseTypedDate(s string) (Date, error) {
+	bad := fmt.Errorf("date %q: not a date", s)
+	var parts [][]rune
+	cur := []rune{}
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			cur = append(cur, r)
+		case r == '.' || r == '/' || r == '-':
+			parts = append(parts, cur)
+			cur = []rune{}
+		case r == ' ' || r == '\t' || r == '\u00a0':
+		default:
+			return Date{}, bad
+		}
+	}
+	parts = append(parts, cur)
+	if len(parts) != 3 {
+		return Date{}, bad
+	}
+	num := func(p []rune, minLen, maxLen int) (int, bool) {
+		if len(p) < minLen || len(p) > maxLen {
+			return 0, false
+		}
+		n := 0
+		for _, r := range p {
+			n = n*10 + int(r-'0')
+		}
+		return n, true
+	}
+	var y, m, d int
+	var ok1, ok2, ok3 bool
+	if len(parts[0]) == 4 {
+		y, ok1 = num(parts[0], 4, 4)
+		m, ok2 = num(parts[1], 1, 2)
+		d, ok3 = num(parts[2], 1, 2)
+	} else {
+		d, ok1 = num(parts[0], 1, 2)
+		m, ok2 = num(parts[1], 1, 2)
+		y, ok3 = num(parts[2], 4, 4)
+	}
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 {
+		return Date{}, bad
+	}
+	date := NewDate(y, time.Month(m), d)
+	if date.Day != d || date.Month != time.Month(m) {
+		return Date{}, bad
+	}
+	return date, nil
+}

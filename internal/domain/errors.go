@@ -54,6 +54,31 @@ const (
 	CodeNotQueued Code = "reading_not_queued"
 )
 
+// Codes of the profile and its phone proof (issue #11.1).
+const (
+	// CodeCurrentPasswordRequired: changing the phone or e-mail needs the
+	// current password, and none was given.
+	CodeCurrentPasswordRequired Code = "current_password_required"
+	// CodeWrongCurrentPassword: the current password given is wrong.
+	CodeWrongCurrentPassword Code = "wrong_current_password"
+	// CodePhoneCodeSent: the new phone waits for the code sent to it (an
+	// answer, not an error).
+	CodePhoneCodeSent Code = "phone_code_sent"
+	// CodePhoneCodeWrong: the code typed is not the one sent.
+	CodePhoneCodeWrong Code = "phone_code_wrong"
+	// CodePhoneCodeExpired: the code ran out of time or of tries; a new
+	// one must be asked for.
+	CodePhoneCodeExpired Code = "phone_code_expired"
+	// CodeNoPhoneChange: a code was typed but no new phone waits for one.
+	CodeNoPhoneChange Code = "phone_change_not_requested"
+	// CodeTooManyPhoneCodes: the day's codes for the customer or the
+	// number are used up.
+	CodeTooManyPhoneCodes Code = "too_many_phone_codes"
+	// CodeRecoveryRequested: the answer to a password-recovery request,
+	// the same whether or not the details matched.
+	CodeRecoveryRequested Code = "recovery_requested"
+)
+
 // Error is a broken rule: a stable Code, a Russian Message that tells a
 // person what to do, and the numbers the message was built from, so a client
 // can build its own sentence (for example the previous reading and its date).

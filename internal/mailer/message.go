@@ -85,24 +85,81 @@ func safeToken(s string) string {
 	}, s)
 }
 
-// compose builds the letter of b.
-func (c Config) compose(b Bill) (*mail.Msg, error) {
+// Notice is a letter that tells of a change to the account's settings:
+// today only MailEmailChanged, to the old address.
+type Notice struct {
+	Job Job
+}
+
+// Subject is the notice's subject.
+func (n Notice) Subject() string {
+	return "Изменён адрес электронной почты в личном кабинете"
+}
+
+// Body is the notice's plain text. It names the new address only masked
+// (Job.Note), so the letter gives away nothing to whoever reads the old
+// mailbox.
+func (n Notice) Body(contactPhone, fromName string) string {
+	var s strings.Builder
+	s.WriteString("Здравствуйте!\n\n")
+	if n.Job.Note != "" {
+		fmt.Fprintf(&s, "В личном кабинете изменён адрес электронной почты: теперь письма приходят на %s. На этот адрес письма больше не придут.\n\n", n.Job.Note)
+	} else {
+		s.WriteString("В личном кабинете удалён адрес электронной почты: на этот адрес письма больше не придут.\n\n")
+	}
+	s.WriteString("Если это сделали вы, ничего делать не нужно.\n\n")
+	if contactPhone != "" {
+		fmt.Fprintf(&s, "Если это были не вы, сразу позвоните в контакт-центр: %s. Вам помогут вернуть доступ к личному кабинету.\n\n", contactPhone)
+	} else {
+		s.WriteString("Если это были не вы, сразу позвоните в контакт-центр: вам помогут вернуть доступ к личному кабинету.\n\n")
+	}
+	s.WriteString("Это письмо отправлено автоматически, отвечать на него не нужно.\n\n")
+	s.WriteString(fromName + "\n")
+	return s.String()
+}
+
+// noticeMessageID is a notice's Message-ID, stable across attempts like a
+// bill's.
+func (c Config) noticeMessageID(j Job) string {
+	id := "notice." + safeToken(j.Kind) + "." + strconv.FormatInt(j.ID, 10)
+	if c.Instance != "" {
+		id += "." + safeToken(c.Instance)
+	}
+	return id + "@" + c.fromDomain()
+}
+
+// newMsg starts an automatic letter from the company to j's address.
+func (c Config) newMsg(j Job, subject, messageID, body string) (*mail.Msg, error) {
 	m := mail.NewMsg(mail.WithCharset(mail.CharsetUTF8), mail.WithEncoding(mail.EncodingQP), mail.WithNoDefaultUserAgent())
 	// FromMailAddress, not FromFormat: the company's name has quotes in it,
 	// which net/mail encodes properly.
 	m.FromMailAddress(&netmail.Address{Name: c.FromName, Address: c.From})
-	if err := m.To(b.Job.To); err != nil {
+	if err := m.To(j.To); err != nil {
 		// go-mail's error names the address; this one does not.
-		return nil, &Error{Stage: "address", Permanent: true, err: fmt.Errorf("the recipient's address of job %d is not valid", b.Job.ID)}
+		return nil, &Error{Stage: "address", Permanent: true, err: fmt.Errorf("the recipient's address of job %d is not valid", j.ID)}
 	}
-	m.Subject(b.Subject())
+	m.Subject(subject)
 	m.SetDateWithValue(c.Now())
-	m.SetMessageIDWithValue(c.MessageID(b.Job))
+	m.SetMessageIDWithValue(messageID)
 	m.SetUserAgent("Kabinet")
 	// An automatic letter (RFC 3834): no out-of-office replies to it.
 	m.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
 	m.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
-	m.SetBodyString(mail.TypeTextPlain, b.Body(c.ContactPhone, c.FromName))
+	m.SetBodyString(mail.TypeTextPlain, body)
+	return m, nil
+}
+
+// composeNotice builds the letter of n.
+func (c Config) composeNotice(n Notice) (*mail.Msg, error) {
+	return c.newMsg(n.Job, n.Subject(), c.noticeMessageID(n.Job), n.Body(c.ContactPhone, c.FromName))
+}
+
+// compose builds the letter of b.
+func (c Config) compose(b Bill) (*mail.Msg, error) {
+	m, err := c.newMsg(b.Job, b.Subject(), c.MessageID(b.Job), b.Body(c.ContactPhone, c.FromName))
+	if err != nil {
+		return nil, err
+	}
 	if err := m.AttachReader(b.AttachmentName(), bytes.NewReader(b.PDF), mail.WithFileContentType("application/pdf")); err != nil {
 		return nil, fmt.Errorf("mailer: attach the bill of job %d: %w", b.Job.ID, err)
 	}

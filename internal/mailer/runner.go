@@ -255,8 +255,11 @@ func (r *Runner) deliver(ctx context.Context, j Job) {
 	r.observe(func(o Observer) { o.Failed(final) })
 }
 
-// attempt renders j's bill and sends it.
+// attempt renders j's bill and sends it, or sends j's notice.
 func (r *Runner) attempt(ctx context.Context, j Job) error {
+	if j.Kind == portaldb.MailEmailChanged {
+		return r.sender.SendNotice(ctx, Notice{Job: j})
+	}
 	doc, err := r.cfg.Queue.AccountDocumentByID(ctx, j.AccountID, r.cfg.Window)
 	if errors.Is(err, portaldb.ErrNotFound) {
 		return &Error{Stage: "prepare", Permanent: true, err: fmt.Errorf("the account of job %d is gone", j.ID)}

@@ -73,6 +73,19 @@ func (s *Sender) Send(ctx context.Context, b Bill) error {
 	if err != nil {
 		return err
 	}
+	return s.send(ctx, m)
+}
+
+// SendNotice composes n's letter and sends it. A failure is an *Error.
+func (s *Sender) SendNotice(ctx context.Context, n Notice) error {
+	m, err := s.cfg.composeNotice(n)
+	if err != nil {
+		return err
+	}
+	return s.send(ctx, m)
+}
+
+func (s *Sender) send(ctx context.Context, m *mail.Msg) error {
 	if s.client == nil {
 		return s.writeFile(m)
 	}

@@ -150,6 +150,19 @@ func parseLetter(t *testing.T, data []byte) letter {
 		t.Fatal(err)
 	}
 	mt, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err == nil && mt == "text/plain" {
+		// A notice: text only.
+		var r io.Reader = m.Body
+		if m.Header.Get("Content-Transfer-Encoding") == "quoted-printable" {
+			r = quotedprintable.NewReader(m.Body)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.Body = string(b)
+		return l
+	}
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("Content-Type %q: %v", m.Header.Get("Content-Type"), err)
 	}

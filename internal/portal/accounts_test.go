@@ -140,7 +140,7 @@ func TestSubscriptionsNeedAnEmailForBills(t *testing.T) {
 	if r.Status != http.StatusUnprocessableEntity || r.Code(t) != "email_required" {
 		t.Fatalf("bills by e-mail without an e-mail: %d %s", r.Status, r.Body)
 	}
-	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "ivanova@mail.ru", "phone": ivanovaPhone}})
+	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "ivanova@mail.ru", "phone": ivanovaPhone, "current_password": password}})
 	r = e.do(req{method: "PUT", path: path, token: tok, body: map[string]bool{"email_bills": true, "sms_reminders": true}})
 	if r.Status != http.StatusOK {
 		t.Fatalf("%d %s", r.Status, r.Body)
@@ -153,7 +153,7 @@ func TestSubscriptionsNeedAnEmailForBills(t *testing.T) {
 		t.Errorf("someone else's subscriptions: %d", r.Status)
 	}
 	// Clearing the e-mail address stops the e-mailed bills: there is nowhere to send them.
-	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "", "phone": ivanovaPhone}})
+	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "", "phone": ivanovaPhone, "current_password": password}})
 	doc, _ = e.document(tok, ivanovaAcc)
 	if s := doc.Subscriptions; s.EmailBills || !s.SMSReminders {
 		t.Errorf("after clearing the e-mail: %+v", s)

@@ -171,6 +171,7 @@ func (s *Server) routes() {
 	m.HandleFunc("PUT /api/v1/password", s.authed(s.changePassword))
 	m.HandleFunc("PUT /api/v1/profile", s.authed(s.updateProfile))
 	m.HandleFunc("GET /api/v1/profile", s.authed(s.profile))
+	m.HandleFunc("POST /api/v1/profile/phone/confirm", s.authed(s.confirmPhone))
 
 	m.HandleFunc("GET /api/v1/accounts", s.authed(s.accounts))
 	m.HandleFunc(documentPattern, s.authed(s.accountDocument))

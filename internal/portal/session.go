@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -384,6 +383,13 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Заполните все поля: номер клиента, ФИО, дату рождения и номер сотового телефона."))
 		return
 	}
+	// A number that is no mobile phone matches nobody: saying so tells
+	// nothing about the customer, and the answer names the number's end.
+	typedPhone, err := domain.NormalizePhone(req.Phone)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if wait, ok := s.recoveryByAddr.Allow(s.clientAddress(r)); !ok {
 		p := problem(http.StatusTooManyRequests, codeTooManyRequests,
 			fmt.Sprintf("С этого компьютера уже было много запросов пароля. Подождите %s или позвоните в контакт-центр: %s.", humanDuration(wait), s.contactPhone))
@@ -393,7 +399,7 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	var sendTo string
 	var password string
-	err := s.withHashing(r.Context(), func() {
+	err = s.withHashing(r.Context(), func() {
 		var err error
 		password, err = auth.GenerateTemporaryPassword()
 		if err != nil {
@@ -414,7 +420,13 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 			now := s.now()
-			n, last, err := tx.SMSSent(r.Context(), cust.ID, now.Add(-24*time.Hour))
+			if !cust.PhoneProven {
+				// Recovery never sends to a phone nobody proved to be the
+				// customer's: the contact centre helps instead.
+				s.log.Warn("recovery: the phone on file is not proven")
+				return nil
+			}
+			n, last, err := tx.SMSSent(r.Context(), cust.ID, smsRecovery, now.Add(-24*time.Hour))
 			if err != nil {
 				return err
 			}
@@ -425,7 +437,7 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 			if err := tx.SetTempPassword(r.Context(), cust.ID, portaldb.TempPassword{Hash: hash, Kind: "sms", ExpiresAt: now.Add(smsPasswordTTL)}); err != nil {
 				return err
 			}
-			if err := tx.LogSMS(r.Context(), cust.ID, "recovery"); err != nil {
+			if err := tx.LogSMS(r.Context(), cust.ID, smsRecovery); err != nil {
 				return err
 			}
 			sendTo = cust.Phone
@@ -451,8 +463,12 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 			}
 		})
 	}
+	// The answer cannot say a password was sent: that would tell a stranger
+	// the details matched.
 	writeJSON(w, http.StatusAccepted, map[string]string{
-		"message": fmt.Sprintf("Если данные совпадают с договором, в течение нескольких минут на номер телефона, указанный в договоре, придёт SMS с паролем. Если SMS не пришло, позвоните в контакт-центр: %s — вам сообщат одноразовый пароль.", s.contactPhone),
+		"code": string(domain.CodeRecoveryRequested),
+		"message": fmt.Sprintf("Если данные совпадают с договором, в течение нескольких минут на номер, оканчивающийся на …%s, придёт SMS с временным паролем. "+
+			"Если SMS не пришло за 15 минут, позвоните в контакт-центр: %s — вам продиктуют одноразовый пароль.", lastTwo(typedPhone), s.contactPhone),
 	})
 }
 
@@ -470,15 +486,11 @@ func recoveryMatches(c portaldb.CustomerRecord, req recoveryRequest) bool {
 	return foldName(req.FullName) == foldName(c.FullName)
 }
 
+// parseBirthDate reads a birth date as people type it: «14.03.1948»,
+// «14.3.1948», «4.3.1948», with spaces, or «1948-03-14».
 func parseBirthDate(s string) (domain.Date, bool) {
-	s = strings.TrimSpace(s)
-	if d, err := domain.ParseDate(s); err == nil {
-		return d, true
-	}
-	if t, err := time.Parse("02.01.2006", s); err == nil {
-		return domain.DateOf(t, time.UTC), true
-	}
-	return domain.Date{}, false
+	d, err := domain.ParseTypedDate(s)
+	return d, err == nil
 }
 
 func foldName(s string) string {
@@ -594,60 +606,6 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("password changed")
 	writeJSON(w, http.StatusOK, map[string]any{"must_change_password": false,
 		"message": "Пароль изменён. На других компьютерах, где был открыт личный кабинет, нужно будет войти заново."})
-}
-
-type profileRequest struct {
-	Email string `json:"email"`
-	Phone string `json:"phone"`
-}
-
-func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
-	var req profileRequest
-	if err := decode(r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	email, err := domain.NormalizeEmail(req.Email)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	phone, err := domain.NormalizePhone(req.Phone)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if utf8.RuneCountInString(email) > 254 {
-		s.writeError(w, r, domain.Errorf(domain.CodeBadEmail, "Адрес электронной почты слишком длинный.").WithField("email"))
-		return
-	}
-	var cust portaldb.CustomerRecord
-	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
-		if err := tx.UpdateProfile(r.Context(), sessionOf(r).CustomerID, email, phone); err != nil {
-			return err
-		}
-		cust, err = tx.CustomerByID(r.Context(), sessionOf(r).CustomerID)
-		return err
-	})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, cust.Customer)
-}
-
-func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
-	var cust portaldb.CustomerRecord
-	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
-		var err error
-		cust, err = tx.CustomerByID(r.Context(), sessionOf(r).CustomerID)
-		return err
-	})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, cust.Customer)
 }
 
 // IssueOneTimePassword makes the password the contact centre reads out to a

@@ -121,7 +121,7 @@ func TestRecoverySendsPasswordToThePhoneOnFileOnlyOnFullMatch(t *testing.T) {
 	miss := e.do(req{method: "POST", path: "/api/v1/password-recovery", body: map[string]string{
 		"customer": ivanova, "full_name": "Иванова Мария Петровна", "birth_date": "1948-03-16", "phone": ivanovaPhone}})
 	unknown := e.do(req{method: "POST", path: "/api/v1/password-recovery", body: map[string]string{
-		"customer": "555555", "full_name": "Кто-то", "birth_date": "1950-01-01", "phone": "+79990000000"}})
+		"customer": "555555", "full_name": "Кто-то", "birth_date": "1950-01-01", "phone": "+79990000067"}})
 	hit := recovery(e, "8 (912) 123-45-67")
 	for _, r := range []response{miss, unknown, hit} {
 		if r.Status != http.StatusAccepted {
@@ -303,10 +303,11 @@ func TestProfileChangeValidatesAndShowsInTheDocument(t *testing.T) {
 		t.Fatalf("a refused change was stored: %q", before.Customer.Email)
 	}
 	etag := resp.Header.Get("ETag")
-	r = e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": " ivanova@mail.ru ", "phone": "8 912 111-22-33"}})
+	r = e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": " ivanova@mail.ru ", "phone": "8 912 111-22-33", "current_password": password}})
 	if r.Status != http.StatusOK {
 		t.Fatalf("profile: %d %s", r.Status, r.Body)
 	}
+	confirmPhone(e, tok, sentCode(t, e, "+79121112233"))
 	after, resp := e.document(tok, ivanovaAcc)
 	if after.Customer.Email != "ivanova@mail.ru" || after.Customer.Phone != "+79121112233" {
 		t.Errorf("profile in the document: %+v", after.Customer)

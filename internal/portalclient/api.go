@@ -123,19 +123,70 @@ func (c *Client) Profile(ctx context.Context) (domain.Customer, error) {
 	return cust, err
 }
 
-// UpdateProfile replaces the e-mail ("" removes it) and the phone, and
-// returns the customer as stored.
-func (c *Client) UpdateProfile(ctx context.Context, email, phone string) (domain.Customer, error) {
+// ProfileResult is the portal's answer to a profile change.
+type ProfileResult struct {
+	// Customer is the customer as stored: a new phone is not there until
+	// its code is confirmed.
+	Customer domain.Customer
+	// PendingPhone is the new phone, masked («+7 912 ***-**-33»), when it
+	// waits for the code sent to it by SMS; "" otherwise.
+	PendingPhone string
+	// Code names what happened: "profile_saved", "phone_code_sent".
+	Code string
+	// Message says it in Russian.
+	Message string
+}
+
+// UpdateProfile replaces the e-mail ("" removes it) and the phone. Changing
+// either needs the current password: a wrong one is a *RejectedError with
+// Code "wrong_current_password" and Field "current_password". A new phone
+// is not set at once: the portal sends a code to it (PendingPhone) that
+// ConfirmPhone proves. It is not retried: every request sends an SMS code
+// and counts in the server's throttle.
+func (c *Client) UpdateProfile(ctx context.Context, email, phone, currentPassword string) (ProfileResult, error) {
 	body := struct {
-		Email string `json:"email"`
-		Phone string `json:"phone"`
-	}{email, phone}
-	var cust domain.Customer
-	r, err := c.do(ctx, call{method: http.MethodPut, path: "/profile", body: body})
-	if err == nil {
-		err = decode(r, &cust)
+		Email           string `json:"email"`
+		Phone           string `json:"phone"`
+		CurrentPassword string `json:"current_password,omitempty"`
+	}{email, phone, currentPassword}
+	r, err := c.do(ctx, call{method: http.MethodPut, path: "/profile", body: body, once: true})
+	if err != nil {
+		return ProfileResult{}, err
 	}
-	return cust, err
+	return decodeProfile(r)
+}
+
+// ConfirmPhone proves the new phone with the code from the SMS and returns
+// the customer with it. A wrong code is a *RejectedError with Code
+// "phone_code_wrong"; a code out of time or tries "phone_code_expired"; no
+// phone waiting for a code "phone_change_not_requested". Not retried: every
+// try counts.
+func (c *Client) ConfirmPhone(ctx context.Context, code string) (ProfileResult, error) {
+	body := struct {
+		Code string `json:"code"`
+	}{code}
+	r, err := c.do(ctx, call{method: http.MethodPost, path: "/profile/phone/confirm", body: body, once: true})
+	if err != nil {
+		return ProfileResult{}, err
+	}
+	return decodeProfile(r)
+}
+
+func decodeProfile(r *reply) (ProfileResult, error) {
+	var res ProfileResult
+	if err := decode(r, &res.Customer); err != nil {
+		return res, err
+	}
+	var extra struct {
+		PendingPhone string `json:"pending_phone"`
+		Code         string `json:"code"`
+		Message      string `json:"message"`
+	}
+	if err := decode(r, &extra); err != nil {
+		return res, err
+	}
+	res.PendingPhone, res.Code, res.Message = extra.PendingPhone, extra.Code, extra.Message
+	return res, nil
 }
 
 // Accounts lists the customer's accounts.

@@ -221,10 +221,15 @@ func TestRetryStatuses(t *testing.T) {
 			_, _, _, err := c.Document(ctx, "1100012345", "", "")
 			return err
 		}, 2},
+		// Every profile change may send an SMS code: never repeated.
 		{"PUT profile 504", 504, func(ctx context.Context, c *portalclient.Client) error {
-			_, err := c.UpdateProfile(ctx, "", "+79120000000")
+			_, err := c.UpdateProfile(ctx, "", "+79120000000", "secret")
 			return err
-		}, 2},
+		}, 1},
+		{"confirm phone 503", 503, func(ctx context.Context, c *portalclient.Client) error {
+			_, err := c.ConfirmPhone(ctx, "123456")
+			return err
+		}, 1},
 		{"GET accounts 401", 401, func(ctx context.Context, c *portalclient.Client) error {
 			_, err := c.Accounts(ctx)
 			return err

@@ -100,13 +100,36 @@ func TestSessionAndAccounts(t *testing.T) {
 	if err != nil || prof.Number != ivanova || prof.FullName != "Иванова Мария Петровна" {
 		t.Fatalf("profile %+v, %v", prof, err)
 	}
-	prof, err = c.UpdateProfile(ctx, " maria@example.ru ", "8 912 123-45-01")
-	if err != nil || prof.Email != "maria@example.ru" || prof.Phone != "+79121234501" {
-		t.Fatalf("update profile %+v, %v", prof, err)
+	_, err = c.UpdateProfile(ctx, " maria@example.ru ", "8 912 123-45-01", "")
+	if !errors.As(err, &rej) || rej.Code != "current_password_required" || rej.Field != "current_password" {
+		t.Fatalf("profile change without the password: %v", err)
 	}
-	_, err = c.UpdateProfile(ctx, "maria@example.ru", "12")
+	res, err := c.UpdateProfile(ctx, " maria@example.ru ", "8 912 123-45-01", demo.Password)
+	if err != nil || res.Customer.Email != "maria@example.ru" || res.Customer.Phone != "+79121234501" || res.Code != "profile_saved" || !hasCyrillic(res.Message) {
+		t.Fatalf("update profile %+v, %v", res, err)
+	}
+	_, err = c.UpdateProfile(ctx, "maria@example.ru", "12", demo.Password)
 	if !errors.As(err, &rej) || rej.Code != "bad_phone" || rej.Field != "phone" || portalclient.Temporary(err) {
 		t.Fatalf("bad phone: %v", err)
+	}
+	// A new phone waits for its code.
+	res, err = c.UpdateProfile(ctx, "maria@example.ru", "8 912 765-43-21", demo.Password)
+	if err != nil || res.Code != "phone_code_sent" || res.PendingPhone != "+7 912 ***-**-21" || res.Customer.Phone != "+79121234501" {
+		t.Fatalf("new phone %+v, %v", res, err)
+	}
+	_, err = c.ConfirmPhone(ctx, "12")
+	if !errors.As(err, &rej) || rej.Code != "phone_code_wrong" || rej.Field != "code" {
+		t.Fatalf("a code too short: %v", err)
+	}
+	var code string
+	for _, m := range env.SMS() {
+		if sm := regexp.MustCompile(`\b(\d{6})\b`).FindStringSubmatch(m.Text); sm != nil && m.Phone == "+79127654321" {
+			code = sm[1]
+		}
+	}
+	res, err = c.ConfirmPhone(ctx, code)
+	if err != nil || res.Customer.Phone != "+79127654321" {
+		t.Fatalf("confirm %q: %+v, %v", code, res, err)
 	}
 
 	subs, err := c.SetSubscriptions(ctx, ivanovaAcc, domain.Subscriptions{EmailBills: true, SMSReminders: false, Email: "ignored@example.ru"})

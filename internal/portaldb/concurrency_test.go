@@ -171,7 +171,10 @@ func TestDeltasFromCursorsMissNothing(t *testing.T) {
 						case 1:
 							return tx.SetSubscriptions(ctx, r.ID, domain.Subscriptions{EmailBills: i%2 == 0, SMSReminders: w%2 == 0})
 						case 2:
-							return tx.UpdateProfile(ctx, r.CustomerID, fmt.Sprintf("w%d.%d@example.ru", w, i), customer.Phone)
+							if i%2 == 0 {
+								return tx.SetProvenPhone(ctx, r.CustomerID, customer.Phone)
+							}
+							return tx.SetEmail(ctx, r.CustomerID, fmt.Sprintf("w%d.%d@example.ru", w, i))
 						case 3:
 							// The customer's other account: it must not disturb this one.
 							_, err := addToLast(ctx, tx, other, otherMeter.ID, true)

@@ -16,14 +16,18 @@ type CustomerRecord struct {
 	domain.Customer
 	PasswordHash string
 	MustChange   bool
+	// PhoneProven: the customer typed a code sent to Phone, or Phone came
+	// from billing for a customer who never proved one. Recovery SMS go
+	// only to a proven phone.
+	PhoneProven bool
 }
 
-const customerColumns = `id, number, kind, full_name, birth_date, inn, phone, email, password_hash, must_change_password`
+const customerColumns = `id, number, kind, full_name, birth_date, inn, phone, email, password_hash, must_change_password, phone_proven`
 
 func scanCustomer(row interface{ Scan(...any) error }) (CustomerRecord, error) {
 	var c CustomerRecord
 	var birth string
-	err := row.Scan(&c.ID, &c.Number, &c.Kind, &c.FullName, &birth, &c.INN, &c.Phone, &c.Email, &c.PasswordHash, &c.MustChange)
+	err := row.Scan(&c.ID, &c.Number, &c.Kind, &c.FullName, &birth, &c.INN, &c.Phone, &c.Email, &c.PasswordHash, &c.MustChange, &c.PhoneProven)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, ErrNotFound
 	}
@@ -207,9 +211,36 @@ func (tx *Tx) EndAllSessions(ctx context.Context, customerID int64) error {
 	return err
 }
 
-// UpdateProfile sets the customer's e-mail and phone. Every account of the
-// customer shows them, so each account's data changes.
-func (tx *Tx) UpdateProfile(ctx context.Context, customerID int64, email, phone string) error {
+// SetEmail sets the customer's e-mail. Every account of the customer shows
+// it, so each account's data changes.
+func (tx *Tx) SetEmail(ctx context.Context, customerID int64, email string) error {
+	if err := tx.touchCustomerAccounts(ctx, customerID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ? WHERE id = ?`, email, customerID); err != nil {
+		return fmt.Errorf("set email: %w", err)
+	}
+	// Without an address there is nowhere to e-mail bills to.
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET email_bills = email_bills AND ? <> '' WHERE customer_id = ?`, email, customerID)
+	return err
+}
+
+// SetProvenPhone makes phone the customer's phone, proven by a code the
+// customer typed now, and drops the pending change.
+func (tx *Tx) SetProvenPhone(ctx context.Context, customerID int64, phone string) error {
+	if err := tx.touchCustomerAccounts(ctx, customerID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET phone = ?, phone_proven = TRUE, phone_proven_at = ? WHERE id = ?`,
+		phone, tx.db.now().Unix(), customerID); err != nil {
+		return fmt.Errorf("set phone: %w", err)
+	}
+	return tx.DeletePhoneChange(ctx, customerID)
+}
+
+// touchCustomerAccounts gives every account of the customer a new change
+// number, for a change of what every account shows (the customer).
+func (tx *Tx) touchCustomerAccounts(ctx context.Context, customerID int64) error {
 	if err := tx.lockCustomerAccounts(ctx, customerID); err != nil {
 		return err
 	}
@@ -217,22 +248,85 @@ func (tx *Tx) UpdateProfile(ctx context.Context, customerID int64, email, phone 
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ?, phone = ? WHERE id = ?`, email, phone, customerID); err != nil {
-		return fmt.Errorf("update profile: %w", err)
+	if _, err := tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ? WHERE customer_id = ?`, seq, seq, customerID); err != nil {
+		return fmt.Errorf("touch accounts: %w", err)
 	}
-	// Without an address there is nowhere to e-mail bills to.
-	_, err = tx.ExecContext(ctx, `UPDATE accounts SET main_seq = ?, seq = ?, email_bills = email_bills AND ? <> '' WHERE customer_id = ?`,
-		seq, seq, email, customerID)
-	return err
+	return nil
 }
 
-// SMSSent returns how many SMS were sent to the customer since since, and
-// when the latest was.
-func (tx *Tx) SMSSent(ctx context.Context, customerID int64, since time.Time) (int, time.Time, error) {
+// PhoneChange is a new phone waiting for the code sent to it.
+type PhoneChange struct {
+	Phone string
+	// CodeHash is a random salt followed by SHA-256(salt || code).
+	CodeHash  []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	// Failures counts the wrong codes typed, and the try being made.
+	Failures int
+}
+
+// SetPhoneChange replaces the customer's pending phone change.
+func (tx *Tx) SetPhoneChange(ctx context.Context, customerID int64, pc PhoneChange) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO phone_changes (customer_id, phone, code_hash, created_at, expires_at, failures)
+		VALUES (?, ?, ?, ?, ?, 0)
+		ON CONFLICT (customer_id) DO UPDATE SET phone = excluded.phone, code_hash = excluded.code_hash,
+			created_at = excluded.created_at, expires_at = excluded.expires_at, failures = 0`,
+		customerID, pc.Phone, pc.CodeHash, pc.CreatedAt.Unix(), pc.ExpiresAt.Unix())
+	if err != nil {
+		return fmt.Errorf("set phone change: %w", err)
+	}
+	return nil
+}
+
+// PhoneChange returns the customer's pending phone change, if any, whether
+// or not it is still usable.
+func (tx *Tx) PhoneChange(ctx context.Context, customerID int64) (PhoneChange, bool, error) {
+	var pc PhoneChange
+	var created, expires int64
+	err := tx.QueryRowContext(ctx, `SELECT phone, code_hash, created_at, expires_at, failures FROM phone_changes WHERE customer_id = ?`, customerID).
+		Scan(&pc.Phone, &pc.CodeHash, &created, &expires, &pc.Failures)
+	if errors.Is(err, sql.ErrNoRows) {
+		return pc, false, nil
+	}
+	if err != nil {
+		return pc, false, fmt.Errorf("phone change: %w", err)
+	}
+	pc.CreatedAt, pc.ExpiresAt = time.Unix(created, 0), time.Unix(expires, 0)
+	return pc, true, nil
+}
+
+// SpendPhoneCodeTry counts one try at the code of the customer's pending
+// phone change before the code is compared, so that tries made at once
+// cannot all pass the limit. It returns false when there is no change with
+// a try left (fewer than maxTries failures) that has not expired at now.
+// On PostgreSQL the row stays locked until the transaction ends.
+func (tx *Tx) SpendPhoneCodeTry(ctx context.Context, customerID int64, maxTries int, now time.Time) (PhoneChange, bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE phone_changes SET failures = failures + 1 WHERE customer_id = ? AND failures < ? AND expires_at > ?`,
+		customerID, maxTries, now.Unix())
+	if err != nil {
+		return PhoneChange{}, false, fmt.Errorf("phone code try: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return PhoneChange{}, false, err
+	}
+	return tx.PhoneChange(ctx, customerID)
+}
+
+// DeletePhoneChange drops the customer's pending phone change.
+func (tx *Tx) DeletePhoneChange(ctx context.Context, customerID int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM phone_changes WHERE customer_id = ?`, customerID); err != nil {
+		return fmt.Errorf("delete phone change: %w", err)
+	}
+	return nil
+}
+
+// SMSSent returns how many SMS of the purpose were sent to the customer
+// since since, and when the latest was. Each purpose has its own budget.
+func (tx *Tx) SMSSent(ctx context.Context, customerID int64, purpose string, since time.Time) (int, time.Time, error) {
 	var n int
 	var last sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT count(*), max(sent_at) FROM sms_log WHERE customer_id = ? AND sent_at >= ?`,
-		customerID, since.Unix()).Scan(&n, &last)
+	err := tx.QueryRowContext(ctx, `SELECT count(*), max(sent_at) FROM sms_log WHERE customer_id = ? AND purpose = ? AND sent_at >= ?`,
+		customerID, purpose, since.Unix()).Scan(&n, &last)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("sms log: %w", err)
 	}
@@ -243,8 +337,27 @@ func (tx *Tx) SMSSent(ctx context.Context, customerID int64, since time.Time) (i
 	return n, t, nil
 }
 
-// LogSMS records an SMS sent to the customer.
+// SMSSentTo returns how many SMS of the purpose were sent to the phone,
+// for any customer, since since.
+func (tx *Tx) SMSSentTo(ctx context.Context, phone, purpose string, since time.Time) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sms_log WHERE phone = ? AND phone <> '' AND purpose = ? AND sent_at >= ?`,
+		phone, purpose, since.Unix()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("sms log: %w", err)
+	}
+	return n, nil
+}
+
+// LogSMS records an SMS of the purpose sent to the customer's phone on file.
 func (tx *Tx) LogSMS(ctx context.Context, customerID int64, purpose string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO sms_log (customer_id, purpose, sent_at) VALUES (?, ?, ?)`, customerID, purpose, tx.db.now().Unix())
+	return tx.LogSMSTo(ctx, customerID, purpose, "")
+}
+
+// LogSMSTo records an SMS of the purpose sent for the customer to phone
+// (a number that is not yet the customer's, whose budget is counted apart).
+func (tx *Tx) LogSMSTo(ctx context.Context, customerID int64, purpose, phone string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO sms_log (customer_id, purpose, sent_at, phone) VALUES (?, ?, ?, ?)`,
+		customerID, purpose, tx.db.now().Unix(), phone)
 	return err
 }

@@ -11,15 +11,39 @@ import (
 	"kabinet/internal/domain"
 )
 
-// MailJob is an issued invoice waiting to be e-mailed to a subscriber.
+// Kinds of mail jobs.
+const (
+	// MailBill is an issued invoice for a subscriber.
+	MailBill = "bill"
+	// MailEmailChanged tells the old address that the customer's e-mail
+	// was changed; Note is the new address, masked.
+	MailEmailChanged = "email_changed"
+)
+
+// MailJob is a letter waiting to be sent: an issued invoice for a
+// subscriber, or a notice (Kind).
 type MailJob struct {
 	ID        int64
-	AccountID int64
-	Account   string        // account number
-	InvoiceID string        // the invoice id as the API writes it
-	Period    domain.Period // the invoice's period
-	To        string        // the e-mail address at the time the invoice was issued
+	Kind      string        // MailBill or MailEmailChanged
+	AccountID int64         // bills only
+	Account   string        // account number; bills only
+	InvoiceID string        // the invoice id as the API writes it; bills only
+	Period    domain.Period // the invoice's period; bills only
+	To        string        // the e-mail address at the time the job was made
+	Note      string        // what a notice tells beyond its kind
 	Attempts  int           // attempts started so far, including this claim
+}
+
+// QueueEmailChangedNotice queues a letter to the customer's old address
+// saying the e-mail was changed to newMasked (the new address with most of
+// it hidden). It belongs in the transaction that changes the address.
+func (tx *Tx) QueueEmailChangedNotice(ctx context.Context, oldEmail, newMasked string) error {
+	now := tx.db.now().UnixMilli()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO mail_jobs (kind, email, note, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)`,
+		MailEmailChanged, oldEmail, newMasked, now, now); err != nil {
+		return fmt.Errorf("mail job: %w", err)
+	}
+	return nil
 }
 
 // IssueInvoice stores an issued invoice (as InsertInvoice does) and, when the account is
@@ -54,8 +78,8 @@ func (db *DB) ClaimMailJobs(ctx context.Context, now time.Time, lease time.Durat
 	var jobs []MailJob
 	err := db.Write(ctx, func(tx *Tx) error {
 		jobs = nil
-		rows, err := tx.QueryContext(ctx, `SELECT j.id, j.account_id, a.number, j.invoice_id, i.period, j.email, j.attempts
-			FROM mail_jobs j JOIN accounts a ON a.id = j.account_id JOIN invoices i ON i.id = j.invoice_id
+		rows, err := tx.QueryContext(ctx, `SELECT j.id, j.kind, j.account_id, a.number, j.invoice_id, i.period, j.email, j.note, j.attempts
+			FROM mail_jobs j LEFT JOIN accounts a ON a.id = j.account_id LEFT JOIN invoices i ON i.id = j.invoice_id
 			WHERE j.sent_at IS NULL AND j.failed_at IS NULL AND j.next_attempt_at <= ? AND j.leased_until <= ?
 			ORDER BY j.next_attempt_at, j.id LIMIT ?`+db.d.claimLock, now.UnixMilli(), now.UnixMilli(), limit)
 		if err != nil {
@@ -63,14 +87,17 @@ func (db *DB) ClaimMailJobs(ctx context.Context, now time.Time, lease time.Durat
 		}
 		for rows.Next() {
 			var j MailJob
-			var invoice int64
-			var period string
-			if err := rows.Scan(&j.ID, &j.AccountID, &j.Account, &invoice, &period, &j.To, &j.Attempts); err != nil {
+			var account, invoice sql.NullInt64
+			var number, period sql.NullString
+			if err := rows.Scan(&j.ID, &j.Kind, &account, &number, &invoice, &period, &j.To, &j.Note, &j.Attempts); err != nil {
 				rows.Close()
 				return fmt.Errorf("mail jobs: %w", err)
 			}
-			j.InvoiceID = strconv.FormatInt(invoice, 10)
-			j.Period, _ = domain.ParsePeriod(period)
+			if invoice.Valid {
+				j.AccountID, j.Account = account.Int64, number.String
+				j.InvoiceID = strconv.FormatInt(invoice.Int64, 10)
+				j.Period, _ = domain.ParsePeriod(period.String)
+			}
 			j.Attempts++
 			jobs = append(jobs, j)
 		}
