@@ -3,6 +3,7 @@ package syncer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"kabinet/internal/domain"
@@ -30,31 +31,25 @@ type Queued struct {
 // too and waits for the window. Rule violations come back as *domain.Error
 // and nothing is saved.
 func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool) (Queued, error) {
-	m, err := e.LatestMeter(account, meterID)
+	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
 	if err != nil {
 		return Queued{}, err
 	}
-	now := e.cfg.Now()
-	window := windowOf(m.Window)
-	q := Queued{}
-	a, err := domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, now, window)
-	if domain.ErrorCode(err) == domain.CodeOutsideWindow {
-		// Checked as if the window were open, and kept until it opens.
-		st := window.State(now)
-		q.DeferredUntil = st.Start.Time(domain.Moscow)
+	if !ok {
+		return Queued{}, ErrNoData
+	}
+	check, err := e.CheckIn(&cached.Doc, account, meterID, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm})
+	if err != nil {
+		return Queued{}, err
+	}
+	q := Queued{Assessment: check.Assessment, DeferredUntil: check.DeferredUntil}
+	if !check.DeferredUntil.IsZero() {
+		st := check.Window
 		q.Notice = fmt.Sprintf("Сейчас показания не принимаются. Показание сохранено и будет отправлено %d %s, когда откроется приём.", st.Start.Day, domain.MonthGenitive(st.Start.Month))
-		a, err = domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, q.DeferredUntil, domain.AlwaysOpen)
-		if takenOn.IsZero() {
-			a.TakenOn = domain.DateOf(now, domain.Moscow)
-		}
 	}
-	if err != nil {
-		return Queued{}, err
-	}
-	q.Assessment = a
 	taken := takenOn
 	if taken.IsZero() {
-		taken = a.TakenOn
+		taken = q.Assessment.TakenOn
 	}
 	item, err := e.cfg.Store.Enqueue(store.OutboxItem{Kind: store.KindReading, Profile: e.cfg.Profile, Account: account, Meter: meterID,
 		Values: values, TakenOn: taken, Confirm: confirm, NextAttemptAt: q.DeferredUntil})
@@ -66,9 +61,51 @@ func (e *Engine) QueueReading(account, meterID string, values map[domain.Zone]st
 	return q, nil
 }
 
-// LatestMeter returns the meter as last received, with the values of the
-// readings still waiting in the outbox taken as its last ones: they are the
-// latest the person knows of, and a new reading is checked against them.
+// LocalCheck is a reading checked on this computer as the portal will
+// check it when it arrives.
+type LocalCheck struct {
+	Meter      domain.Meter
+	Assessment domain.Assessment
+	// DeferredUntil is set when the window is closed: the reading is
+	// checked as of then, when it will be sent; Window is the state that
+	// says so.
+	DeferredUntil time.Time
+	Window        domain.WindowState
+}
+
+// CheckIn checks a reading of the meter against doc and the readings still
+// queued for it, with the rules the portal applies when it arrives: in the
+// month it will be sent in (the next window's when the window is closed),
+// counted from the month before's accepted reading, replacing the month's
+// reading — the latest queued one, else the accepted one. The offline
+// preview and QueueReading both use it, so they never disagree.
+func (e *Engine) CheckIn(doc *domain.AccountDocument, account, meterID string, sub domain.Submission) (LocalCheck, error) {
+	m, err := e.LatestMeterIn(doc, account, meterID)
+	if err != nil {
+		return LocalCheck{}, err
+	}
+	now := e.cfg.Now()
+	window := windowOf(m.Window)
+	c := LocalCheck{Meter: m}
+	a, err := domain.CheckReading(&m, sub, now, window)
+	if domain.ErrorCode(err) == domain.CodeOutsideWindow {
+		// Checked as if the window were open, and kept until it opens.
+		c.Window = window.State(now)
+		c.DeferredUntil = c.Window.Start.Time(domain.Moscow)
+		a, err = domain.CheckReading(&m, sub, c.DeferredUntil, domain.AlwaysOpen)
+		if sub.TakenOn.IsZero() {
+			a.TakenOn = domain.DateOf(now, domain.Moscow)
+		}
+	}
+	if err != nil {
+		return LocalCheck{}, err
+	}
+	c.Assessment = a
+	return c, nil
+}
+
+// LatestMeter returns the meter as last received, with the readings still
+// waiting in the outbox in front of its recent readings (see LatestMeterIn).
 func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
 	if err != nil {
@@ -82,7 +119,12 @@ func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 
 // LatestMeterIn is LatestMeter for a document the caller already read: a
 // ten-year document takes milliseconds to decode, and the reading screen
-// asks on every keystroke.
+// asks on every keystroke. The readings still waiting in the outbox go in
+// front of the meter's recent readings, newest first, as
+// domain.StatusQueued: they reach the portal before a new one, in the same
+// month, so a new reading replaces the latest of them, as
+// domain.Meter.BaselineFor says. The meter's last accepted values stay
+// what the portal sent.
 func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID string) (domain.Meter, error) {
 	var meter *domain.Meter
 	for i := range doc.Meters {
@@ -100,15 +142,23 @@ func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID str
 	if err != nil {
 		return domain.Meter{}, err
 	}
+	var queued []domain.Reading
 	for _, it := range pending {
 		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
 			continue
 		}
-		for i, z := range m.Zones {
-			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil && v > z.LastValue {
-				m.Zones[i].LastValue, m.Zones[i].LastDate = v, it.TakenOn
+		r := domain.Reading{ID: fmt.Sprintf("queued-%d", it.ID), MeterID: meterID, TakenOn: it.TakenOn, Status: domain.StatusQueued,
+			Source: domain.SourceCustomer, Values: make(map[domain.Zone]domain.Decimal, len(m.Zones))}
+		for _, z := range m.Zones {
+			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil {
+				r.Values[z.Code] = v
 			}
 		}
+		queued = append(queued, r)
+	}
+	if len(queued) > 0 {
+		slices.Reverse(queued) // the outbox is oldest first
+		m.Recent = append(queued, meter.Recent...)
 	}
 	return m, nil
 }
