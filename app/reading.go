@@ -501,13 +501,10 @@ func (s *readingScreen) setPreview(text string) {
 	}
 }
 
-// energy formats kWh: whole when whole, else with the meter's decimals.
+// energy formats kWh as the portal's answer does (domain.FormatKWh), so
+// the review and the result show the same figure.
 func (s *readingScreen) energy(d domain.Decimal) string {
-	frac := 0
-	if d%domain.DecimalScale != 0 {
-		frac = max(1, s.meter.FractionDigits)
-	}
-	return kwh(d, frac)
+	return domain.FormatKWh(d, s.meter.FractionDigits) + " " + lang.L("кВт·ч")
 }
 
 // toReview is «Далее»: the review when the values pass, else the first
@@ -547,7 +544,7 @@ func (s *readingScreen) buildReview() {
 	for _, z := range m.Zones {
 		data := map[string]any{
 			"Zone":   readingZoneName(z.Code, len(m.Zones)),
-			"From":   z.LastValue.Format(m.FractionDigits),
+			"From":   a.From[z.Code].Format(m.FractionDigits),
 			"To":     a.Values[z.Code].Format(m.FractionDigits),
 			"Energy": s.energy(a.Consumption[z.Code]),
 			"Sum":    money(sums[z.Code]),
@@ -568,6 +565,16 @@ func (s *readingScreen) buildReview() {
 			para(lang.L("Сумма примерная: точную вы увидите в счёте.")))
 	} else {
 		objs = append(objs, bold(lang.L("Итого: {{.Energy}}", map[string]any{"Energy": s.energy(a.Total)})))
+	}
+	if r := a.Replaces; r != nil {
+		// A second reading of the month: the figures above are the
+		// month's, and the person learns which reading goes away.
+		date := map[string]any{"Date": a.ReplacesOn().DayMonth()}
+		if r.Status == domain.StatusQueued {
+			objs = append(objs, para(lang.L("Новое показание заменит показания от {{.Date}}, которые ещё ждут отправки. Расход считается за весь месяц.", date)))
+		} else {
+			objs = append(objs, para(lang.L("Новое показание заменит показания, переданные {{.Date}}. Расход считается за весь месяц.", date)))
+		}
 	}
 	if s.confirmed {
 		objs = append(objs, para(lang.L("Вы подтвердили, что показание верное.")))

@@ -3,9 +3,8 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"kabinet/internal/demo"
 	"kabinet/internal/domain"
-	"kabinet/internal/portalclient"
+	"kabinet/internal/portaldb"
 	"os"
 	"regexp"
 	"strconv"
@@ -416,8 +415,8 @@ func TestReadingTranslations(t *testing.T) {
 }
 
 // TestReadingRejectedShowsTheReasonAndCanBeCorrected: a reading that passed
-// the local check but that the portal refuses (someone sent a higher value
-// by phone after the app last synced) shows the portal's reason; «Исправить»
+// the local check but that the portal refuses (the supplier corrected the
+// last reading after the app last synced) shows the portal's reason; «Исправить»
 // brings the values back, and the corrected reading replaces the refused one.
 func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 	tu, s := readingUI(t, "100001")
@@ -428,21 +427,18 @@ func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 			meter = m
 		}
 	}
-	// Another channel: the contact centre took a higher reading.
-	other, err := portalclient.New(tu.portal.URL, portalclient.Options{})
-	if err != nil {
+	// The supplier corrects the last accepted reading upwards (an
+	// inspector read the meter). A higher reading of this month sent by
+	// phone would not do: the app's reading would replace it as a
+	// correction.
+	if err := tu.portal.DB.Write(context.Background(), func(tx *portaldb.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `UPDATE reading_values SET value = value + 10000 WHERE reading_id =
+			(SELECT id FROM readings WHERE meter_id = ? AND status = 'accepted' ORDER BY taken_on DESC, id DESC LIMIT 1)`, meter.ID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if _, err := other.Login(ctx, "100001", demo.Password); err != nil {
-		t.Fatal(err)
-	}
-	higher := readingAbove(s, 0, 500)
-	if _, err := other.SubmitReading(ctx, tu.UI.account, portalclient.ReadingRequest{Meter: meter.ID, Values: map[domain.Zone]string{domain.T1: higher}}, "phone-channel-key-1"); err != nil {
-		t.Fatal(err)
-	}
-	readingType(s, 0, readingAbove(s, 0, 100))
+	readingType(s, 0, readingAbove(s, 0, 50))
 	readingSubmit(t, tu, s)
 	text := readingWaitResult(t, tu, s, "Показание меньше прошлого")
 	items, _ := tu.svc.Outbox()
@@ -453,11 +449,62 @@ func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 	// the portal's goes through and the refused one leaves the queue.
 	readingTap(s, func() fyne.Tappable { return s.fixRefused })
 	tu.waitFor(func() bool { return readingStepNow(s) == readingStepForm }, "the form again")
-	readingType(s, 0, readingAbove(s, 0, 600))
+	readingType(s, 0, readingAbove(s, 0, 150))
 	readingSubmit(t, tu, s)
 	readingWaitResult(t, tu, s, "Показания переданы.")
 	tu.waitFor(func() bool {
 		items, _ := tu.svc.Outbox()
 		return len(items) == 0
 	}, "the refused reading to leave the queue")
+}
+
+// TestReadingSecondOfTheMonthShowsTheMonth: a second reading of the month
+// replaces the first; the review shows the month's consumption counted
+// from last month's reading and says which reading it replaces, and the
+// result shows the same kWh figure as the review.
+func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	var m domain.Meter
+	readingDo(s, func() { m = s.meter })
+	typed := func(add domain.Decimal) string {
+		return strings.ReplaceAll((m.Zones[0].LastValue + add).Format(m.FractionDigits), "\u202f", "")
+	}
+	readingType(s, 0, typed(domain.DecimalFromInt(5)))
+	readingSubmit(t, tu, s)
+	readingWaitResult(t, tu, s, "Показания переданы.")
+	today := domain.DateOf(time.Now(), domain.Moscow)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	tu.waitFor(func() bool {
+		doc, ok, _ := tu.svc.Document(tu.UI.account)
+		for _, dm := range doc.Doc.Meters {
+			if ok && dm.ID == m.ID && len(dm.Recent) > 0 && dm.Recent[0].Period == today.Period() {
+				return true
+			}
+		}
+		tu.svc.SyncNow(ctx)
+		return false
+	}, "the month's first reading in the document")
+	readingTap(s, func() fyne.Tappable { return s.again })
+
+	// 15,5 kWh over last month's reading: 10,5 over the month's first.
+	readingType(s, 0, typed(domain.Decimal(1550)))
+	readingTap(s, s.nextButton)
+	if readingStepNow(s) != readingStepReview {
+		t.Fatalf("«Далее» did not open the review; the screen shows %q", readingTexts(tu, s))
+	}
+	texts := readingTexts(tu, s)
+	from := m.Zones[0].LastValue.Format(m.FractionDigits)
+	for _, want := range []string{"Показание: " + from + " → ", "Итого: 15,5 кВт·ч", "заменит показания, переданные " + today.DayMonth()} {
+		if !contains(texts, want) {
+			t.Errorf("the review does not say %q: %q", want, texts)
+		}
+	}
+	readingTap(s, s.submitButton)
+	got := readingWaitResult(t, tu, s, "Показания переданы.")
+	for _, want := range []string{"Расход за месяц 15,5 кВт·ч", "заменили показания, переданные " + today.DayMonth()} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the result %q does not say %q", got, want)
+		}
+	}
 }

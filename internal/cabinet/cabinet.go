@@ -371,7 +371,12 @@ func (s *Service) FreshAt(account string) time.Time {
 	return t
 }
 
-// Preview checks a reading against the stored data and prices it, offline.
+// Preview checks a reading against the stored data and prices it, offline,
+// exactly as QueueReading will check it: counted from the previous month's
+// accepted reading and replacing this month's one, the latest still queued
+// in the outbox first (see syncer.Engine.CheckIn). A closed window does not
+// stop a person from writing the reading down: it is checked as of the
+// window's opening, when it will be sent, and QueueReading says when.
 func (s *Service) Preview(account, meterID string, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
 	return s.preview(account, meterID, values, confirm, 0)
 }
@@ -403,20 +408,14 @@ func (s *Service) preview(account, meterID string, values map[domain.Zone]string
 	if !ok {
 		return domain.Assessment{}, nil, syncer.ErrNoData
 	}
-	meter, err := eng.LatestMeterBefore(&doc.Doc, account, meterID, id)
+	check, err := eng.CheckInBefore(&doc.Doc, account, meterID, domain.Submission{Values: values, Confirm: confirm}, id)
 	if err != nil {
-		return domain.Assessment{}, nil, err
+		return check.Assessment, nil, err
 	}
-	now := s.cfg.Now()
-	// The window is not checked here: a closed window does not stop a
-	// person from writing the reading down; QueueReading says when it goes.
-	a, err := domain.CheckReading(&meter, domain.Submission{Values: values, Confirm: confirm}, now, domain.AlwaysOpen)
-	if err != nil {
-		return a, nil, err
-	}
+	a := check.Assessment
 	for _, svc := range doc.Doc.Services {
 		if svc.Tariff != nil {
-			if c, err := svc.Tariff.Price(a.Consumption, domain.DateOf(now, domain.Moscow)); err == nil {
+			if c, err := svc.Tariff.Price(a.Consumption, domain.DateOf(s.cfg.Now(), domain.Moscow)); err == nil {
 				return a, &c, nil
 			}
 		}

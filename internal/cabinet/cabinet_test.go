@@ -40,6 +40,10 @@ func text(v domain.Decimal, frac int) string {
 	return strings.ReplaceAll(v.Format(frac), "\u202f", "")
 }
 
+// The reading preview counts from readings still queued: the latest queued
+// reading of the month is the one a new reading replaces, so the preview is
+// the month's consumption from the month before's accepted reading, says
+// what it replaces, and agrees with what the portal stores when both arrive.
 func TestPreviewCountsFromTheReadingStillQueued(t *testing.T) {
 	p := portaltest.Start(t)
 	svc := open(t, p, false)
@@ -56,11 +60,46 @@ func TestPreviewCountsFromTheReadingStillQueued(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Total != domain.DecimalFromInt(30) || charge == nil || charge.Total <= 0 {
-		t.Errorf("preview after a queued reading: %v kWh, charge %+v; want 30 kWh from the queued value", a.Total, charge)
+	if a.Total != domain.DecimalFromInt(130) || charge == nil || charge.Volume != a.Total {
+		t.Errorf("preview after a queued reading: %v kWh, charge %+v; want the month's 130 kWh", a.Total, charge)
 	}
-	if _, _, err := svc.Preview(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(50), 1)}, false); domain.ErrorCode(err) != domain.CodeLowerThanPrevious {
-		t.Errorf("a value below the queued one: %v", err)
+	if a.Replaces == nil || a.Replaces.Status != domain.StatusQueued || a.ReplacesOn() != domain.DateOf(time.Now(), domain.Moscow) {
+		t.Errorf("the preview replaces %+v, want the queued reading", a.Replaces)
+	}
+	// Below the queued one, above the accepted one: a correction.
+	if a, _, err := svc.Preview(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(50), 1)}, false); err != nil || a.Total != domain.DecimalFromInt(50) {
+		t.Errorf("a correction below the queued one: %v kWh, %v", a.Total, err)
+	}
+	if _, _, err := svc.Preview(account, m.ID, map[domain.Zone]string{domain.T1: text(last-domain.DecimalFromInt(1), 1)}, false); domain.ErrorCode(err) != domain.CodeLowerThanPrevious {
+		t.Errorf("a value below the accepted one: %v", err)
+	}
+
+	// Both go; the portal stores the month's reading as the preview said.
+	q, err := svc.QueueReading(account, m.ID, map[domain.Zone]string{domain.T1: text(last+domain.DecimalFromInt(130), 1)}, false)
+	if err != nil || q.Assessment.Total != a.Total {
+		t.Fatalf("queued %v kWh (%v), the preview said %v", q.Assessment.Total, err, a.Total)
+	}
+	p.Down.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	for {
+		if _, err := svc.SyncNow(ctx); err != nil && ctx.Err() != nil {
+			t.Fatal(err)
+		}
+		if items, _ := svc.Outbox(); len(items) == 0 {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("the queued readings were not delivered")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	svc.SyncNow(ctx)
+	doc, _, _ = svc.Document(account)
+	month := doc.Doc.Meters[0].Recent[0]
+	if month.Period != domain.DateOf(time.Now(), domain.Moscow).Period() || month.Consumption[domain.T1] != a.Total {
+		t.Errorf("the portal's reading of the month %+v, want %v kWh as previewed", month, a.Total)
 	}
 }
 

@@ -73,6 +73,14 @@ func (d Date) Russian() string {
 	return fmt.Sprintf("%02d.%02d.%04d", d.Day, d.Month, d.Year)
 }
 
+// DayMonth formats d as «05.12», for a date of this or last month.
+func (d Date) DayMonth() string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%02d.%02d", d.Day, d.Month)
+}
+
 // AddDays returns d moved by n days.
 func (d Date) AddDays(n int) Date { return NewDate(d.Year, d.Month, d.Day+n) }
 

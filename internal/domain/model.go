@@ -215,6 +215,10 @@ type ReadingStatus string
 const (
 	StatusAccepted   ReadingStatus = "accepted"
 	StatusSuperseded ReadingStatus = "superseded"
+	// StatusQueued is a reading saved on this computer that has not
+	// reached the portal yet: only the app's own view of a meter holds
+	// one, never a document.
+	StatusQueued ReadingStatus = "queued"
 )
 
 // Reading is one set of register values of a meter taken on one day.
@@ -230,6 +234,95 @@ type Reading struct {
 	SubmittedAt string            `json:"submitted_at,omitempty"`
 	Rollover    map[Zone]bool     `json:"rollover,omitempty"`
 	Notes       map[string]string `json:"-"`
+}
+
+// SubmittedOn is the day (in Moscow) the reading reached the portal, or the
+// day it was taken when that is not known (a reading still queued).
+func (r *Reading) SubmittedOn() Date {
+	if t, err := time.Parse(time.RFC3339, r.SubmittedAt); err == nil {
+		return DateOf(t, Moscow)
+	}
+	return r.TakenOn
+}
+
+// Baseline is what a new reading of a month is counted from. A month has
+// one reading: a second one replaces the first, so its consumption is the
+// whole month's, counted from the last accepted reading of an earlier
+// month, and never the step from the reading it replaces.
+type Baseline struct {
+	// Zones carry, per zone, the value the month's consumption is counted
+	// from and the day it was taken (zero when only the value is known).
+	Zones []MeterZone
+	// Replaces is the reading of the month a new one replaces: the
+	// latest, accepted or still queued on this computer; nil when the
+	// new one is the month's first.
+	Replaces *Reading
+}
+
+// BaselineFor returns what a new reading of period p is counted from, out
+// of the meter's last accepted values and its recent readings (newest
+// first, with the readings still queued on this computer in front). This is
+// the one place the rule lives: the portal's check, its answer and the
+// app's offline preview all go through it.
+func (m *Meter) BaselineFor(p Period) Baseline {
+	b := Baseline{Zones: slices.Clone(m.Zones)}
+	var month *Reading // the month's accepted reading
+	for i := range m.Recent {
+		r := &m.Recent[i]
+		switch {
+		case r.Status == StatusQueued || r.Period == p:
+			if b.Replaces == nil {
+				b.Replaces = r
+			}
+			if month == nil && r.Status != StatusQueued {
+				month = r
+			}
+		case r.Period.Before(p):
+			if b.Replaces != nil {
+				b.Zones = zonesOf(b.Zones, r)
+			}
+			return b
+		}
+	}
+	if month != nil {
+		// No earlier reading is at hand: the month's reading holds
+		// its consumption, so the value it was counted from is known.
+		b.Zones = zonesBefore(b.Zones, month, m.Digits)
+	}
+	return b
+}
+
+// zonesOf returns zones with the values and date of reading r.
+func zonesOf(zones []MeterZone, r *Reading) []MeterZone {
+	for i := range zones {
+		if v, ok := r.Values[zones[i].Code]; ok {
+			zones[i].LastValue, zones[i].LastDate, zones[i].LastSource = v, r.TakenOn, r.Source
+		}
+	}
+	return zones
+}
+
+// zonesBefore returns zones with the values reading r was counted from: its
+// values less its consumption (across zero where it rolled over). Zones
+// it does not tell about keep their values.
+func zonesBefore(zones []MeterZone, r *Reading, digits int) []MeterZone {
+	for i := range zones {
+		z := zones[i].Code
+		v, ok1 := r.Values[z]
+		c, ok2 := r.Consumption[z]
+		if !ok1 || !ok2 {
+			continue
+		}
+		from := v - c
+		if r.Rollover[z] {
+			from += registerSpan(digits)
+		}
+		if from < 0 {
+			continue
+		}
+		zones[i].LastValue, zones[i].LastDate, zones[i].LastSource = from, Date{}, ""
+	}
+	return zones
 }
 
 // Payee is who a bill is paid to, with the details a bank needs.

@@ -66,6 +66,17 @@ func ParseReading(s string, digits, fraction int) (Decimal, error) {
 	return Decimal(v), nil
 }
 
+// FormatKWh formats an amount of energy measured by a meter with fraction
+// digits after the comma: whole when it is whole («15»), otherwise with the
+// meter's digits («15,5»). It is the one rounding of kWh: the app's review
+// and the portal's answer both use it, so they show the same figure.
+func FormatKWh(d Decimal, fraction int) string {
+	if d%DecimalScale == 0 {
+		return d.Format(0)
+	}
+	return d.Format(max(1, fraction))
+}
+
 func notANumber() *Error {
 	return Errorf(CodeNotANumber, "Показание записывается только цифрами, например 12345 или 12345,6. Уберите буквы, пробелы внутри числа и другие знаки.")
 }

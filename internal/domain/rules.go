@@ -28,12 +28,32 @@ type Submission struct {
 
 // Assessment is a reading that passed the rules, with what it means.
 type Assessment struct {
-	Period      Period
-	TakenOn     Date
-	Values      map[Zone]Decimal
+	Period  Period
+	TakenOn Date
+	Values  map[Zone]Decimal
+	// Consumption is the month's, counted from From: when the reading
+	// replaces an earlier one of its month, it is not the step from that
+	// one but everything since the last accepted reading of an earlier
+	// month.
 	Consumption map[Zone]Decimal
 	Rollover    map[Zone]bool
 	Total       Decimal
+	// From holds the values the consumption is counted from, FromDate
+	// the day they were taken (zero when not known).
+	From     map[Zone]Decimal
+	FromDate Date
+	// Replaces is the reading of the same month this one replaces; nil
+	// when it is the month's first.
+	Replaces *Reading
+}
+
+// ReplacesOn is the day the reading this one replaces was sent (or, for
+// one still queued, taken); zero when it replaces none.
+func (a Assessment) ReplacesOn() Date {
+	if a.Replaces == nil {
+		return Date{}
+	}
+	return a.Replaces.SubmittedOn()
 }
 
 // CheckReading applies every rule a new reading of meter m must pass at now
@@ -58,6 +78,21 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 		TakenOn:     s.TakenOn,
 		Values:      make(map[Zone]Decimal, len(m.Zones)),
 		Consumption: make(map[Zone]Decimal, len(m.Zones)),
+		From:        make(map[Zone]Decimal, len(m.Zones)),
+	}
+	// From here on the meter's last values are the month's starting
+	// point: a reading replacing the month's first is checked, counted
+	// and compared with the average as the month's only one.
+	base := m.BaselineFor(a.Period)
+	mm := *m
+	mm.Zones = base.Zones
+	m = &mm
+	a.Replaces = base.Replaces
+	for _, z := range m.Zones {
+		a.From[z.Code] = z.LastValue
+		if z.LastDate.After(a.FromDate) {
+			a.FromDate = z.LastDate
+		}
 	}
 	if a.TakenOn.IsZero() {
 		a.TakenOn = today
@@ -114,12 +149,26 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 			Params:  map[string]string{"reason": "rollover"}}
 	}
 	if expected := expectedConsumption(m, a.TakenOn); expected > 0 && a.Total > JumpFactor*expected {
-		return Assessment{}, &Error{Code: CodeNeedsConfirmation,
-			Message: fmt.Sprintf("Расход получился %s кВт·ч — намного больше обычного (около %s кВт·ч в месяц). Проверьте, нет ли лишней цифры. Если всё верно — подтвердите.",
-				a.Total.Format(0), m.AverageMonthly.Format(0)),
-			Params: map[string]string{"reason": "jump", "consumption": a.Total.String(), "average_monthly": m.AverageMonthly.String()}}
+		return Assessment{}, jump(m, a)
 	}
 	return a, nil
+}
+
+// jump asks to confirm a consumption far above the usual. A reading that
+// replaces the month's first is asked about the month's consumption, so
+// several small steps are asked about as one big step would be.
+func jump(m *Meter, a Assessment) *Error {
+	used := FormatKWh(a.Total, m.FractionDigits)
+	msg := fmt.Sprintf("Расход получился %s кВт·ч", used)
+	params := map[string]string{"reason": "jump", "consumption": a.Total.String(), "average_monthly": m.AverageMonthly.String()}
+	if a.Replaces != nil {
+		on := a.ReplacesOn()
+		msg = fmt.Sprintf("Расход за месяц получился %s кВт·ч (новое показание заменит показания, переданные %s)", used, on.DayMonth())
+		params["replaces_date"] = on.String()
+	}
+	return &Error{Code: CodeNeedsConfirmation,
+		Message: msg + fmt.Sprintf(" — намного больше обычного (около %s кВт·ч в месяц). Проверьте, нет ли лишней цифры. Если всё верно — подтвердите.", m.AverageMonthly.Format(0)),
+		Params:  params}
 }
 
 func hasZone(m *Meter, z Zone) bool {

@@ -355,3 +355,134 @@ func TestCheckReadingConsumptionProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckReadingSecondOfTheMonth: a reading that replaces the month's
+// first is counted, compared and checked as the month's only one, from the
+// last accepted reading of an earlier month (12 345 on 20 October), never
+// as the step from the reading it replaces.
+func TestCheckReadingSecondOfTheMonth(t *testing.T) {
+	nov, oct := domain.Period{Year: 2026, Month: 11}, domain.Period{Year: 2026, Month: 10}
+	reading := func(p domain.Period, status domain.ReadingStatus, taken domain.Date, submitted, value, used string) domain.Reading {
+		r := domain.Reading{ID: value, Period: p, Status: status, TakenOn: taken, SubmittedAt: submitted, Source: domain.SourceCustomer,
+			Values: map[domain.Zone]domain.Decimal{domain.T1: kwh(t, value)}}
+		if used != "" {
+			r.Consumption = map[domain.Zone]domain.Decimal{domain.T1: kwh(t, used)}
+		}
+		return r
+	}
+	october := reading(oct, domain.StatusAccepted, lastDate, "2026-10-20T09:00:00Z", "12345", "200")
+	// The month's first, sent at 23:30 Moscow time on the 19th (20:30 UTC).
+	first := func(value, used string) domain.Reading {
+		return reading(nov, domain.StatusAccepted, date(2026, 11, 19), "2026-11-19T20:30:00Z", value, used)
+	}
+	queued := func(value string) domain.Reading {
+		return reading(domain.Period{}, domain.StatusQueued, date(2026, 11, 20), "", value, "")
+	}
+	tests := []struct {
+		name   string
+		recent []domain.Reading // newest first
+		typed  string
+		// Accepted:
+		used     string
+		from     string
+		fromDate domain.Date
+		replaces string // the replaced reading's ID; "" for none
+		on       domain.Date
+		// Refused:
+		code   domain.Code
+		params map[string]string
+	}{
+		{name: "second of the month: the month's consumption", recent: []domain.Reading{first("12350", "5"), october},
+			typed: "12360", used: "15", from: "12345", fromDate: lastDate, replaces: "12350", on: date(2026, 11, 19)},
+		{name: "lower than the month's first, higher than October's: a correction", recent: []domain.Reading{first("12350", "5"), october},
+			typed: "12348", used: "3", from: "12345", fromDate: lastDate, replaces: "12350", on: date(2026, 11, 19)},
+		{name: "lower than October's", recent: []domain.Reading{first("12350", "5"), october}, typed: "12340",
+			code: domain.CodeLowerThanPrevious, params: map[string]string{"previous": "12345", "previous_date": "2026-10-20"}},
+		{name: "small steps that add up to a jump", recent: []domain.Reading{first("12845", "500"), october}, typed: "12995",
+			code: domain.CodeNeedsConfirmation, params: map[string]string{"reason": "jump", "consumption": "650", "replaces_date": "2026-11-19"}},
+		{name: "a step back from a jump is no jump", recent: []domain.Reading{first("12995", "650"), october},
+			typed: "12545", used: "200", from: "12345", fromDate: lastDate, replaces: "12995", on: date(2026, 11, 19)},
+		{name: "replaces a reading still queued", recent: []domain.Reading{queued("12350"), october},
+			typed: "12360", used: "15", from: "12345", fromDate: lastDate, replaces: "12350", on: date(2026, 11, 20)},
+		{name: "replaces a queued one that replaces the month's first", recent: []domain.Reading{queued("12355"), first("12350", "5"), october},
+			typed: "12352", used: "7", from: "12345", fromDate: lastDate, replaces: "12355", on: date(2026, 11, 20)},
+		{name: "the month's first alone: counted from what it was counted from", recent: []domain.Reading{first("12350", "5")},
+			typed: "12360", used: "15", from: "12345", replaces: "12350", on: date(2026, 11, 19)},
+		{name: "first of the month", recent: []domain.Reading{october},
+			typed: "12360", used: "15", from: "12345", fromDate: lastDate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newMeter(t, zoneLast{domain.T1, "12345"})
+			m.FractionDigits = 0
+			m.Recent = tt.recent
+			if r := tt.recent[0]; r.Status == domain.StatusAccepted {
+				// As the portal fills it: the last accepted reading.
+				m.Zones[0].LastValue, m.Zones[0].LastDate = r.Values[domain.T1], r.TakenOn
+			}
+			a, err := domain.CheckReading(m, domain.Submission{Values: map[domain.Zone]string{domain.T1: tt.typed}}, today, domain.DefaultWindow)
+			if tt.code != "" {
+				de := asDomainError(t, err)
+				if de.Code != tt.code {
+					t.Fatalf("code %s, want %s: %s", de.Code, tt.code, de.Message)
+				}
+				for k, v := range tt.params {
+					if de.Params[k] != v {
+						t.Errorf("Params[%s] = %q, want %q; all: %v", k, de.Params[k], v, de.Params)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if a.Total != kwh(t, tt.used) || a.Consumption[domain.T1] != kwh(t, tt.used) {
+				t.Errorf("consumption %v (total %v), want %s", a.Consumption, a.Total, tt.used)
+			}
+			if a.From[domain.T1] != kwh(t, tt.from) || a.FromDate != tt.fromDate {
+				t.Errorf("counted from %v of %v, want %s of %v", a.From, a.FromDate, tt.from, tt.fromDate)
+			}
+			got := ""
+			if a.Replaces != nil {
+				got = a.Replaces.ID
+			}
+			if got != tt.replaces || a.ReplacesOn() != tt.on {
+				t.Errorf("replaces %q sent %v, want %q sent %v", got, a.ReplacesOn(), tt.replaces, tt.on)
+			}
+		})
+	}
+}
+
+// TestCheckReadingJumpMessageNamesTheReplacedReading: the question about a
+// jump of the month says it is the month's and which reading it replaces.
+func TestCheckReadingJumpMessageNamesTheReplacedReading(t *testing.T) {
+	m := newMeter(t, zoneLast{domain.T1, "12845"})
+	m.Zones[0].LastDate = date(2026, 11, 19)
+	m.Recent = []domain.Reading{
+		{Period: domain.Period{Year: 2026, Month: 11}, Status: domain.StatusAccepted, TakenOn: date(2026, 11, 19), SubmittedAt: "2026-11-19T09:00:00Z",
+			Values: map[domain.Zone]domain.Decimal{domain.T1: kwh(t, "12845")}, Consumption: map[domain.Zone]domain.Decimal{domain.T1: kwh(t, "500")}},
+		{Period: domain.Period{Year: 2026, Month: 10}, Status: domain.StatusAccepted, TakenOn: lastDate,
+			Values: map[domain.Zone]domain.Decimal{domain.T1: kwh(t, "12345")}},
+	}
+	_, err := domain.CheckReading(m, domain.Submission{Values: map[domain.Zone]string{domain.T1: "12995,5"}}, today, domain.DefaultWindow)
+	de := asDomainError(t, err)
+	for _, s := range []string{"Расход за месяц получился 650,5 кВт·ч", "заменит показания, переданные 19.11", "около 200 кВт·ч"} {
+		if !strings.Contains(de.Message, s) {
+			t.Errorf("message %q does not contain %q", de.Message, s)
+		}
+	}
+}
+
+func TestFormatKWh(t *testing.T) {
+	for _, tt := range []struct {
+		v        string
+		fraction int
+		want     string
+	}{
+		{"15", 1, "15"}, {"15.5", 1, "15,5"}, {"15.5", 0, "15,5"}, {"15.25", 2, "15,25"}, {"15.2", 2, "15,20"}, {"12345", 2, "12" + nnbsp + "345"},
+	} {
+		if got := domain.FormatKWh(kwh(t, tt.v), tt.fraction); got != tt.want {
+			t.Errorf("FormatKWh(%s, %d) = %q, want %q", tt.v, tt.fraction, got, tt.want)
+		}
+	}
+}

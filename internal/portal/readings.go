@@ -26,7 +26,44 @@ type readingRequest struct {
 type ReadingResponse struct {
 	Reading *domain.Reading `json:"reading,omitempty"`
 	Charge  *domain.Charge  `json:"charge,omitempty"`
-	Message string          `json:"message"`
+	// Replaces is the month's earlier reading this one replaces (or, in a
+	// preview, would replace); the charge and the message are the month's.
+	Replaces *ReplacedReading `json:"replaces,omitempty"`
+	Message  string           `json:"message"`
+}
+
+// ReplacedReading names the month's reading a new one replaces.
+type ReplacedReading struct {
+	ID          string      `json:"id"`
+	SubmittedOn domain.Date `json:"submitted_on"`
+}
+
+func replacedOf(a domain.Assessment) *ReplacedReading {
+	if a.Replaces == nil {
+		return nil
+	}
+	return &ReplacedReading{ID: a.Replaces.ID, SubmittedOn: a.ReplacesOn()}
+}
+
+// previewMessage is the answer to a preview: the month's consumption and
+// its price, and which reading the new one would replace.
+func previewMessage(a domain.Assessment, fraction int, charge *domain.Charge) string {
+	used := domain.FormatKWh(a.Total, fraction)
+	if a.Replaces != nil {
+		return fmt.Sprintf("Расход за месяц %s кВт·ч, к оплате примерно %s. Новое показание заменит показания, переданные %s. Проверьте и нажмите «Передать показания».",
+			used, charge.Total, a.ReplacesOn().DayMonth())
+	}
+	return fmt.Sprintf("Расход %s кВт·ч, к оплате примерно %s. Проверьте и нажмите «Передать показания».", used, charge.Total)
+}
+
+// acceptedMessage is the answer to an accepted reading.
+func acceptedMessage(a domain.Assessment, fraction int, charge *domain.Charge) string {
+	used := domain.FormatKWh(a.Total, fraction)
+	if a.Replaces != nil {
+		return fmt.Sprintf("Показания приняты %s и заменили показания, переданные %s. Расход за месяц %s кВт·ч, к оплате примерно %s.",
+			a.TakenOn.Russian(), a.ReplacesOn().DayMonth(), used, charge.Total)
+	}
+	return fmt.Sprintf("Показания приняты %s. Расход %s кВт·ч, к оплате примерно %s.", a.TakenOn.Russian(), used, charge.Total)
 }
 
 func (s *Server) previewReading(w http.ResponseWriter, r *http.Request) {
@@ -45,8 +82,8 @@ func (s *Server) previewReading(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		resp.Charge = charge
-		resp.Message = fmt.Sprintf("Расход %s кВт·ч, к оплате примерно %s. Проверьте и нажмите «Передать показания».", a.Total.Format(0), charge.Total)
+		resp.Charge, resp.Replaces = charge, replacedOf(a)
+		resp.Message = previewMessage(a, t.Meter.FractionDigits, charge)
 		return nil
 	})
 	if err != nil {
@@ -103,8 +140,8 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(ReadingResponse{Reading: &reading, Charge: charge,
-			Message: fmt.Sprintf("Показания приняты %s. Расход %s кВт·ч, к оплате примерно %s.", a.TakenOn.Russian(), a.Total.Format(0), charge.Total)})
+		body, err := json.Marshal(ReadingResponse{Reading: &reading, Charge: charge, Replaces: replacedOf(a),
+			Message: acceptedMessage(a, t.Meter.FractionDigits, charge)})
 		if err != nil {
 			return err
 		}

@@ -278,3 +278,130 @@ func TestPreviewStoresNothing(t *testing.T) {
 		t.Errorf("%d readings after previews, want 4", n)
 	}
 }
+
+// readingAnswer is a decoded answer to a reading or its preview.
+type readingAnswer struct {
+	Reading  domain.Reading
+	Charge   domain.Charge
+	Replaces *struct {
+		ID          string
+		SubmittedOn domain.Date `json:"submitted_on"`
+	}
+	Message string
+}
+
+func decodeAnswer(t *testing.T, r response, status int) readingAnswer {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("%d %s, want %d", r.Status, r.Body, status)
+	}
+	var a readingAnswer
+	if err := json.Unmarshal(r.Body, &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// A second reading of the month replaces the first: its preview, its charge
+// and its message are the month's (15 kWh since October's 12 450), not the
+// step from the first (10 kWh), and they say which reading is replaced.
+func TestSecondReadingOfTheMonthIsChargedForTheMonth(t *testing.T) {
+	e := newEnv(t)
+	tok := e.login(ivanova, password)
+	m := meterOf(t, e, tok, ivanovaAcc)
+	first := decodeAnswer(t, submit(e, tok, "second-key-1", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12455"}}), http.StatusCreated)
+	if first.Replaces != nil || !strings.Contains(first.Message, "Расход 5 кВт·ч") {
+		t.Fatalf("the month's first: %+v", first)
+	}
+	e.clock.Advance(24 * time.Hour)
+	tok = e.login(ivanova, password) // the session has ended overnight
+
+	preview := decodeAnswer(t, e.do(req{method: "POST", path: "/api/v1/accounts/" + ivanovaAcc + "/readings/preview", token: tok,
+		body: map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12465"}}}), http.StatusOK)
+	// 15 kWh × 5,83 ₽ = 87,45 ₽.
+	if preview.Charge.Volume.String() != "15" || preview.Charge.Total != 8745 {
+		t.Errorf("preview charge %s kWh, %d kopecks; want 15 kWh, 8745", preview.Charge.Volume, preview.Charge.Total)
+	}
+	for _, want := range []string{"Расход за месяц 15 кВт·ч", "87,45", "заменит показания, переданные 20.11"} {
+		if !strings.Contains(preview.Message, want) {
+			t.Errorf("preview message %q does not say %q", preview.Message, want)
+		}
+	}
+	if preview.Replaces == nil || preview.Replaces.ID != first.Reading.ID || preview.Replaces.SubmittedOn.String() != "2026-11-20" {
+		t.Errorf("preview replaces %+v, want reading %s of 2026-11-20", preview.Replaces, first.Reading.ID)
+	}
+
+	got := decodeAnswer(t, submit(e, tok, "second-key-2", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12465"}}), http.StatusCreated)
+	if got.Charge.Volume.String() != "15" || got.Charge.Total != 8745 || got.Reading.Consumption[domain.T1].String() != "15" {
+		t.Errorf("charged %s kWh, %d kopecks, stored %v; want the month's 15 kWh, 8745", got.Charge.Volume, got.Charge.Total, got.Reading.Consumption)
+	}
+	for _, want := range []string{"Расход за месяц 15 кВт·ч", "87,45", "заменили показания, переданные 20.11"} {
+		if !strings.Contains(got.Message, want) {
+			t.Errorf("message %q does not say %q", got.Message, want)
+		}
+	}
+	if got.Replaces == nil || got.Replaces.ID != first.Reading.ID {
+		t.Errorf("replaces %+v, want reading %s", got.Replaces, first.Reading.ID)
+	}
+
+	// Lower than the month's first, higher than October's: a correction.
+	fixed := decodeAnswer(t, submit(e, tok, "second-key-3", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12452"}}), http.StatusCreated)
+	if fixed.Reading.Consumption[domain.T1].String() != "2" || !strings.Contains(fixed.Message, "Расход за месяц 2 кВт·ч") {
+		t.Errorf("a correction downwards: %+v", fixed)
+	}
+	// Lower than October's is still refused, and says October's.
+	r := submit(e, tok, "second-key-4", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12449"}})
+	if r.Status != http.StatusUnprocessableEntity || r.Code(t) != "reading_lower_than_previous" {
+		t.Fatalf("below October's: %d %s", r.Status, r.Body)
+	}
+	if p := r.JSON(t)["params"].(map[string]any); p["previous"] != "12450" || p["previous_date"] != "2026-10-20" {
+		t.Errorf("params %v, want October's 12450", p)
+	}
+	doc, _ := e.document(tok, ivanovaAcc)
+	var accepted []domain.Reading
+	for _, rd := range doc.Readings {
+		if rd.Status == domain.StatusAccepted && rd.Period.String() == "2026-11" {
+			accepted = append(accepted, rd)
+		}
+	}
+	if len(accepted) != 1 || accepted[0].Consumption[domain.T1].String() != "2" {
+		t.Errorf("November's accepted readings: %+v", accepted)
+	}
+}
+
+// Five small steps in one month that together are more than three times
+// the average (150 kWh) need the confirmation one big step needs.
+func TestSmallStepsAddingUpToAJumpNeedConfirmation(t *testing.T) {
+	big := newEnv(t)
+	tok := big.login(ivanova, password)
+	m := meterOf(t, big, tok, ivanovaAcc)
+	r := submit(big, tok, "big-step-0001", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12950"}})
+	if r.Status != http.StatusUnprocessableEntity || r.Code(t) != "needs_confirmation" {
+		t.Fatalf("one step of 500 kWh: %d %s", r.Status, r.Body)
+	}
+
+	e := newEnv(t)
+	tok = e.login(ivanova, password)
+	for i, v := range []string{"12550", "12650", "12750", "12850"} {
+		r := submit(e, tok, "small-step-"+string(rune('a'+i))+"-1", map[string]any{"meter": m.ID, "values": map[string]string{"t1": v}})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("step %d to %s (the month's %d kWh): %d %s", i+1, v, (i+1)*100, r.Status, r.Body)
+		}
+		e.clock.Advance(time.Hour)
+	}
+	r = submit(e, tok, "small-step-e-1", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12950"}})
+	if r.Status != http.StatusUnprocessableEntity || r.Code(t) != "needs_confirmation" {
+		t.Fatalf("the fifth step, 500 kWh in the month: %d %s", r.Status, r.Body)
+	}
+	p := r.JSON(t)["params"].(map[string]any)
+	if p["reason"] != "jump" || p["consumption"] != "500" || p["average_monthly"] != "150" {
+		t.Errorf("params %v, want a jump of the month's 500 kWh against 150", p)
+	}
+	if detail := r.JSON(t)["detail"].(string); !strings.Contains(detail, "Расход за месяц получился 500 кВт·ч") {
+		t.Errorf("detail %q does not name the month's consumption", detail)
+	}
+	got := decodeAnswer(t, submit(e, tok, "small-step-e-2", map[string]any{"meter": m.ID, "values": map[string]string{"t1": "12950"}, "confirm": true}), http.StatusCreated)
+	if got.Reading.Consumption[domain.T1].String() != "500" {
+		t.Errorf("confirmed: stored %v, want the month's 500", got.Reading.Consumption)
+	}
+}

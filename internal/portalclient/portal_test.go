@@ -270,15 +270,16 @@ func TestReadings(t *testing.T) {
 		t.Fatalf("replay: replayed %v, raw\n%s\nvs\n%s", second.Replayed, second.Raw, first.Raw)
 	}
 
-	// Lower than the value just accepted: refused with the figures.
+	// Lower than last month's reading (the value just accepted replaces
+	// nothing below it): refused with last month's figures.
 	lower := req
-	lower.Values = map[domain.Zone]string{domain.T1: plus(t, meter.Zones[0].LastValue, 10)}
+	lower.Values = map[domain.Zone]string{domain.T1: plus(t, meter.Zones[0].LastValue, -1)}
 	_, err = c.SubmitReading(ctx, ivanovaAcc, lower, "lower-key-0001")
 	var rej *portalclient.RejectedError
 	if !errors.As(err, &rej) {
 		t.Fatalf("lower reading: %v", err)
 	}
-	if rej.Status != 422 || rej.Code != "reading_lower_than_previous" || rej.Field != "t1" || rej.Params["previous"] != value ||
+	if rej.Status != 422 || rej.Code != "reading_lower_than_previous" || rej.Field != "t1" || rej.Params["previous"] != meter.Zones[0].LastValue.String() ||
 		rej.Params["previous_date"] == "" || err.Error() != rej.Detail || portalclient.Message(err) != rej.Detail || portalclient.Temporary(err) {
 		t.Fatalf("lower reading: %#v", rej)
 	}

@@ -52,8 +52,11 @@ func addToLast(ctx context.Context, tx *portaldb.Tx, r portaldb.AccountRef, mete
 		month = month.AddMonths(1)
 	}
 	id, _ := portaldb.MeterID(meterID)
+	// The month's consumption, counted from the month before, as
+	// domain.CheckReading counts it.
+	from := m.BaselineFor(month).Zones[0].LastValue
 	return tx.InsertReading(ctx, r.ID, portaldb.NewReading{MeterID: id, Period: month, TakenOn: month.First(), Source: domain.SourceCustomer,
-		Values: map[domain.Zone]domain.Decimal{domain.T1: last.LastValue + 10}, Consumption: map[domain.Zone]domain.Decimal{domain.T1: 10}})
+		Values: map[domain.Zone]domain.Decimal{domain.T1: last.LastValue + 10}, Consumption: map[domain.Zone]domain.Decimal{domain.T1: last.LastValue + 10 - from}})
 }
 
 func TestConcurrentReadingsOfOneMeterSeeEachOther(t *testing.T) {

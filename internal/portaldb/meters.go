@@ -87,7 +87,7 @@ func (tx *Tx) fillMeter(ctx context.Context, m *domain.Meter) error {
 	if err != nil {
 		return err
 	}
-	setRecent(m, recent)
+	setRecent(m, recent, tx.db.now())
 	return nil
 }
 
@@ -98,8 +98,10 @@ const (
 	recentLimit = 13
 )
 
-// setRecent fills m from its latest accepted readings, newest first.
-func setRecent(m *domain.Meter, recent []domain.Reading) {
+// setRecent fills m from its latest accepted readings, newest first, at
+// now. Recent keeps the month's reading and the one before it, which
+// domain.Meter.BaselineFor counts a second reading of the month from.
+func setRecent(m *domain.Meter, recent []domain.Reading, now time.Time) {
 	if len(recent) > 0 {
 		last := recent[0]
 		for j := range m.Zones {
@@ -107,15 +109,21 @@ func setRecent(m *domain.Meter, recent []domain.Reading) {
 			z.LastValue, z.LastDate, z.LastSource = last.Values[z.Code], last.TakenOn, last.Source
 		}
 	}
-	m.AverageMonthly = averageMonthly(recent)
+	m.AverageMonthly = averageMonthly(recent, domain.DateOf(now, domain.Moscow).Period())
 	m.Recent = recent[:min(len(recent), recentReadings)]
 }
 
 // averageMonthly is the mean consumption per reading over the last year's
-// readings (one a month), not counting the initial reading of a new meter.
-func averageMonthly(recent []domain.Reading) domain.Decimal {
+// readings (one a month) before the current month, not counting the
+// initial reading of a new meter. The current month's reading is left out:
+// a reading that replaces it is compared with the months before, and the
+// month's own first steps must not pull the average towards them.
+func averageMonthly(recent []domain.Reading, current domain.Period) domain.Decimal {
 	var sum domain.Decimal
 	n := 0
+	for len(recent) > 0 && !recent[0].Period.Before(current) {
+		recent = recent[1:]
+	}
 	for i, r := range recent {
 		if i == 12 || r.Source == domain.SourceInitial {
 			break
@@ -247,25 +255,19 @@ type NewReading struct {
 
 // InsertReading stores an accepted reading. An accepted reading of the same
 // meter and month is marked superseded: the latest word of the month counts.
+// nr.Consumption is the month's, counted from the last accepted reading of
+// an earlier month (domain.CheckReading does so with the meter this
+// transaction read), so the month's accepted reading still adds up to
+// what the meter counted.
 func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading) (string, error) {
 	if err := tx.lockAccount(ctx, accountID); err != nil {
 		return "", err
 	}
-	seq, id, superseded, err := tx.startReading(ctx, nr)
+	seq, id, err := tx.startReading(ctx, nr)
 	if err != nil {
 		return "", err
 	}
-	// The superseded reading's consumption moves to the new one, so the
-	// month's accepted readings still add up to what the meter counted.
-	consumption := make(map[domain.Zone]domain.Decimal, len(nr.Consumption))
-	for z, c := range nr.Consumption {
-		consumption[z] = c
-	}
-	for _, p := range superseded {
-		for z, c := range p.Consumption {
-			consumption[z] += c
-		}
-	}
+	consumption := nr.Consumption
 	now := tx.db.now().Unix()
 	stmts := make([]statement, 0, len(nr.Values)+3)
 	stmts = append(stmts, statement{`INSERT INTO readings (id, meter_id, period, taken_on, source, status, submitted_at, seq)
@@ -303,46 +305,40 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 }
 
 // startReading takes the change number of a new reading of the meter and
-// its id, and marks the month's accepted reading superseded, returning it.
-// The account is locked already.
-func (tx *Tx) startReading(ctx context.Context, nr NewReading) (seq, id int64, superseded []domain.Reading, err error) {
+// its id, and marks the month's accepted reading superseded. The account is
+// locked already. (The queries also return the superseded reading's values,
+// which are not needed any more: the new reading's consumption is the
+// month's already.)
+func (tx *Tx) startReading(ctx context.Context, nr NewReading) (seq, id int64, err error) {
 	var rows *sql.Rows
 	if q := tx.db.d.startReading; q != "" {
 		rows, err = tx.QueryContext(ctx, q, nr.MeterID, nr.Period.String())
 	} else {
 		if seq, err = tx.nextSeq(ctx); err != nil {
-			return 0, 0, nil, err
+			return 0, 0, err
 		}
 		// The id SQLite would give the row (there is no AUTOINCREMENT).
 		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) + 1 FROM readings`).Scan(&id); err != nil {
-			return 0, 0, nil, fmt.Errorf("reading id: %w", err)
+			return 0, 0, fmt.Errorf("reading id: %w", err)
 		}
 		rows, err = tx.QueryContext(ctx, `UPDATE readings SET status = 'superseded', seq = ? WHERE meter_id = ? AND period = ? AND status = 'accepted'
 			RETURNING ?, ?, (SELECT `+tx.db.d.readingValues+` FROM reading_values v WHERE v.reading_id = readings.id)`,
 			seq, nr.MeterID, nr.Period.String(), seq, id)
 	}
 	if err != nil {
-		return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+		return 0, 0, fmt.Errorf("supersede reading: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var values sql.NullString
 		if err := rows.Scan(&seq, &id, &values); err != nil {
-			return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+			return 0, 0, fmt.Errorf("supersede reading: %w", err)
 		}
-		if !values.Valid {
-			continue
-		}
-		var r domain.Reading
-		if err := parseValues(values.String, &r); err != nil {
-			return 0, 0, nil, fmt.Errorf("superseded reading: %w", err)
-		}
-		superseded = append(superseded, r)
 	}
 	if err := rows.Err(); err != nil {
-		return 0, 0, nil, fmt.Errorf("supersede reading: %w", err)
+		return 0, 0, fmt.Errorf("supersede reading: %w", err)
 	}
-	return seq, id, superseded, nil
+	return seq, id, nil
 }
 
 // Reading returns one reading by id: one this transaction stored as it
@@ -465,7 +461,7 @@ func (tx *Tx) ReadingTarget(ctx context.Context, customerID int64, key, number, 
 		tx.markLocked(t.Ref.ID)
 	}
 	if t.MeterErr == nil {
-		setRecent(&t.Meter, recent)
+		setRecent(&t.Meter, recent, tx.db.now())
 	}
 	return t, nil
 }

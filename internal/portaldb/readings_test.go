@@ -51,8 +51,8 @@ func TestStoredReadingReadsBackTheSame(t *testing.T) {
 			}
 			return stored, read
 		}
-		// The first supersedes the seed's reading of September and takes on
-		// its consumption; the second supersedes the first.
+		// The first supersedes the seed's reading of September; the
+		// second supersedes the first.
 		for _, values := range [][2]domain.Decimal{{50100, 20050}, {50200, 20100}} {
 			stored, read := store(values[0], values[1])
 			if !reflect.DeepEqual(stored, read) {

@@ -13,6 +13,7 @@ import (
 
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
+	"kabinet/internal/portaldb"
 	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
@@ -94,12 +95,16 @@ func TestLostAnswerIsRetriedWithTheSameKeyAndStoredOnce(t *testing.T) {
 
 func TestRejectedReadingNeedsAttentionAndOthersGoOn(t *testing.T) {
 	p, a, account, meter := synced(t, portalclient.Options{})
-	// Someone sends a higher reading through another channel after this
-	// app last synced: the app's reading passes its local check but the
-	// portal refuses it.
-	other := newApp(t, p, filepath.Join(t.TempDir(), "other.db"), portalclient.Options{})
-	other.login(t)
-	if _, err := other.client.SubmitReading(context.Background(), account, portalclient.ReadingRequest{Meter: meter.ID, Values: plus(meter, 500)}, "other-channel-key-1"); err != nil {
+	// The supplier corrects the last accepted reading upwards (an
+	// inspector read the meter) after this app last synced: the app's
+	// reading passes its local check but the portal refuses it. (A higher
+	// reading of this month sent through another channel would not do:
+	// the app's reading replaces it as a correction.)
+	if err := p.DB.Write(context.Background(), func(tx *portaldb.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `UPDATE reading_values SET value = value + 50000 WHERE reading_id =
+			(SELECT id FROM readings WHERE meter_id = ? AND status = 'accepted' ORDER BY taken_on DESC, id DESC LIMIT 1)`, meter.ID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	bad, err := a.engine.QueueReading(account, meter.ID, plus(meter, 100), domain.Date{}, false)
@@ -240,22 +245,33 @@ func TestUnknownCursorMeansAFullRefreshAndKeepsTheOutbox(t *testing.T) {
 	}
 }
 
+// A reading queued behind another of the month replaces it when both
+// arrive, so the local check counts it, as the portal will, from the month
+// before's accepted reading: a value below the queued one is a correction,
+// one below the accepted one is refused.
 func TestLocalCheckUsesTheQueuedReadings(t *testing.T) {
 	p, a, account, meter := synced(t, portalclient.Options{})
 	p.Down.Store(true)
 	if _, err := a.engine.QueueReading(account, meter.ID, plus(meter, 100), domain.Date{}, false); err != nil {
 		t.Fatal(err)
 	}
-	_, err := a.engine.QueueReading(account, meter.ID, plus(meter, 50), domain.Date{}, false)
+	q, err := a.engine.QueueReading(account, meter.ID, plus(meter, 50), domain.Date{}, false)
+	if err != nil {
+		t.Fatalf("a correction below the queued one: %v", err)
+	}
+	if q.Assessment.Total != domain.DecimalFromInt(50) || q.Assessment.Replaces == nil || q.Assessment.Replaces.Status != domain.StatusQueued {
+		t.Errorf("the correction is counted %v kWh replacing %+v; want 50 kWh replacing the queued one", q.Assessment.Total, q.Assessment.Replaces)
+	}
+	_, err = a.engine.QueueReading(account, meter.ID, plus(meter, -1), domain.Date{}, false)
 	if domain.ErrorCode(err) != domain.CodeLowerThanPrevious {
-		t.Errorf("a value below the queued one: %v", err)
+		t.Errorf("a value below the accepted one: %v", err)
 	}
 	_, err = a.engine.QueueReading(account, meter.ID, map[domain.Zone]string{domain.T1: "12a"}, domain.Date{}, false)
 	if domain.ErrorCode(err) != domain.CodeNotANumber {
 		t.Errorf("letters: %v", err)
 	}
-	if st := a.engine.Status(); st.Pending != 1 {
-		t.Errorf("refused readings were queued: %+v", st)
+	if st := a.engine.Status(); st.Pending != 2 {
+		t.Errorf("%d readings queued, want the two accepted ones: %+v", st.Pending, st)
 	}
 }
 

@@ -3,6 +3,7 @@ package syncer
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"kabinet/internal/domain"
@@ -92,11 +93,9 @@ func (e *Engine) changeable(id uint64) (store.OutboxItem, error) {
 	return it, it.ChangeError()
 }
 
-// checkQueued checks a reading with the portal's rules against the data
-// last received and the readings queued before it (all of them when before
-// is 0), and tells when it can go: a reading outside the window is checked
-// as if the window were open and kept until it opens. It returns the date
-// the values were taken on.
+// checkQueued checks a reading as CheckIn does, against the readings queued
+// before reading before (all of them when before is 0), and tells when it
+// can go. It returns the date the values were taken on.
 func (e *Engine) checkQueued(account, meterID string, values map[domain.Zone]string, takenOn domain.Date, confirm bool, before uint64) (Queued, domain.Date, error) {
 	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
 	if err != nil {
@@ -105,38 +104,77 @@ func (e *Engine) checkQueued(account, meterID string, values map[domain.Zone]str
 	if !ok {
 		return Queued{}, domain.Date{}, ErrNoData
 	}
-	m, err := e.latestMeter(&cached.Doc, account, meterID, before)
+	check, err := e.checkIn(&cached.Doc, account, meterID, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, before)
 	if err != nil {
 		return Queued{}, domain.Date{}, err
 	}
-	now := e.cfg.Now()
-	window := windowOf(m.Window)
-	q := Queued{}
-	a, err := domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, now, window)
-	if domain.ErrorCode(err) == domain.CodeOutsideWindow {
-		// Checked as if the window were open, and kept until it opens.
-		st := window.State(now)
-		q.DeferredUntil = st.Start.Time(domain.Moscow)
+	q := Queued{Assessment: check.Assessment, DeferredUntil: check.DeferredUntil}
+	if !check.DeferredUntil.IsZero() {
+		st := check.Window
 		q.Notice = fmt.Sprintf("Сейчас показания не принимаются. Показание сохранено и будет отправлено %d %s, когда откроется приём.", st.Start.Day, domain.MonthGenitive(st.Start.Month))
-		a, err = domain.CheckReading(&m, domain.Submission{Values: values, TakenOn: takenOn, Confirm: confirm}, q.DeferredUntil, domain.AlwaysOpen)
-		if takenOn.IsZero() {
-			a.TakenOn = domain.DateOf(now, domain.Moscow)
-		}
 	}
-	if err != nil {
-		return Queued{}, domain.Date{}, err
-	}
-	q.Assessment = a
 	taken := takenOn
 	if taken.IsZero() {
-		taken = a.TakenOn
+		taken = q.Assessment.TakenOn
 	}
 	return q, taken, nil
 }
 
-// LatestMeter returns the meter as last received, with the values of the
-// readings still waiting in the outbox taken as its last ones: they are the
-// latest the person knows of, and a new reading is checked against them.
+// LocalCheck is a reading checked on this computer as the portal will
+// check it when it arrives.
+type LocalCheck struct {
+	Meter      domain.Meter
+	Assessment domain.Assessment
+	// DeferredUntil is set when the window is closed: the reading is
+	// checked as of then, when it will be sent; Window is the state that
+	// says so.
+	DeferredUntil time.Time
+	Window        domain.WindowState
+}
+
+// CheckIn checks a reading of the meter against doc and the readings still
+// queued for it, with the rules the portal applies when it arrives: in the
+// month it will be sent in (the next window's when the window is closed),
+// counted from the month before's accepted reading, replacing the month's
+// reading — the latest queued one, else the accepted one. The offline
+// preview and QueueReading both use it, so they never disagree.
+func (e *Engine) CheckIn(doc *domain.AccountDocument, account, meterID string, sub domain.Submission) (LocalCheck, error) {
+	return e.checkIn(doc, account, meterID, sub, 0)
+}
+
+// CheckInBefore is CheckIn as reading id sees it while it is corrected:
+// without its own values and those queued after it.
+func (e *Engine) CheckInBefore(doc *domain.AccountDocument, account, meterID string, sub domain.Submission, id uint64) (LocalCheck, error) {
+	return e.checkIn(doc, account, meterID, sub, id)
+}
+
+func (e *Engine) checkIn(doc *domain.AccountDocument, account, meterID string, sub domain.Submission, before uint64) (LocalCheck, error) {
+	m, err := e.latestMeter(doc, account, meterID, before)
+	if err != nil {
+		return LocalCheck{}, err
+	}
+	now := e.cfg.Now()
+	window := windowOf(m.Window)
+	c := LocalCheck{Meter: m}
+	a, err := domain.CheckReading(&m, sub, now, window)
+	if domain.ErrorCode(err) == domain.CodeOutsideWindow {
+		// Checked as if the window were open, and kept until it opens.
+		c.Window = window.State(now)
+		c.DeferredUntil = c.Window.Start.Time(domain.Moscow)
+		a, err = domain.CheckReading(&m, sub, c.DeferredUntil, domain.AlwaysOpen)
+		if sub.TakenOn.IsZero() {
+			a.TakenOn = domain.DateOf(now, domain.Moscow)
+		}
+	}
+	if err != nil {
+		return LocalCheck{}, err
+	}
+	c.Assessment = a
+	return c, nil
+}
+
+// LatestMeter returns the meter as last received, with the readings still
+// waiting in the outbox in front of its recent readings (see LatestMeterIn).
 func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 	cached, ok, err := e.cfg.Store.Document(e.cfg.Profile, account)
 	if err != nil {
@@ -150,15 +188,14 @@ func (e *Engine) LatestMeter(account, meterID string) (domain.Meter, error) {
 
 // LatestMeterIn is LatestMeter for a document the caller already read: a
 // ten-year document takes milliseconds to decode, and the reading screen
-// asks on every keystroke.
+// asks on every keystroke. The readings still waiting in the outbox go in
+// front of the meter's recent readings, newest first, as
+// domain.StatusQueued: they reach the portal before a new one, in the same
+// month, so a new reading replaces the latest of them, as
+// domain.Meter.BaselineFor says. The meter's last accepted values stay
+// what the portal sent.
 func (e *Engine) LatestMeterIn(doc *domain.AccountDocument, account, meterID string) (domain.Meter, error) {
 	return e.latestMeter(doc, account, meterID, 0)
-}
-
-// LatestMeterBefore is LatestMeterIn as reading id sees it while it is
-// corrected: without its own values and those queued after it.
-func (e *Engine) LatestMeterBefore(doc *domain.AccountDocument, account, meterID string, id uint64) (domain.Meter, error) {
-	return e.latestMeter(doc, account, meterID, id)
 }
 
 // latestMeter takes the pending readings with IDs below before (all of
@@ -180,6 +217,7 @@ func (e *Engine) latestMeter(doc *domain.AccountDocument, account, meterID strin
 	if err != nil {
 		return domain.Meter{}, err
 	}
+	var queued []domain.Reading
 	for _, it := range pending {
 		if it.Kind != store.KindReading || it.Account != account || it.Meter != meterID || it.State != store.StatePending {
 			continue
@@ -187,11 +225,18 @@ func (e *Engine) latestMeter(doc *domain.AccountDocument, account, meterID strin
 		if before != 0 && it.ID >= before {
 			continue
 		}
-		for i, z := range m.Zones {
-			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil && v > z.LastValue {
-				m.Zones[i].LastValue, m.Zones[i].LastDate = v, it.TakenOn
+		r := domain.Reading{ID: fmt.Sprintf("queued-%d", it.ID), MeterID: meterID, TakenOn: it.TakenOn, Status: domain.StatusQueued,
+			Source: domain.SourceCustomer, Values: make(map[domain.Zone]domain.Decimal, len(m.Zones))}
+		for _, z := range m.Zones {
+			if v, err := domain.ParseReading(it.Values[z.Code], m.Digits, m.FractionDigits); err == nil {
+				r.Values[z.Code] = v
 			}
 		}
+		queued = append(queued, r)
+	}
+	if len(queued) > 0 {
+		slices.Reverse(queued) // the outbox is oldest first
+		m.Recent = append(queued, meter.Recent...)
 	}
 	return m, nil
 }
