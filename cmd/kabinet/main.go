@@ -29,6 +29,7 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/cli"
 	"kabinet/internal/demo"
+	"kabinet/internal/shutdown"
 	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
@@ -133,6 +134,12 @@ func window(exe string, args []string) error {
 	a := fyneapp.NewWithID(app.ID)
 	app.LoadTranslations(*english == "en")
 	ui := app.New(a, opts)
+	// Stopped from outside (SIGTERM, Ctrl+C, Windows logging off): a
+	// public visitor is logged out and wiped as by «Выйти», within a
+	// budget short enough for a shutdown; at home the store closes.
+	const endBudget = 10 * time.Second
+	stopWatch := shutdown.Watch(func() <-chan struct{} { return ui.EndSession(endBudget) }, endBudget+5*time.Second)
+	defer stopWatch()
 	ui.Start()
 	ui.Window().ShowAndRun()
 	return nil

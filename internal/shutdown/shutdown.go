@@ -1,0 +1,61 @@
+// Package shutdown tells the window that the program must end from
+// outside: SIGINT or SIGTERM on every system, and on Windows the end of the
+// user's session (log-off, restart, shutdown). A GUI program on Windows gets
+// no console signals, and GLFW does not pass WM_QUERYENDSESSION and
+// WM_ENDSESSION on, so there a hidden top-level window of our own receives
+// them. On a public computer the visitor's data must be gone before the
+// program is: Watch holds the event until the window says it is done.
+package shutdown
+
+import (
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// exit ends the program when the window did not finish in time after a
+// signal; tests replace it.
+var exit = os.Exit
+
+// Watch calls end once, on the first signal or end of session, and waits
+// until the channel end returned is closed or wait has passed. After a
+// signal whose end did not finish in wait, the program exits with code 1.
+// A second Ctrl+C ends the program at once, as people expect. stop undoes
+// Watch.
+func Watch(end func() <-chan struct{}, wait time.Duration) (stop func()) {
+	var once sync.Once
+	var done <-chan struct{}
+	finish := func() bool {
+		once.Do(func() { done = end() })
+		select {
+		case <-done:
+			return true
+		case <-time.After(wait):
+			return false
+		}
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			signal.Stop(sigs)
+			if !finish() {
+				exit(1)
+			}
+		case <-quit:
+		}
+	}()
+	stopSession := watchSession(func() { finish() })
+	var stopOnce sync.Once
+	return func() {
+		stopOnce.Do(func() {
+			signal.Stop(sigs)
+			close(quit)
+			stopSession()
+		})
+	}
+}
