@@ -340,6 +340,8 @@ func (u *UI) logoutWithin(budget time.Duration, after func()) {
 	u.run(nil, func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, budget)
 		defer cancel()
+		u.logoutMu.Lock()
+		defer u.logoutMu.Unlock()
 		r, err := u.svc.Logout(ctx, since)
 		report = logoutReport{sent: r.Sent, unsent: r.Unsent, wiped: r.Wiped}
 		return err

@@ -1,35 +1,43 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
 
-// EndSession ends the visit because the program is being stopped from
-// outside: SIGTERM or SIGINT, or Windows logging the user off or shutting
-// down. On a public computer the person is logged out and everything of
+// Finish runs after the window's loop has ended, however it ended: the
+// close button, Fyne quitting by itself on SIGINT or SIGTERM, or Windows
+// logging the user off (internal/shutdown quits the loop). On a public
+// computer a visitor still logged in is logged out and everything of
 // theirs — the store, printed documents — is deleted, exactly as «Выйти»
 // does, with the last delivery and the portal's goodbye cut to budget; at
-// home the store is closed cleanly and the login kept. Then the window
-// quits. The returned channel is closed once nothing more needs doing, so a
-// caller that must hold the system back (Windows' end of session) knows
-// when to let go. EndSession may be called from any goroutine, and more
-// than once.
-func (u *UI) EndSession(budget time.Duration) <-chan struct{} {
-	done := make(chan struct{})
-	do(func() {
-		u.endSession(budget, func() {
-			close(done)
-			u.app.Quit()
-		})
-	})
-	return done
+// home the store is closed cleanly and the login kept. It runs on the
+// caller's goroutine and touches no widget: the loop is gone.
+func (u *UI) Finish(budget time.Duration) error {
+	// A logout the person started may still be running: wait for it.
+	u.logoutMu.Lock()
+	defer u.logoutMu.Unlock()
+	if u.svc == nil {
+		return nil
+	}
+	var err error
+	if u.svc.Public() && u.svc.Customer() != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), budget)
+		_, err = u.svc.Logout(ctx, u.sessionStart)
+		cancel()
+	}
+	// A public computer's store — even the empty one opened for the next
+	// visitor — goes with it.
+	return errors.Join(err, u.svc.Close())
 }
 
-// endSession runs on the UI goroutine; finished runs once, after the
-// public logout and the store's closing.
+// endSession is the close button's end, on the UI goroutine: a public
+// visitor is logged out with the window still open; finished runs once,
+// after the logout and the store's closing.
 func (u *UI) endSession(budget time.Duration, finished func()) {
 	if u.ended != nil {
 		// Already ending (the window's close button, then a signal): wait

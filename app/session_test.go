@@ -245,10 +245,11 @@ func TestPublicSaveAsStaysInTheSessionFolder(t *testing.T) {
 	}
 }
 
-// TestEndSessionOnAPublicComputerWipesAsLogoutDoes: SIGTERM, SIGINT or
-// Windows' log-off (they all call EndSession) log the visitor out and
-// delete the store and the printed documents, as «Выйти» does.
-func TestEndSessionOnAPublicComputerWipesAsLogoutDoes(t *testing.T) {
+// TestFinishOnAPublicComputerWipesAsLogoutDoes: however the window's loop
+// ended — Fyne quits by itself on SIGTERM and SIGINT, Windows' log-off
+// quits it through internal/shutdown — Finish logs the visitor out and
+// deletes the store and the printed documents, as «Выйти» does.
+func TestFinishOnAPublicComputerWipesAsLogoutDoes(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	tu := newTestUI(t, true)
@@ -261,15 +262,9 @@ func TestEndSessionOnAPublicComputerWipesAsLogoutDoes(t *testing.T) {
 	if len(sessionFolders(t, tmp)) != 2 {
 		t.Fatalf("the session's folders: %q", sessionFolders(t, tmp))
 	}
-	done := tu.UI.EndSession(10 * time.Second)
-	tu.waitFor(func() bool {
-		select {
-		case <-done:
-			return true
-		default:
-			return false
-		}
-	}, "the end of the session")
+	if err := tu.UI.Finish(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
 	if left := sessionFolders(t, tmp); len(left) != 0 {
 		t.Errorf("left on the computer: %q", left)
 	}
@@ -279,32 +274,19 @@ func TestEndSessionOnAPublicComputerWipesAsLogoutDoes(t *testing.T) {
 	if tu.svc.Customer() != "" {
 		t.Error("still logged in")
 	}
-	// A second end (the close button, then a signal) is the same end.
-	again := tu.UI.EndSession(10 * time.Second)
-	tu.waitFor(func() bool {
-		select {
-		case <-again:
-			return true
-		default:
-			return false
-		}
-	}, "the second end")
 }
 
-// TestEndSessionAtHomeKeepsTheStore: at home the store is closed cleanly
-// and kept with what it holds.
-func TestEndSessionAtHomeKeepsTheStore(t *testing.T) {
+// TestFinishAtHomeKeepsTheLogin: at home the store is closed cleanly and
+// kept with the login, for the next start.
+func TestFinishAtHomeKeepsTheLogin(t *testing.T) {
 	tu := newTestUI(t, false)
 	tu.loginAs("100001")
-	done := tu.UI.EndSession(10 * time.Second)
-	tu.waitFor(func() bool {
-		select {
-		case <-done:
-			return true
-		default:
-			return false
-		}
-	}, "the end of the session")
+	if err := tu.UI.Finish(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if tu.svc.Customer() != "100001" {
+		t.Errorf("the login was not kept: %q", tu.svc.Customer())
+	}
 	if _, err := tu.svc.Accounts(); err == nil {
 		t.Error("the store is still open after the end")
 	}

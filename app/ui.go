@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -102,7 +103,8 @@ type UI struct {
 	loggingOut  bool
 	afterLogout []func()       // what waits for the running logout
 	loggedOut   *loggedOutPage // the page after a public logout, while shown
-	ended       chan struct{}  // closed when EndSession has finished
+	ended       chan struct{}  // closed when the close button's end is done
+	logoutMu    sync.Mutex     // held by a running logout; Finish waits for it
 	// after runs f once d has passed and returns a stop; tests fire the
 	// timers by hand instead of waiting.
 	after func(d time.Duration, f func()) (stop func())

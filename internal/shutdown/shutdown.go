@@ -19,18 +19,19 @@ import (
 // signal; tests replace it.
 var exit = os.Exit
 
-// Watch calls end once, on the first signal or end of session, and waits
-// until the channel end returned is closed or wait has passed. After a
-// signal whose end did not finish in wait, the program exits with code 1.
-// A second Ctrl+C ends the program at once, as people expect. stop undoes
-// Watch.
-func Watch(end func() <-chan struct{}, wait time.Duration) (stop func()) {
+// Watch calls quit once, on the first signal or end of session, and then
+// waits until finished is closed (the window's loop has ended and the
+// visitor's data are gone) or wait has passed. Fyne quits its loop on
+// SIGINT and SIGTERM by itself; Watch adds the Windows end of session, and
+// makes sure a signal ends the program with code 1 if the cleanup hangs.
+// After the first signal a second Ctrl+C ends the program at once, as
+// people expect. stop undoes Watch.
+func Watch(quit func(), finished <-chan struct{}, wait time.Duration) (stop func()) {
 	var once sync.Once
-	var done <-chan struct{}
 	finish := func() bool {
-		once.Do(func() { done = end() })
+		once.Do(quit)
 		select {
-		case <-done:
+		case <-finished:
 			return true
 		case <-time.After(wait):
 			return false
@@ -38,7 +39,7 @@ func Watch(end func() <-chan struct{}, wait time.Duration) (stop func()) {
 	}
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	quit := make(chan struct{})
+	stopped := make(chan struct{})
 	go func() {
 		select {
 		case <-sigs:
@@ -46,7 +47,7 @@ func Watch(end func() <-chan struct{}, wait time.Duration) (stop func()) {
 			if !finish() {
 				exit(1)
 			}
-		case <-quit:
+		case <-stopped:
 		}
 	}()
 	stopSession := watchSession(func() { finish() })
@@ -54,7 +55,7 @@ func Watch(end func() <-chan struct{}, wait time.Duration) (stop func()) {
 	return func() {
 		stopOnce.Do(func() {
 			signal.Stop(sigs)
-			close(quit)
+			close(stopped)
 			stopSession()
 		})
 	}

@@ -9,15 +9,15 @@ import (
 	"time"
 )
 
-// TestSIGTERMEndsTheSessionAndWaitsForIt: SIGTERM calls end once, and the
-// program is not ended while end's work runs.
+// TestSIGTERMEndsTheSessionAndWaitsForIt: SIGTERM quits the window once,
+// and the program is not ended while the cleanup runs.
 func TestSIGTERMEndsTheSessionAndWaitsForIt(t *testing.T) {
 	exited := make(chan int, 1)
 	exit = func(code int) { exited <- code }
 	defer func() { exit = os.Exit }()
 	ended := make(chan struct{})
 	release := make(chan struct{})
-	stop := Watch(func() <-chan struct{} { close(ended); return release }, time.Hour)
+	stop := Watch(func() { close(ended) }, release, time.Hour)
 	defer stop()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestSIGINTThatCannotFinishExits(t *testing.T) {
 	exited := make(chan int, 1)
 	exit = func(code int) { exited <- code }
 	defer func() { exit = os.Exit }()
-	stop := Watch(func() <-chan struct{} { return make(chan struct{}) }, time.Millisecond)
+	stop := Watch(func() {}, make(chan struct{}), time.Millisecond)
 	defer stop()
 	if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
 		t.Fatal(err)
