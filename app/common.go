@@ -175,9 +175,14 @@ func (u *UI) showDialog(d dialog.Dialog) {
 	d.Show()
 }
 
-// typedKey handles the keys no widget took: Escape closes the top dialog.
+// typedKey handles the keys no widget took: Escape closes the top dialog;
+// any key takes the page after a public logout away.
 func (u *UI) typedKey(ev *fyne.KeyEvent) {
 	u.touch()
+	if u.loggedOut != nil {
+		u.loggedOut.leave()
+		return
+	}
 	if ev.Name == fyne.KeyEscape && len(u.dialogs) > 0 {
 		u.dialogs[len(u.dialogs)-1].Hide()
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -8,20 +9,29 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
 // idleWatch logs a public computer's session out when nobody touched it:
-// a warning with a big «Продолжить» after IdleWarning, logout after
-// IdleLogout (WCAG 2.2.1: the person is warned and can extend).
+// a warning with a live countdown and a big «Продолжить» after IdleWarning,
+// logout after IdleLogout (WCAG 2.2.1: the person is warned and can extend).
 type idleWatch struct {
 	u              *UI
 	warnAfter, end time.Duration
 	last           time.Time
 	ticker         *time.Ticker
 	stop           chan struct{}
-	warning        dialog.Dialog
+	warning        *idleWarning
 	now            func() time.Time // the clock; tests move it
+}
+
+// idleWarning is the dialog «Вы ещё здесь?»: the time left, counting down
+// every second, what will be lost, and «Продолжить».
+type idleWarning struct {
+	dialog    *dialog.CustomDialog
+	countdown *widget.Label
+	cont      *widget.Button
 }
 
 func newIdleWatch(u *UI, warn, end time.Duration) *idleWatch {
@@ -56,12 +66,14 @@ func (w *idleWatch) close() {
 func (w *idleWatch) touch() {
 	w.last = w.now()
 	if w.warning != nil {
-		w.warning.Hide()
+		d := w.warning.dialog
 		w.warning = nil
+		d.Hide()
 	}
 }
 
-// check runs on the UI goroutine.
+// check runs on the UI goroutine, every second while the session is open:
+// it opens the warning, moves its countdown on, and logs out at the end.
 func (w *idleWatch) check() {
 	if w.ticker == nil {
 		return
@@ -71,18 +83,46 @@ func (w *idleWatch) check() {
 	case idle >= w.end:
 		w.close()
 		if w.warning != nil {
-			w.warning.Hide()
+			d := w.warning.dialog
+			w.warning = nil
+			d.Hide()
 		}
 		w.u.logout(nil)
-	case idle >= w.warnAfter && w.warning == nil:
-		left := int((w.end - idle).Round(time.Second).Seconds())
-		cont := widget.NewButton(lang.L("Продолжить"), func() { w.touch() })
-		cont.Importance = widget.HighImportance
-		msg := para(lang.L("Вы давно ничего не делали. Через {{.N}} секунд личный кабинет закроется, и все ваши данные будут удалены с этого компьютера. Чтобы продолжить работу, нажмите «Продолжить».", map[string]any{"N": left}))
-		d := dialog.NewCustomWithoutButtons(lang.L("Вы ещё здесь?"), container.NewVBox(msg, cont), w.u.win)
-		w.warning = d
-		w.u.showDialog(d)
+	case idle >= w.warnAfter:
+		if w.warning == nil {
+			w.warning = w.newWarning()
+			w.u.showDialog(w.warning.dialog)
+		}
+		w.warning.countdown.SetText(lang.L("Выход через {{.Time}}", map[string]any{"Time": clockText(w.end - idle)}))
 	}
+}
+
+func (w *idleWatch) newWarning() *idleWarning {
+	iw := &idleWarning{countdown: widget.NewLabel("")}
+	iw.countdown.SizeName = theme.SizeNameHeadingText
+	iw.countdown.TextStyle = fyne.TextStyle{Bold: true}
+	iw.countdown.Alignment = fyne.TextAlignCenter
+	iw.cont = widget.NewButton(lang.L("Продолжить"), w.touch)
+	iw.cont.Importance = widget.HighImportance
+	body := container.NewVBox(
+		iw.countdown,
+		para(lang.L("Вы давно ничего не делали. Когда время выйдет, личный кабинет закроется, и все ваши данные будут удалены с этого компьютера.")),
+		bold(lang.L("Показания, которые вы начали вводить и не передали, пропадут.")),
+		para(lang.L("Чтобы продолжить работу, нажмите «Продолжить».")),
+	)
+	iw.dialog = dialog.NewCustomWithoutButtons(lang.L("Вы ещё здесь?"), body, w.u.win)
+	iw.dialog.SetButtons([]fyne.CanvasObject{iw.cont})
+	// Wrapped text in a dialog shrinks to a narrow column: give it the
+	// width a paragraph reads best at.
+	iw.dialog.Resize(fyne.NewSize(min(w.u.win.Canvas().Size().Width*0.9, 30*theme.TextSize()), 0))
+	return iw
+}
+
+// clockText writes a time left as «4:05», rounded up: the last second
+// shows «0:01», never «0:00» while the session is still open.
+func clockText(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // activitySensor lies under the screens and notices the mouse moving over

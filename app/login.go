@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/store"
 )
@@ -58,6 +60,10 @@ type loginForm struct {
 // забыли пароль?», as the portal did.
 func (u *UI) showLogin() {
 	u.shell, u.screen = nil, nil
+	if u.loggedOut != nil {
+		u.loggedOut.stop()
+		u.loggedOut = nil
+	}
 	f := &loginForm{customer: widget.NewEntry(), password: widget.NewPasswordEntry(), err: errorText()}
 	f.customer.SetPlaceHolder(lang.L("например, 100001"))
 	f.customer.SetText(u.svc.LastCustomer())
@@ -137,9 +143,9 @@ func (u *UI) showLogin() {
 }
 
 // showRecovery is the password recovery wizard of the seed manual: the
-// customer number, then ФИО, date of birth and mobile phone, then «the
-// password was sent by SMS», with the contact-centre phone for when no SMS
-// comes.
+// customer number, then ФИО, date of birth and mobile phone, then what
+// happens if they match the contract, with the contact-centre phone for
+// when no SMS comes.
 func (u *UI) showRecovery() {
 	customer := widget.NewEntry()
 	customer.SetText(strings.TrimSpace(u.login.customer.Text))
@@ -175,18 +181,33 @@ func (u *UI) showRecoveryDetails(customer string) {
 			setError(errLabel, errors.New(lang.L("Заполните все поля: ФИО, дату рождения, номер клиента и номер сотового телефона.")))
 			return
 		}
-		r := portalclient.Recovery{Customer: strings.TrimSpace(number.Text), FullName: name.Text, BirthDate: strings.TrimSpace(birth.Text), Phone: phone.Text}
-		var msg string
+		born, ok := parseBirthDate(birth.Text, nowFunc())
+		if !ok {
+			setError(errLabel, errors.New(lang.L("Дата рождения записана непонятно. Введите её так: день, месяц, год через точку, например 14.03.1948 или 14.3.1948.")))
+			u.win.Canvas().Focus(birth)
+			return
+		}
+		mobile, err := domain.NormalizePhone(phone.Text)
+		if err != nil {
+			setError(errLabel, err)
+			u.win.Canvas().Focus(phone)
+			return
+		}
+		errLabel.Hide()
+		// The date goes as «1948-03-14», which every version of the portal
+		// reads, however the person wrote it.
+		r := portalclient.Recovery{Customer: strings.TrimSpace(number.Text), FullName: name.Text, BirthDate: born.String(), Phone: mobile}
 		u.run(send, func(ctx context.Context) error {
-			var err error
-			msg, err = u.svc.RecoverPassword(ctx, r)
+			// The portal's answer is the same whether or not the details
+			// matched; the page after says it in the window's own words.
+			_, err := u.svc.RecoverPassword(ctx, r)
 			return err
 		}, func(err error) {
 			if err != nil {
 				setError(errLabel, err)
 				return
 			}
-			u.showRecoveryDone(msg)
+			u.showRecoveryDone(mobile)
 		})
 	}
 	send = u.primary(lang.L("Отправить"), submit)
@@ -206,13 +227,54 @@ func (u *UI) showRecoveryDetails(customer string) {
 	u.win.Canvas().Focus(name)
 }
 
-func (u *UI) showRecoveryDone(msg string) {
+// showRecoveryDone is the page after a recovery request. The window cannot
+// know whether an SMS was sent — the portal answers the same either way, so
+// that nobody learns whose details match — so it says what happens if they
+// matched, and what to do if no SMS comes. mobile is the number the person
+// typed («+79121234567»); only its last two digits are shown.
+func (u *UI) showRecoveryDone(mobile string) {
 	u.win.SetContent(centered(
-		heading(lang.L("Пароль отправлен по SMS")),
-		para(msg),
-		para(lang.L("Если SMS не пришло, позвоните в контакт-центр по телефону {{.Phone}} — вам сообщат одноразовый пароль.", map[string]any{"Phone": contactPhone(u)})),
+		heading(lang.L("Запрос принят")),
+		para(lang.L("Если данные совпадают с договором, в течение нескольких минут на телефон, номер которого оканчивается на …{{.Last}}, придёт SMS с временным паролем.", map[string]any{"Last": mobile[len(mobile)-2:]})),
+		para(lang.L("Войдите с этим паролем: программа сразу попросит придумать свой.")),
+		bold(lang.L("Если SMS не пришло за 15 минут, позвоните в контакт-центр по телефону {{.Phone}} — вам сообщат одноразовый пароль.", map[string]any{"Phone": contactPhone(u)})),
 		u.primary(lang.L("Ко входу"), u.showLogin),
 	))
+}
+
+// parseBirthDate reads a date of birth as people write it: «14.03.1948»,
+// «14.3.1948», «14/3/1948», «14-03-1948» or «1948-03-14». A day that does
+// not exist («31.02.1948») or a year that cannot be a living person's is
+// refused.
+func parseBirthDate(s string, now time.Time) (domain.Date, bool) {
+	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool {
+		return r == '.' || r == '/' || r == '-' || r == ' ' || r == ','
+	})
+	if len(parts) != 3 {
+		return domain.Date{}, false
+	}
+	var n [3]int
+	for i, p := range parts {
+		if len(p) > 4 || strings.Trim(p, "0123456789") != "" {
+			return domain.Date{}, false
+		}
+		v, err := strconv.Atoi(p)
+		if err != nil {
+			return domain.Date{}, false
+		}
+		n[i] = v
+	}
+	day, month, year := n[0], n[1], n[2]
+	if len(parts[0]) == 4 { // 1948-03-14
+		year, day = n[0], n[2]
+	} else if len(parts[2]) != 4 {
+		return domain.Date{}, false // «14.03.48» could be 1948 or 2048
+	}
+	d := domain.NewDate(year, time.Month(month), day)
+	if month < 1 || month > 12 || d.Day != day || year < now.Year()-130 || !d.Time(time.UTC).Before(now) {
+		return domain.Date{}, false
+	}
+	return d, true
 }
 
 // showPasswordChange asks for a new password after a temporary one.
@@ -252,21 +314,45 @@ func (u *UI) showPasswordChange(temporary string) {
 // logout ends the session. On a public computer it says plainly what was
 // sent and that nothing remains; then it shows the login screen (or runs
 // after, when the window is closing).
-func (u *UI) logout(after func()) {
+func (u *UI) logout(after func()) { u.logoutWithin(45*time.Second, after) }
+
+// logoutWithin is logout with the last delivery and the portal's goodbye
+// cut to budget. A logout asked for while one runs (a second tap on
+// «Выйти», the computer shutting down meanwhile) waits for it: its after
+// runs when the first is done.
+func (u *UI) logoutWithin(budget time.Duration, after func()) {
 	if u.idle != nil {
 		u.idle.close()
 		u.idle = nil
 	}
+	if u.loggingOut {
+		if after != nil {
+			u.afterLogout = append(u.afterLogout, after)
+		}
+		return
+	}
+	u.loggingOut = true
+	if after != nil {
+		u.afterLogout = append(u.afterLogout, after)
+	}
 	since := u.sessionStart
 	var report logoutReport
 	u.run(nil, func(ctx context.Context) error {
+		ctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		u.logoutMu.Lock()
+		defer u.logoutMu.Unlock()
 		r, err := u.svc.Logout(ctx, since)
 		report = logoutReport{sent: r.Sent, unsent: r.Unsent, wiped: r.Wiped}
 		return err
 	}, func(err error) {
 		u.shell, u.screen = nil, nil
-		if after != nil {
-			after()
+		afters := u.afterLogout
+		u.loggingOut, u.afterLogout = false, nil
+		if len(afters) > 0 {
+			for _, f := range afters {
+				f()
+			}
 			return
 		}
 		u.showLoggedOut(report, err)
@@ -304,7 +390,23 @@ func (u *UI) showLoggedOut(r logoutReport, err error) {
 		objs = append(objs, para(message(err)))
 	}
 	objs = append(objs, u.primary(lang.L("Войти снова"), u.showLogin))
-	u.win.SetContent(centered(objs...))
+	if !u.svc.Public() {
+		u.win.SetContent(centered(objs...))
+		return
+	}
+	// The next visitor must not find this one's account and readings on
+	// the screen: any key, any click or a minute brings a clean login.
+	objs = append(objs, para(lang.L("Эта страница закроется через минуту или при нажатии любой клавиши, чтобы следующий посетитель её не увидел.")))
+	page := &loggedOutPage{}
+	leave := func() {
+		if u.loggedOut == page {
+			u.showLogin()
+		}
+	}
+	page.leave = leave
+	page.stop = u.after(time.Minute, func() { do(leave) })
+	u.loggedOut = page
+	u.win.SetContent(newTapCatcher(centered(objs...), leave))
 }
 
 // describeItem names an outbox item for a person.

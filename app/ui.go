@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -102,6 +103,15 @@ type UI struct {
 	online       bool
 	login        *loginForm
 	dialogs      []dialog.Dialog // open dialogs, the top one last
+
+	loggingOut  bool
+	afterLogout []func()       // what waits for the running logout
+	loggedOut   *loggedOutPage // the page after a public logout, while shown
+	ended       chan struct{}  // closed when the close button's end is done
+	logoutMu    sync.Mutex     // held by a running logout; Finish waits for it
+	// after runs f once d has passed and returns a stop; tests fire the
+	// timers by hand instead of waiting.
+	after func(d time.Duration, f func()) (stop func())
 }
 
 // LoadTranslations registers the app's strings. The window speaks Russian
@@ -149,7 +159,7 @@ func New(a fyne.App, opts Options) *UI {
 	if opts.IdleLogout == 0 {
 		opts.IdleLogout = 5 * time.Minute
 	}
-	u := &UI{app: a, opts: opts, online: true}
+	u := &UI{app: a, opts: opts, online: true, after: afterFunc}
 	u.theme = &kabinetTheme{size: opts.Settings.TextSize, contrast: opts.Settings.HighContrast}
 	a.Settings().SetTheme(u.theme)
 	u.win = a.NewWindow(lang.L("Личный кабинет — Коми энергосбытовая компания"))
@@ -157,6 +167,7 @@ func New(a fyne.App, opts Options) *UI {
 	u.win.SetMaster()
 	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.Canvas().SetOnTypedKey(u.typedKey)
+	u.win.Canvas().SetOnTypedRune(u.typedRune)
 	return u
 }
 
@@ -289,12 +300,5 @@ func (u *UI) onEvent(e syncer.Event) {
 
 // closeWindow ends a public session before the window closes.
 func (u *UI) closeWindow() {
-	if u.svc != nil && u.svc.Public() && u.svc.Customer() != "" {
-		u.logout(func() { u.app.Quit() })
-		return
-	}
-	if u.svc != nil {
-		u.svc.Close()
-	}
-	u.app.Quit()
+	u.endSession(45*time.Second, func() { u.app.Quit() })
 }

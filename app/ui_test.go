@@ -75,7 +75,7 @@ func TestRecoveryWizardSendsTheSMS(t *testing.T) {
 	test.Type(entries[1], "14.03.1948")
 	test.Type(entries[3], "8 912 123-45-01")
 	tu.tapButton("Отправить")
-	tu.waitFor(func() bool { return contains(tu.textsNow(), "Пароль отправлен по SMS") }, "the SMS page")
+	tu.waitFor(func() bool { return contains(tu.textsNow(), "Запрос принят") }, "the page after the request")
 	if !contains(tu.texts(), "одноразовый пароль") {
 		t.Error("no word about the contact centre's one-time password")
 	}

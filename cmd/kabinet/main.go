@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"golang.org/x/term"
 
@@ -29,6 +30,7 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/cli"
 	"kabinet/internal/demo"
+	"kabinet/internal/shutdown"
 	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
@@ -140,7 +142,19 @@ func window(exe string, args []string) error {
 	a := fyneapp.NewWithID(app.ID)
 	app.LoadTranslations(*english == "en")
 	ui := app.New(a, opts)
+	// Stopped from outside (SIGTERM, Ctrl+C, Windows logging off), the loop
+	// ends; then Finish logs a public visitor out and wipes as «Выйти»
+	// does, within a budget short enough for a shutdown; at home the store
+	// closes.
+	const endBudget = 10 * time.Second
+	finished := make(chan struct{})
+	stopWatch := shutdown.Watch(func() { fyne.Do(a.Quit) }, finished, endBudget+5*time.Second)
+	defer stopWatch()
 	ui.Start()
 	ui.Window().ShowAndRun()
+	if err := ui.Finish(endBudget); err != nil {
+		logger.Warn("end of session", "err", err)
+	}
+	close(finished)
 	return nil
 }
