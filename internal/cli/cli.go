@@ -455,6 +455,16 @@ func (c *command) logout(ctx context.Context, args []string) int {
 	c.env.Keeper.Delete(profileKey(profile))
 	pending, _ := st.Pending(profile)
 	if *wipe {
+		// The window's device token for this customer goes too: the
+		// computer is no longer the customer's own.
+		// (in the keyring, or in the device tokens' file, which goes whole).
+		dir := filepath.Dir(st.Path())
+		if customer != "" {
+			tokens.NewDevices(dir).Delete(profileKey(profile))
+		}
+		if err := os.Remove(filepath.Join(dir, tokens.DeviceFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return c.fail(err)
+		}
 		if err := st.Wipe(); err != nil {
 			return c.fail(err)
 		}

@@ -254,11 +254,18 @@ func TestLogoutWipeDeletesTheCopiesSetAside(t *testing.T) {
 	f.WriteAt(bytes.Repeat([]byte{0}, 8192), 0)
 	f.Close()
 	u.run("status") // sets the damaged file aside
+	// The window's device token of this customer, as a home computer
+	// without a keyring keeps it.
+	devices := tokens.NewDeviceFile(filepath.Join(u.dir, "device-tokens.json"))
+	devices.Save(p.URL+"|100001", "device-token-of-100001")
 	if matches, _ := filepath.Glob(path + ".corrupt-*"); len(matches) != 1 {
 		t.Fatalf("set aside: %v", matches)
 	}
 	u.mustRun(cli.ExitOK, "logout", "--wipe")
 	if matches, _ := filepath.Glob(path + ".corrupt-*"); len(matches) != 0 {
 		t.Errorf("logout --wipe left %v", matches)
+	}
+	if tok, err := devices.Load(p.URL + "|100001"); err == nil {
+		t.Errorf("logout --wipe left the device token %q", tok)
 	}
 }

@@ -57,8 +57,11 @@ func (keyringDevices) Save(profile, token string) error {
 }
 func (keyringDevices) Delete(profile string) error { return osKeyring{}.Delete("device|" + profile) }
 
-// deviceFile is the name of the device tokens' file in the store's folder.
-const deviceFile = "device-tokens.json"
+// DeviceFileName is the name of the device tokens' file in the store's
+// folder (where there is no keyring).
+const DeviceFileName = "device-tokens.json"
+
+const deviceFile = DeviceFileName
 
 // DeviceFile keeps device tokens in a JSON file readable by this user only
 // (0600), written whole to a temporary file and renamed over the old one,
