@@ -360,6 +360,11 @@ func TestPasswordsAreComparedInNFC(t *testing.T) {
 	if r := e.do(req{method: "PUT", path: "/api/v1/password", token: tok, body: map[string]string{"current": composed, "new": decomposed}}); r.Code(t) != "password_not_changed" {
 		t.Errorf("the same password typed the other way is a new one: %d %s", r.Status, r.Body)
 	}
+	// A profile change asks for the same password: typed the other way, it
+	// is still the customer's.
+	if r := e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "ivanova@example.ru", "phone": ivanovaPhone, "current_password": decomposed}}); r.Status != http.StatusOK {
+		t.Errorf("profile change with the password typed the other way: %d %s", r.Status, r.Body)
+	}
 }
 
 func TestParseTrustedProxies(t *testing.T) {

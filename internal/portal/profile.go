@@ -217,9 +217,12 @@ func (s *Server) checkCurrentPassword(r *http.Request, cust portaldb.CustomerRec
 			auth.BurnVerify(password[:maxPasswordBytes])
 			return
 		}
-		ok, _ = auth.VerifyPassword(cust.PasswordHash, password)
+		ok = passwordMatches(cust.PasswordHash, password)
 	})
 	if err != nil {
+		// Not checked (the queue is full, or the client went away): the
+		// attempt counts neither way.
+		s.loginByCustomer.Release(cust.Number)
 		return err
 	}
 	if !ok {

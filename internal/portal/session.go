@@ -107,6 +107,20 @@ const deviceTTL = 180 * 24 * time.Hour
 // breve is the same password.
 func normalizePassword(p string) string { return norm.NFC.String(p) }
 
+// passwordMatches compares a password as typed with a stored hash: in NFC,
+// and, for a hash stored before passwords were normalised, as typed.
+func passwordMatches(hash, typed string) bool {
+	p := normalizePassword(typed)
+	if ok, _ := auth.VerifyPassword(hash, p); ok {
+		return true
+	}
+	if p != typed {
+		ok, _ := auth.VerifyPassword(hash, typed)
+		return ok
+	}
+	return false
+}
+
 // gate is a throttle key a login attempt passes.
 type gate struct {
 	th  *portaldb.Throttle
@@ -551,11 +565,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		if len(rawCurrent) > maxPasswordBytes {
 			return
 		}
-		currentOK, _ = auth.VerifyPassword(cust.PasswordHash, current)
-		if !currentOK && rawCurrent != current {
-			// Stored before passwords were normalised.
-			currentOK, _ = auth.VerifyPassword(cust.PasswordHash, rawCurrent)
-		}
+		currentOK = passwordMatches(cust.PasswordHash, rawCurrent)
 		// A temporary password counts while its session lasts, even after
 		// its one login.
 		if !currentOK && hasTemp && s.now().Before(temp.ExpiresAt) {
