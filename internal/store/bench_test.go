@@ -35,3 +35,24 @@ func BenchmarkOpenAndReadDocument(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheckTenYears measures the start-up check of the child process
+// on a store holding ten years of one account: bbolt's own page check,
+// then every value's checksum and decoding (issue #11.2).
+func BenchmarkCheckTenYears(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "store.db")
+	s, err := Open(path, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc := CachedDocument{Doc: tenYearDocument(120), ETag: `"v1"`, Cursor: "c-120", FetchedAt: time.Now()}
+	if err := s.SaveDocument(testProfile, testAccount, doc); err != nil {
+		b.Fatal(err)
+	}
+	s.Close()
+	for b.Loop() {
+		if err := Check(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
