@@ -569,7 +569,7 @@ func (s *settingsScreen) showCodeBox(phone string) {
 	s.code.SetText("")
 	setError(s.codeErr, nil)
 	s.codeSent.SetText(lang.L("Код отправлен по SMS на номер, оканчивающийся на …{{.Digits}}. Введите его здесь в течение 15 минут и нажмите «Подтвердить». До этого остаётся прежний номер.",
-		map[string]any{"Digits": phone[len(phone)-2:]}))
+		map[string]any{"Digits": domain.PhoneEnding(phone)}))
 	s.codeBox.Show()
 	s.u.win.Canvas().Focus(s.code)
 }

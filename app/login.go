@@ -235,7 +235,7 @@ func (u *UI) showRecoveryDetails(customer string) {
 func (u *UI) showRecoveryDone(mobile string) {
 	u.win.SetContent(centered(
 		heading(lang.L("Запрос принят")),
-		para(lang.L("Если данные совпадают с договором, в течение нескольких минут на телефон, номер которого оканчивается на …{{.Last}}, придёт SMS с временным паролем.", map[string]any{"Last": mobile[len(mobile)-2:]})),
+		para(lang.L("Если данные совпадают с договором, в течение нескольких минут на телефон, номер которого оканчивается на …{{.Last}}, придёт SMS с временным паролем.", map[string]any{"Last": domain.PhoneEnding(mobile)})),
 		para(lang.L("Войдите с этим паролем: программа сразу попросит придумать свой.")),
 		bold(lang.L("Если SMS не пришло за 15 минут, позвоните в контакт-центр по телефону {{.Phone}} — вам сообщат одноразовый пароль.", map[string]any{"Phone": contactPhone(u)})),
 		u.primary(lang.L("Ко входу"), u.showLogin),

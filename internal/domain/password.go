@@ -359,6 +359,16 @@ func NormalizePhone(s string) (string, error) {
 	return "+7" + string(national), nil
 }
 
+// PhoneEnding is the last two digits of a phone number, all that a
+// message names of it («на номер, оканчивающийся на …67»).
+func PhoneEnding(phone string) string {
+	digits := digitsOf(phone)
+	if len(digits) < 2 {
+		return ""
+	}
+	return string(digits[len(digits)-2:])
+}
+
 // MaskPhone hides the middle of a phone number so that it can be written to
 // logs and shown on screen («пароль отправлен на номер +7 912 ***-**-89»)
 // without disclosing it. Input that is not a valid number is masked
@@ -367,16 +377,22 @@ func MaskPhone(phone string) string {
 	if p, err := NormalizePhone(phone); err == nil {
 		return "+7 " + p[2:5] + " ***-**-" + p[10:12]
 	}
-	var digits []byte
-	for i := 0; i < len(phone); i++ {
-		if '0' <= phone[i] && phone[i] <= '9' {
-			digits = append(digits, phone[i])
-		}
-	}
+	digits := digitsOf(phone)
 	if len(digits) < 4 {
 		return "***"
 	}
 	return "***-**-" + string(digits[len(digits)-2:])
+}
+
+// digitsOf is the ASCII digits of s, in order.
+func digitsOf(s string) []byte {
+	var digits []byte
+	for i := 0; i < len(s); i++ {
+		if '0' <= s[i] && s[i] <= '9' {
+			digits = append(digits, s[i])
+		}
+	}
+	return digits
 }
 
 // NormalizeEmail checks an e-mail address typed by a customer. Spaces around

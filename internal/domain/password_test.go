@@ -318,3 +318,11 @@ func TestNormalizeEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestPhoneEnding(t *testing.T) {
+	for in, want := range map[string]string{"+79121234567": "67", "8 (912) 123-45-01": "01", "7": "", "": ""} {
+		if got := PhoneEnding(in); got != want {
+			t.Errorf("PhoneEnding(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

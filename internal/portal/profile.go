@@ -191,7 +191,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 		"Коми энергосбыт. Код для подтверждения номера в личном кабинете: %s. Код действует 15 минут. Никому не сообщайте его.", code))
 	resp.PendingPhone = domain.MaskPhone(phone)
 	resp.Code = string(domain.CodePhoneCodeSent)
-	resp.Message = fmt.Sprintf("На номер, оканчивающийся на …%s, отправлен код из 6 цифр. Введите его в течение 15 минут — тогда номер телефона изменится. До этого остаётся прежний номер.", lastTwo(phone))
+	resp.Message = fmt.Sprintf("На номер, оканчивающийся на …%s, отправлен код из 6 цифр. Введите его в течение 15 минут — тогда номер телефона изменится. До этого остаётся прежний номер.", domain.PhoneEnding(phone))
 	if emailChanged {
 		resp.Message = "Адрес почты сохранён. " + resp.Message
 	}
@@ -339,7 +339,7 @@ func (s *Server) confirmPhone(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("profile: phone changed")
 	if cust.Phone != "" && cust.Phone != newPhone {
 		s.sendSMS(cust.Phone, "phone change notice", fmt.Sprintf(
-			"Коми энергосбыт. Номер телефона в личном кабинете изменён на …%s. Если это были не вы, позвоните: %s", lastTwo(newPhone), s.contactPhone))
+			"Коми энергосбыт. Номер телефона в личном кабинете изменён на …%s. Если это были не вы, позвоните: %s", domain.PhoneEnding(newPhone), s.contactPhone))
 	}
 	c := cust.Customer
 	c.Phone = newPhone
@@ -405,15 +405,6 @@ func phoneCodeMatches(stored []byte, code string) bool {
 		return false
 	}
 	return subtle.ConstantTimeCompare(hashPhoneCode(stored[:phoneCodeSaltSize], code), stored) == 1
-}
-
-// lastTwo is the last two digits of a normalised phone, all that messages
-// name of a number.
-func lastTwo(phone string) string {
-	if len(phone) < 2 {
-		return phone
-	}
-	return phone[len(phone)-2:]
 }
 
 // maskEmail hides most of an address: «m***@mail.ru».

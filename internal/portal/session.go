@@ -482,7 +482,7 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]string{
 		"code": string(domain.CodeRecoveryRequested),
 		"message": fmt.Sprintf("Если данные совпадают с договором, в течение нескольких минут на номер, оканчивающийся на …%s, придёт SMS с временным паролем. "+
-			"Если SMS не пришло за 15 минут, позвоните в контакт-центр: %s — вам продиктуют одноразовый пароль.", lastTwo(typedPhone), s.contactPhone),
+			"Если SMS не пришло за 15 минут, позвоните в контакт-центр: %s — вам продиктуют одноразовый пароль.", domain.PhoneEnding(typedPhone), s.contactPhone),
 	})
 }
 
