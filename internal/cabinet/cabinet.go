@@ -102,7 +102,7 @@ func Open(cfg Config) (*Service, error) {
 		}
 		s.store, s.recovery, err = store.OpenChecked(path, store.Options{Now: cfg.Now}, cfg.Verify)
 		if s.cfg.Devices == nil {
-			s.cfg.Devices = tokens.NewDevices(filepath.Dir(path))
+			s.cfg.Devices = tokens.DevicesBeside(cfg.Keeper, filepath.Dir(path))
 		}
 	}
 	if s.cfg.Public || s.cfg.Devices == nil {

@@ -460,7 +460,7 @@ func (c *command) logout(ctx context.Context, args []string) int {
 		// (in the keyring, or in the device tokens' file, which goes whole).
 		dir := filepath.Dir(st.Path())
 		if customer != "" {
-			tokens.NewDevices(dir).Delete(profileKey(profile))
+			tokens.DevicesBeside(c.env.Keeper, dir).Delete(profileKey(profile))
 		}
 		if err := os.Remove(filepath.Join(dir, tokens.DeviceFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return c.fail(err)

@@ -36,6 +36,16 @@ func NewDevices(dir string) Devices {
 	return keyringDevices{}
 }
 
+// DevicesBeside keeps device tokens where k keeps session tokens: in the
+// OS keyring when k is the keyring (New found one working, so it is not
+// probed again), otherwise in a 0600 file in dir.
+func DevicesBeside(k Keeper, dir string) Devices {
+	if k.Persistent() {
+		return keyringDevices{}
+	}
+	return NewDeviceFile(filepath.Join(dir, deviceFile))
+}
+
 // NoDevices keeps nothing: the public-computer mode.
 func NoDevices() Devices { return noDevices{} }
 

@@ -64,3 +64,21 @@ func TestNoDevicesKeepsNothing(t *testing.T) {
 		t.Errorf("a public computer kept a device token: %v", err)
 	}
 }
+
+func TestDevicesBesideFollowTheSessionKeeper(t *testing.T) {
+	dir := t.TempDir()
+	// Without a keyring the session token lives in memory: the device
+	// token goes to the private file, where the next run finds it.
+	d := DevicesBeside(NewMemory(), dir)
+	if err := d.Save("p1", "device-1"); err != nil {
+		t.Fatal(err)
+	}
+	if tok, _ := NewDeviceFile(filepath.Join(dir, deviceFile)).Load("p1"); tok != "device-1" {
+		t.Errorf("the file holds %q", tok)
+	}
+	// With the keyring keeping sessions, device tokens go there too.
+	keyring.MockInit()
+	if _, ok := DevicesBeside(osKeyring{}, dir).(keyringDevices); !ok {
+		t.Error("device tokens not in the keyring beside the session token")
+	}
+}
