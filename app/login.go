@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -242,36 +241,12 @@ func (u *UI) showRecoveryDone(mobile string) {
 	))
 }
 
-// parseBirthDate reads a date of birth as people write it: «14.03.1948»,
-// «14.3.1948», «14/3/1948», «14-03-1948» or «1948-03-14». A day that does
-// not exist («31.02.1948») or a year that cannot be a living person's is
-// refused.
+// parseBirthDate reads a date of birth as people write it (see
+// domain.ParseTypedDate: «14.3.1948», «14/3/1948», «1948-03-14», …) and
+// refuses a date that cannot be a living person's birthday.
 func parseBirthDate(s string, now time.Time) (domain.Date, bool) {
-	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool {
-		return r == '.' || r == '/' || r == '-' || r == ' ' || r == ','
-	})
-	if len(parts) != 3 {
-		return domain.Date{}, false
-	}
-	var n [3]int
-	for i, p := range parts {
-		if len(p) > 4 || strings.Trim(p, "0123456789") != "" {
-			return domain.Date{}, false
-		}
-		v, err := strconv.Atoi(p)
-		if err != nil {
-			return domain.Date{}, false
-		}
-		n[i] = v
-	}
-	day, month, year := n[0], n[1], n[2]
-	if len(parts[0]) == 4 { // 1948-03-14
-		year, day = n[0], n[2]
-	} else if len(parts[2]) != 4 {
-		return domain.Date{}, false // «14.03.48» could be 1948 or 2048
-	}
-	d := domain.NewDate(year, time.Month(month), day)
-	if month < 1 || month > 12 || d.Day != day || year < now.Year()-130 || !d.Time(time.UTC).Before(now) {
+	d, err := domain.ParseTypedDate(s)
+	if err != nil || d.Year < now.Year()-130 || !d.Time(time.UTC).Before(now) {
 		return domain.Date{}, false
 	}
 	return d, true

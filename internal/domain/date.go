@@ -3,6 +3,7 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -240,17 +241,22 @@ func (p *Period) UnmarshalJSON(b []byte) error {
 
 // ParseTypedDate reads a date the way a person types it: «14.03.1948»,
 // «14.3.1948», «4.3.1948», with spaces anywhere («14. 3. 1948»), with «/»
-// or «-» between the parts, or as «1948-03-14». The year has four digits.
+// «-» or «,» between the parts, only spaces («14 03 1948»), or as
+// «1948-03-14». The year has four digits.
 // A day that does not exist (31.02.1948) is an error.
 func ParseTypedDate(s string) (Date, error) {
 	bad := fmt.Errorf("date %q: not a date", s)
+	if !strings.ContainsAny(s, "./-,") {
+		// «14 03 1948»: the spaces are what separates the parts.
+		s = strings.Join(strings.Fields(s), ".")
+	}
 	var parts [][]rune
 	cur := []rune{}
 	for _, r := range s {
 		switch {
 		case r >= '0' && r <= '9':
 			cur = append(cur, r)
-		case r == '.' || r == '/' || r == '-':
+		case r == '.' || r == '/' || r == '-' || r == ',':
 			parts = append(parts, cur)
 			cur = []rune{}
 		case r == ' ' || r == '\t' || r == '\u00a0':

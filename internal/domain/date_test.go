@@ -311,3 +311,14 @@ func TestDateTimeIsMidnightInZone(t *testing.T) {
 		t.Errorf("Time(Moscow) = %v, want %v", tm.UTC(), want)
 	}
 }
+
+func TestParseTypedDateBySpacesOrCommas(t *testing.T) {
+	for _, in := range []string{"14 03 1948", " 14  3 1948 ", "14,03,1948", "14. 3. 1948"} {
+		if d, err := domain.ParseTypedDate(in); err != nil || d.String() != "1948-03-14" {
+			t.Errorf("ParseTypedDate(%q) = %v, %v", in, d, err)
+		}
+	}
+	if _, err := domain.ParseTypedDate("14031948"); err == nil {
+		t.Error("digits without separators were read as a date")
+	}
+}
