@@ -23,9 +23,7 @@ func (t *kabinetTheme) scale() float32 { return textScales[max(0, min(t.size, le
 
 func (t *kabinetTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
 	if !t.contrast {
-		// Our normal look is the light one: it prints and reads better for
-		// older eyes than a dark default some systems choose.
-		return theme.DefaultTheme().Color(n, theme.VariantLight)
+		return normalColor(n)
 	}
 	black, white := color.Black, color.White
 	switch n {
@@ -41,7 +39,7 @@ func (t *kabinetTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	case theme.ColorNameForegroundOnPrimary, theme.ColorNameForegroundOnError, theme.ColorNameForegroundOnSuccess:
 		return white
 	case theme.ColorNameForegroundOnWarning:
-		return black
+		return white
 	case theme.ColorNameFocus:
 		return color.NRGBA{0xFF, 0xB0, 0x00, 0xFF}
 	case theme.ColorNameHover:
@@ -53,7 +51,7 @@ func (t *kabinetTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	case theme.ColorNameSuccess:
 		return color.NRGBA{0x00, 0x5A, 0x00, 0xFF}
 	case theme.ColorNameWarning:
-		return color.NRGBA{0xFF, 0xC0, 0x00, 0xFF}
+		return color.NRGBA{0x6B, 0x3A, 0x00, 0xFF} // dark amber: text on white, white on it
 	case theme.ColorNamePlaceHolder, theme.ColorNameDisabled:
 		return color.NRGBA{0x40, 0x40, 0x40, 0xFF} // 10:1
 	case theme.ColorNameDisabledButton:
@@ -62,6 +60,29 @@ func (t *kabinetTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 		return color.NRGBA{0, 0, 0, 0x66}
 	}
 	_ = black
+	return theme.DefaultTheme().Color(n, theme.VariantLight)
+}
+
+// normalColor is our normal look: Fyne's light theme (it prints and reads
+// better for older eyes than a dark default some systems choose), with the
+// colours text is written in darkened until each stands out at least 4.5:1
+// from every background (WCAG 1.4.3): Fyne's own green success text is
+// 1.5:1 on white, its red 3.7:1, its placeholders 3.2:1.
+func normalColor(n fyne.ThemeColorName) color.Color {
+	switch n {
+	case theme.ColorNameSuccess:
+		return color.NRGBA{0x1B, 0x6E, 0x20, 0xFF} // 5.7:1 on the input grey
+	case theme.ColorNameError:
+		return color.NRGBA{0xB7, 0x1C, 0x1C, 0xFF}
+	case theme.ColorNameWarning:
+		return color.NRGBA{0x8A, 0x4B, 0x00, 0xFF}
+	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
+		return color.NRGBA{0x0D, 0x5B, 0xB5, 0xFF}
+	case theme.ColorNamePlaceHolder:
+		return color.NRGBA{0x5C, 0x5C, 0x5C, 0xFF}
+	case theme.ColorNameForegroundOnWarning:
+		return color.White
+	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }
 
