@@ -123,6 +123,23 @@ func (p *formPage) relayout() {
 	p.scroll.Refresh()
 }
 
+// reveal lays the column out and scrolls it so that obj, a part of the
+// column that just appeared, is in view: all of it when it fits, else its
+// top. A person who pressed «Сохранить» sees what it asks of them next.
+func (p *formPage) reveal(obj fyne.CanvasObject) {
+	p.relayout()
+	top, height := obj.Position().Y, obj.Size().Height
+	view := p.scroll.Size().Height
+	y := p.scroll.Offset.Y
+	if top+height > y+view {
+		y = top + height - view
+	}
+	if top < y || height > view {
+		y = top
+	}
+	p.scroll.ScrollToOffset(fyne.NewPos(0, y))
+}
+
 // ---- «Новости» ----
 
 type newsScreen struct {

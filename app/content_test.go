@@ -383,6 +383,13 @@ func TestContentSettingsPhoneNeedsTheCode(t *testing.T) {
 	if !s.codeBox.Visible() || !strings.Contains(s.codeSent.Text, "оканчивающийся на …21") {
 		t.Fatalf("after saving a new phone: code box %v %q, error %q", s.codeBox.Visible(), s.codeSent.Text, s.profileErr.Text)
 	}
+	// The box asking for the code is in view, not below the fold.
+	fyne.DoAndWait(func() {
+		top, view := s.codeBox.Position().Y, s.lay.scroll.Size().Height
+		if off := s.lay.scroll.Offset.Y; top < off || top+min(s.codeBox.Size().Height, view) > off+view+1 {
+			t.Errorf("the code box (%v–%v) is out of view (%v–%v)", top, top+s.codeBox.Size().Height, off, off+view)
+		}
+	})
 	if storedPhone("+79127654321") != 0 {
 		t.Errorf("the phone changed before the code was typed")
 	}

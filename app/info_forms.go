@@ -456,6 +456,10 @@ func (s *settingsScreen) Content() fyne.CanvasObject {
 	for _, e := range []*widget.Entry{s.current, s.new1, s.new2, s.email, s.phone, s.profilePassword, s.code} {
 		e.OnChanged = func(string) { u.touch() }
 	}
+	for _, e := range []*widget.Entry{s.email, s.phone} {
+		// «Сохранено: …» speaks of what was saved, not of what is typed now.
+		e.OnChanged = func(string) { u.touch(); setOK(s.profileOK, "") }
+	}
 
 	s.lay = newFormPage(lang.L("Настройки личного кабинета"),
 		subheading(lang.L("Пароль")),
@@ -571,6 +575,7 @@ func (s *settingsScreen) showCodeBox(phone string) {
 	s.codeSent.SetText(lang.L("Код отправлен по SMS на номер, оканчивающийся на …{{.Digits}}. Введите его здесь в течение 15 минут и нажмите «Подтвердить». До этого остаётся прежний номер.",
 		map[string]any{"Digits": domain.PhoneEnding(phone)}))
 	s.codeBox.Show()
+	s.lay.reveal(s.codeBox)
 	s.u.win.Canvas().Focus(s.code)
 }
 
