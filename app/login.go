@@ -217,7 +217,7 @@ func (u *UI) showRecoveryDetails(customer string) {
 		heading(lang.L("Восстановление пароля доступа")),
 		para(lang.L("Шаг 2 из 2. Заполните поля так, как записано в договоре. Новый пароль придёт по SMS на номер телефона из договора.")),
 		bold(lang.L("ФИО")), name,
-		bold(lang.L("День рождения")), birth,
+		bold(lang.L("Дата рождения")), birth,
 		bold(lang.L("Номер клиента")), number,
 		bold(lang.L("Номер сотового телефона")), phone,
 		errLabel, send,

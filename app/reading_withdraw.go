@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"kabinet/internal/domain"
 	"kabinet/internal/store"
@@ -56,6 +57,9 @@ func (s *readingScreen) askWithdraw(it store.OutboxItem) {
 				u.shell.updateStatus()
 			}
 		}, u.win)
+	// Cancelling is the step that cannot be undone: red, not the blue of
+	// a default choice.
+	d.SetConfirmImportance(widget.DangerImportance)
 	u.showDialog(d)
 }
 
