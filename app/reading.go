@@ -324,19 +324,31 @@ func (s *readingScreen) buildForm() {
 	s.updateLast()
 }
 
-// updateLast writes the last accepted value under each field.
+// updateLast writes under each field what a new reading is counted from:
+// the last accepted value before this month, and, when this month's
+// reading was already sent, that it will be replaced — the same rule the
+// preview and the portal count by (domain.Meter.BaselineFor).
 func (s *readingScreen) updateLast() {
+	base := s.meter.BaselineFor(domain.DateOf(nowFunc(), domain.Moscow).Period())
 	for _, f := range s.fields {
-		for _, z := range s.meter.Zones {
+		for _, z := range base.Zones {
 			if z.Code != f.zone {
 				continue
 			}
+			var text string
 			if z.LastDate.IsZero() {
-				f.last.SetText(lang.L("Прошлое показание: {{.Value}}", map[string]any{"Value": z.LastValue.Format(s.meter.FractionDigits)}))
+				text = lang.L("Прошлое показание: {{.Value}}", map[string]any{"Value": z.LastValue.Format(s.meter.FractionDigits)})
 			} else {
-				f.last.SetText(lang.L("Прошлое показание: {{.Value}} от {{.Date}}", map[string]any{
-					"Value": z.LastValue.Format(s.meter.FractionDigits), "Date": dateText(z.LastDate)}))
+				text = lang.L("Прошлое показание: {{.Value}} от {{.Date}}", map[string]any{
+					"Value": z.LastValue.Format(s.meter.FractionDigits), "Date": dateText(z.LastDate)})
 			}
+			if r := base.Replaces; r != nil {
+				if v, ok := r.Values[f.zone]; ok {
+					text += " " + lang.L("В этом месяце уже передано {{.Value}}: новое показание заменит его.", map[string]any{
+						"Value": v.Format(s.meter.FractionDigits)})
+				}
+			}
+			f.last.SetText(text)
 		}
 	}
 }

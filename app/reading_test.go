@@ -486,6 +486,14 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 		return false
 	}, "the month's first reading in the document")
 	readingTap(s, func() fyne.Tappable { return s.again })
+	// Under the field: what the month is counted from, and that the
+	// month's first reading will be replaced — not the first as «прошлое».
+	var hint string
+	readingDo(s, func() { hint = s.fields[0].last.Text })
+	if !strings.Contains(hint, "Прошлое показание: "+m.Zones[0].LastValue.Format(m.FractionDigits)) ||
+		!strings.Contains(hint, "В этом месяце уже передано "+(m.Zones[0].LastValue+domain.DecimalFromInt(5)).Format(m.FractionDigits)) {
+		t.Errorf("the hint under the field: %q", hint)
+	}
 
 	// 15,5 kWh over last month's reading: 10,5 over the month's first.
 	readingType(s, 0, typed(domain.Decimal(1550)))
