@@ -21,9 +21,9 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/demo"
 	"kabinet/internal/domain"
-	"kabinet/internal/store"
 )
 
 // dataRussian makes Fyne pick the Russian strings in this test whatever the
@@ -482,10 +482,10 @@ func TestDataStatementZonesAndReplacedMeter(t *testing.T) {
 // screens without a portal.
 type docService struct {
 	Service
-	doc store.CachedDocument
+	doc cabinet.Document
 }
 
-func (d docService) Document(string) (store.CachedDocument, bool, error) { return d.doc, true, nil }
+func (d docService) Document(string) (cabinet.Document, bool, error) { return d.doc, true, nil }
 
 // TestDataLongHistory draws ten years of an account: the lists and the
 // table draw only the rows in view, and every figure still adds up.
@@ -512,7 +512,7 @@ func TestDataLongHistory(t *testing.T) {
 	if len(doc.Invoices) != 120 {
 		t.Fatalf("%d invoices", len(doc.Invoices))
 	}
-	u := &UI{app: a, svc: docService{doc: store.CachedDocument{Doc: doc}}, account: acc.Number}
+	u := &UI{app: a, svc: docService{doc: cabinet.Document{Doc: doc}}, account: acc.Number}
 
 	inv := newInvoices(u).(*invoicesScreen)
 	w := test.NewTempWindow(t, inv.Content())
@@ -703,6 +703,6 @@ func TestDataNoDocument(t *testing.T) {
 
 type noDocService struct{ Service }
 
-func (noDocService) Document(string) (store.CachedDocument, bool, error) {
-	return store.CachedDocument{}, false, nil
+func (noDocService) Document(string) (cabinet.Document, bool, error) {
+	return cabinet.Document{}, false, nil
 }

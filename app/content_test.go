@@ -22,7 +22,6 @@ import (
 
 	"kabinet/internal/cabinet"
 	"kabinet/internal/demo"
-	"kabinet/internal/store"
 )
 
 // contentFiles are the files of the information screens.
@@ -245,7 +244,7 @@ func TestContentQuestionOffline(t *testing.T) {
 		t.Errorf("offline: %q", s.status.Text)
 	}
 	items, _ := tu.svc.Outbox()
-	i := slices.IndexFunc(items, func(it store.OutboxItem) bool { return it.Kind == store.KindQuestion && it.Text == text })
+	i := slices.IndexFunc(items, func(it cabinet.Item) bool { return it.Kind == cabinet.KindQuestion && it.Text == text })
 	if i < 0 {
 		t.Fatalf("the question is not in the outbox: %+v", items)
 	}
@@ -262,7 +261,7 @@ func TestContentQuestionOffline(t *testing.T) {
 	tu.portal.Down.Store(false)
 	contentSync(tu, func() bool {
 		items, _ := tu.svc.Outbox()
-		return !slices.ContainsFunc(items, func(it store.OutboxItem) bool { return it.Text == text })
+		return !slices.ContainsFunc(items, func(it cabinet.Item) bool { return it.Text == text })
 	}, "the question to be sent")
 	if n := tu.portal.Count(t, `SELECT count(*) FROM questions WHERE text = ?`, text); n != 1 {
 		t.Errorf("the portal holds the question %d times", n)

@@ -8,8 +8,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
-	"kabinet/internal/store"
 )
 
 // dashboard («Главная») shows, for every account, the balance and what is
@@ -103,7 +103,7 @@ func queueSummary(u *UI) fyne.CanvasObject {
 	box := container.NewVBox(subheading(lang.L("Ожидают отправки")))
 	for _, it := range items {
 		state := lang.L("будет отправлено, как только появится связь")
-		if it.State == store.StateAttention && it.Problem != nil {
+		if it.State == cabinet.Refused && it.Problem != nil {
 			state = lang.L("не принято порталом: {{.Reason}}", map[string]any{"Reason": it.Problem.Detail})
 		}
 		box.Add(para("• " + describeItem(it) + " — " + state))

@@ -16,7 +16,6 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/demo"
 	"kabinet/internal/portaltest"
-	"kabinet/internal/syncer"
 	"kabinet/internal/tokens"
 )
 
@@ -78,7 +77,7 @@ func newTestUI(t *testing.T, public bool) *testUI {
 		Settings:     appconfig.Settings{Portal: p.URL, Public: public, Chosen: true},
 		Demo:         []DemoCustomer{{Number: "100001", Description: "Иванова"}},
 		DemoPassword: demo.Password,
-		OpenService: func(portal string, public bool, onEvent func(syncer.Event)) (Service, error) {
+		OpenService: func(portal string, public bool, onEvent func(cabinet.Event)) (Service, error) {
 			svc, err := cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath,
 				Keeper: tokens.NewMemory(), OnEvent: onEvent})
 			tu.svc = svc

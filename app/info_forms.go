@@ -15,9 +15,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/store"
 )
 
 // okText is a success sentence; it starts with a sign so it does not rely
@@ -135,7 +135,7 @@ func (s *questionScreen) submit() {
 	setError(s.err, nil)
 	setOK(s.status, "")
 	s.lay.relayout()
-	var item store.OutboxItem
+	var item cabinet.Item
 	var queueErr error
 	var sent, problem bool
 	var detail string
@@ -175,7 +175,7 @@ func (s *questionScreen) state(id uint64) (sent, problem bool, detail string) {
 		if it.ID != id {
 			continue
 		}
-		if it.State == store.StateAttention {
+		if it.State == cabinet.Refused {
 			if it.Problem != nil {
 				detail = it.Problem.Detail
 			}
@@ -223,14 +223,14 @@ func (s *questionScreen) showWaiting() {
 	s.waiting.RemoveAll()
 	items, _ := s.u.svc.Outbox()
 	for _, it := range items {
-		if it.Kind != store.KindQuestion {
+		if it.Kind != cabinet.KindQuestion {
 			continue
 		}
 		if len(s.waiting.Objects) == 0 {
 			s.waiting.Add(bold(lang.L("Ожидают отправки:")))
 		}
 		state := lang.L("будет отправлен, как только появится связь")
-		if it.State == store.StateAttention && it.Problem != nil {
+		if it.State == cabinet.Refused && it.Problem != nil {
 			state = lang.L("не принят порталом: {{.Reason}}", map[string]any{"Reason": it.Problem.Detail})
 		}
 		s.waiting.Add(para("• " + questionTitle(it.Topic) + " — " + state))

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/store"
@@ -335,7 +336,7 @@ func (u *UI) logoutWithin(budget time.Duration, after func()) {
 }
 
 type logoutReport struct {
-	sent, unsent []store.OutboxItem
+	sent, unsent []cabinet.Item
 	wiped        bool
 }
 
@@ -385,8 +386,8 @@ func (u *UI) showLoggedOut(r logoutReport, err error) {
 }
 
 // describeItem names an outbox item for a person.
-func describeItem(it store.OutboxItem) string {
-	if it.Kind == store.KindQuestion {
+func describeItem(it cabinet.Item) string {
+	if it.Kind == cabinet.KindQuestion {
 		return lang.L("Вопрос «{{.Topic}}»", map[string]any{"Topic": it.Topic})
 	}
 	var vals []string

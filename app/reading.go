@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
-	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
 
@@ -681,7 +679,7 @@ func readingAwaitAttempt(ctx context.Context, svc Service, id uint64) {
 		}
 		tried := true
 		for _, it := range items {
-			if it.ID == id && it.State == store.StatePending && it.Attempts == 0 && it.LastError == "" {
+			if it.ID == id && it.State == cabinet.Waiting && !it.Tried {
 				tried = false
 			}
 		}
@@ -700,25 +698,25 @@ func readingAwaitAttempt(ctx context.Context, svc Service, id uint64) {
 }
 
 // findPending returns an item still in the outbox.
-func (s *readingScreen) findPending(id uint64) (store.OutboxItem, bool) {
+func (s *readingScreen) findPending(id uint64) (cabinet.Item, bool) {
 	items, _ := s.u.svc.Outbox()
 	for _, it := range items {
 		if it.ID == id {
 			return it, true
 		}
 	}
-	return store.OutboxItem{}, false
+	return cabinet.Item{}, false
 }
 
 // findSent returns an item the portal accepted.
-func (s *readingScreen) findSent(id uint64) (store.OutboxItem, bool) {
+func (s *readingScreen) findSent(id uint64) (cabinet.Item, bool) {
 	items, _ := s.u.svc.SentSince(s.queuedAt.Add(-time.Hour))
 	for _, it := range items {
 		if it.ID == id {
 			return it, true
 		}
 	}
-	return store.OutboxItem{}, false
+	return cabinet.Item{}, false
 }
 
 // showOutcome says what became of the reading queued last, from the
@@ -731,7 +729,7 @@ func (s *readingScreen) showOutcome() {
 	var btns []fyne.CanvasObject
 	if it, ok := s.findPending(s.lastID); ok {
 		switch {
-		case it.State == store.StateAttention:
+		case it.State == cabinet.Refused:
 			text = lang.L("Портал не принял показания: {{.Reason}}", map[string]any{"Reason": readingProblem(it)})
 			btns = []fyne.CanvasObject{s.fixRefused, s.discard}
 		case s.notice != "":
@@ -784,30 +782,24 @@ func readingErr(err error) error {
 }
 
 // readingServerMessage is the portal's sentence about an accepted reading.
-func readingServerMessage(it store.OutboxItem) string {
-	var r struct {
-		Message string `json:"message"`
-	}
-	if len(it.Response) == 0 || json.Unmarshal(it.Response, &r) != nil {
+func readingServerMessage(it cabinet.Item) string {
+	if it.Answer == nil {
 		return ""
 	}
-	return strings.TrimSpace(r.Message)
+	return it.Answer.Message
 }
 
 // readingProblem is the portal's reason for refusing an item.
-func readingProblem(it store.OutboxItem) string {
+func readingProblem(it cabinet.Item) string {
 	if it.Problem != nil && it.Problem.Detail != "" {
 		return it.Problem.Detail
-	}
-	if it.LastError != "" {
-		return it.LastError
 	}
 	return lang.L("причина не указана. Позвоните в контакт-центр.")
 }
 
 // fixItem puts a refused or waiting reading back into the form; the
 // corrected values replace it in the queue, under a new key.
-func (s *readingScreen) fixItem(it store.OutboxItem) {
+func (s *readingScreen) fixItem(it cabinet.Item) {
 	if it.Meter != s.meter.ID {
 		found := false
 		for i, id := range s.meterIDs {
@@ -826,7 +818,7 @@ func (s *readingScreen) fixItem(it store.OutboxItem) {
 		f.entry.SetText(it.Values[f.zone])
 	}
 	s.fixID = it.ID
-	if it.State == store.StateAttention {
+	if it.State == cabinet.Refused {
 		s.fixNote.SetText(lang.L("Портал не принял эти показания: {{.Reason}} Исправьте их и нажмите «Далее» — непринятые показания заменятся исправленными.",
 			map[string]any{"Reason": readingProblem(it)}))
 	} else {
@@ -837,7 +829,7 @@ func (s *readingScreen) fixItem(it store.OutboxItem) {
 }
 
 // askDiscard deletes a refused reading after the person says yes.
-func (s *readingScreen) askDiscard(it store.OutboxItem) {
+func (s *readingScreen) askDiscard(it cabinet.Item) {
 	u := s.u
 	d := dialog.NewCustomConfirm(lang.L("Удалить показания?"), lang.L("Удалить"), lang.L("Не удалять"),
 		para(lang.L("Эти показания не будут переданы. Удалить их?")), func(yes bool) {
@@ -919,11 +911,11 @@ func (s *readingScreen) refreshQueue() {
 	var objs []fyne.CanvasObject
 	items, _ := u.svc.Outbox()
 	for _, it := range items {
-		if it.Kind != store.KindReading || it.Account != u.account {
+		if it.Kind != cabinet.KindReading || it.Account != u.account {
 			continue
 		}
 		objs = append(objs, para("• "+s.describe(doc, it)+" — "+s.stateWords(it)))
-		if it.State == store.StateAttention {
+		if it.State == cabinet.Refused {
 			item := it
 			var btns []fyne.CanvasObject
 			if s.offers(it.Meter) {
@@ -931,7 +923,7 @@ func (s *readingScreen) refreshQueue() {
 			}
 			btns = append(btns, u.button(lang.L("Удалить"), func() { s.askDiscard(item) }))
 			objs = append(objs, readingButtons(btns...))
-		} else if it.Changeable() {
+		} else if it.Changeable {
 			objs = append(objs, s.waitingButtons(it))
 		}
 	}
@@ -939,7 +931,7 @@ func (s *readingScreen) refreshQueue() {
 	shown := 0
 	for i := len(sent) - 1; i >= 0 && shown < 5; i-- {
 		it := sent[i]
-		if it.Kind != store.KindReading || it.Account != u.account {
+		if it.Kind != cabinet.KindReading || it.Account != u.account {
 			continue
 		}
 		objs = append(objs, para("• "+s.describe(doc, it)+" — "+s.stateWords(it)))
@@ -967,7 +959,7 @@ func (s *readingScreen) offers(id string) bool {
 
 // describe names a queued reading: «Счётчик № 35087264: 18 500,0» or
 // «Счётчик № 012457896: День 12 345,0, Ночь 6 789,0».
-func (s *readingScreen) describe(doc *domain.AccountDocument, it store.OutboxItem) string {
+func (s *readingScreen) describe(doc *domain.AccountDocument, it cabinet.Item) string {
 	var meter *domain.Meter
 	if doc != nil {
 		for i := range doc.Meters {
@@ -998,16 +990,16 @@ func (s *readingScreen) describe(doc *domain.AccountDocument, it store.OutboxIte
 
 // stateWords says where an item is: «ждёт отправки», «не принято: …»,
 // «отправлено 27.11 в 14:05».
-func (s *readingScreen) stateWords(it store.OutboxItem) string {
+func (s *readingScreen) stateWords(it cabinet.Item) string {
 	switch it.State {
-	case store.StateSent:
+	case cabinet.Delivered:
 		t := it.SentAt.In(domain.Moscow)
 		return lang.L("отправлено {{.Date}} в {{.Time}}", map[string]any{"Date": t.Format("02.01"), "Time": t.Format("15:04")})
-	case store.StateAttention:
+	case cabinet.Refused:
 		return lang.L("не принято: {{.Reason}}", map[string]any{"Reason": readingProblem(it)})
 	}
-	if it.Attempts == 0 && it.NextAttemptAt.After(time.Now()) {
-		return lang.L("будет отправлено {{.Date}}, когда откроется приём показаний", map[string]any{"Date": dateText(domain.DateOf(it.NextAttemptAt, domain.Moscow))})
+	if it.KeptForWindow(time.Now()) {
+		return lang.L("будет отправлено {{.Date}}, когда откроется приём показаний", map[string]any{"Date": dateText(domain.DateOf(it.NextAttempt, domain.Moscow))})
 	}
 	return lang.L("ждёт отправки")
 }

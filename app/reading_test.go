@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portaldb"
 	"os"
@@ -14,8 +15,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-
-	"kabinet/internal/store"
 )
 
 // readingUI logs customer in on the demo portal and opens «Ввод показаний
@@ -245,7 +244,7 @@ func TestReadingOfflineWaitsAndIsSentOnce(t *testing.T) {
 		t.Fatalf("the queue does not list the reading as waiting: %q", texts)
 	}
 	items, _ := tu.svc.Outbox()
-	if len(items) != 1 || items[0].State != store.StatePending || items[0].Values["t1"] != value {
+	if len(items) != 1 || items[0].State != cabinet.Waiting || items[0].Values["t1"] != value {
 		t.Fatalf("the outbox holds %+v", items)
 	}
 	if n := tu.portal.CustomerReadings(t); n != before {
@@ -442,7 +441,7 @@ func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 	readingSubmit(t, tu, s)
 	text := readingWaitResult(t, tu, s, "Показание меньше прошлого")
 	items, _ := tu.svc.Outbox()
-	if len(items) != 1 || items[0].State != store.StateAttention || items[0].Problem == nil || items[0].Problem.Code != "reading_lower_than_previous" {
+	if len(items) != 1 || items[0].State != cabinet.Refused || items[0].Problem == nil || items[0].Problem.Code != "reading_lower_than_previous" {
 		t.Fatalf("outbox after the refusal: %+v (screen: %q)", items, text)
 	}
 	// «Исправить»: the form comes back with the refused values; a value above

@@ -6,9 +6,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
-	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 )
 
 // A reading waiting to be sent can be corrected or withdrawn from the
@@ -17,7 +16,7 @@ import (
 
 // waitingButtons are «Исправить» and «Отменить отправку» under a reading
 // that waits to be sent.
-func (s *readingScreen) waitingButtons(it store.OutboxItem) fyne.CanvasObject {
+func (s *readingScreen) waitingButtons(it cabinet.Item) fyne.CanvasObject {
 	u := s.u
 	var btns []fyne.CanvasObject
 	if s.offers(it.Meter) {
@@ -29,7 +28,7 @@ func (s *readingScreen) waitingButtons(it store.OutboxItem) fyne.CanvasObject {
 
 // askWithdraw removes a waiting reading from the queue after the person
 // says yes.
-func (s *readingScreen) askWithdraw(it store.OutboxItem) {
+func (s *readingScreen) askWithdraw(it cabinet.Item) {
 	u := s.u
 	doc, _, _ := u.currentDocument()
 	d := dialog.NewCustomConfirm(lang.L("Отменить отправку показаний?"), lang.L("Отменить отправку"), lang.L("Не отменять"),
@@ -75,7 +74,7 @@ func (s *readingScreen) previewFor(values map[domain.Zone]string, confirm bool) 
 
 // queueOrCorrect saves the reviewed values: a new reading, or the
 // correction of the one being fixed, which keeps its place in the queue.
-func (s *readingScreen) queueOrCorrect() (syncer.Queued, error) {
+func (s *readingScreen) queueOrCorrect() (cabinet.QueuedReading, error) {
 	u := s.u
 	if s.fixID != 0 {
 		return u.svc.CorrectReading(s.fixID, s.values, s.confirmed)

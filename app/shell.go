@@ -157,9 +157,9 @@ func (s *shell) updateStatus() {
 	}
 	s.fresh.SetText(fresh)
 	st := u.svc.Status()
-	q := lang.L("Ожидают отправки: {{.N}}", map[string]any{"N": st.Pending})
-	if st.Attention > 0 {
-		q += " · " + lang.L("Требуют внимания: {{.N}}", map[string]any{"N": st.Attention})
+	q := lang.L("Ожидают отправки: {{.N}}", map[string]any{"N": st.Waiting})
+	if st.Refused > 0 {
+		q += " · " + lang.L("Требуют внимания: {{.N}}", map[string]any{"N": st.Refused})
 	}
 	if st.Paused {
 		q += " · " + lang.L("войдите заново, чтобы отправить")

@@ -21,8 +21,6 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 )
 
 // ID is the app's stable id: Fyne keeps its files under it.
@@ -41,19 +39,19 @@ type Service interface {
 	ChangePassword(ctx context.Context, current, newPassword string) error
 	UpdateProfile(ctx context.Context, email, phone, currentPassword string) (portalclient.ProfileResult, error)
 	ConfirmPhone(ctx context.Context, code string) (portalclient.ProfileResult, error)
-	SyncNow(ctx context.Context) (syncer.Report, error)
-	Status() syncer.Status
+	SyncNow(ctx context.Context) (cabinet.SyncReport, error)
+	Status() cabinet.SyncStatus
 	Accounts() ([]domain.AccountSummary, error)
-	Document(account string) (store.CachedDocument, bool, error)
+	Document(account string) (cabinet.Document, bool, error)
 	FreshAt(account string) time.Time
 	Preview(account, meterID string, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error)
-	QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (syncer.Queued, error)
-	AskQuestion(account, topic, text string) (store.OutboxItem, error)
-	Outbox() ([]store.OutboxItem, error)
-	SentSince(t time.Time) ([]store.OutboxItem, error)
+	QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (cabinet.QueuedReading, error)
+	AskQuestion(account, topic, text string) (cabinet.Item, error)
+	Outbox() ([]cabinet.Item, error)
+	SentSince(t time.Time) ([]cabinet.Item, error)
 	Discard(id uint64) error
 	PreviewCorrection(id uint64, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error)
-	CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (syncer.Queued, error)
+	CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (cabinet.QueuedReading, error)
 	WithdrawReading(id uint64) error
 	Questions(ctx context.Context) ([]domain.Question, error)
 	SetSubscriptions(ctx context.Context, account string, s domain.Subscriptions) error
@@ -80,7 +78,7 @@ type Options struct {
 	DemoPassword string
 	// OpenService opens the personal account for a portal and computer
 	// kind; onEvent receives the sync engine's events on its goroutine.
-	OpenService func(portal string, public bool, onEvent func(syncer.Event)) (Service, error)
+	OpenService func(portal string, public bool, onEvent func(cabinet.Event)) (Service, error)
 	// IdleWarning and IdleLogout time a public session out; 0 → 4 and 5 min.
 	IdleWarning, IdleLogout time.Duration
 }
@@ -196,7 +194,7 @@ func (u *UI) openService() error {
 	if u.svc != nil {
 		return nil
 	}
-	svc, err := u.opts.OpenService(u.opts.Settings.Portal, u.opts.Settings.Public, func(e syncer.Event) {
+	svc, err := u.opts.OpenService(u.opts.Settings.Portal, u.opts.Settings.Public, func(e cabinet.Event) {
 		do(func() { u.onEvent(e) })
 	})
 	if err != nil {
@@ -272,14 +270,14 @@ func (u *UI) startSession() {
 }
 
 // onEvent repaints what a sync changed; it runs on the UI goroutine.
-func (u *UI) onEvent(e syncer.Event) {
+func (u *UI) onEvent(e cabinet.Event) {
 	if u.shell == nil {
 		return
 	}
 	switch e.Kind {
-	case syncer.SyncStarted:
+	case cabinet.SyncStarted:
 		u.syncing = true
-	case syncer.SyncFinished:
+	case cabinet.SyncFinished:
 		u.syncing = false
 		u.online = e.Err == nil || !portalclient.Temporary(e.Err)
 		if u.account == "" {
@@ -289,10 +287,10 @@ func (u *UI) onEvent(e syncer.Event) {
 			}
 		}
 		u.refreshScreen()
-	case syncer.ItemSent, syncer.ItemNeedsAttention, syncer.DataRefreshed:
+	case cabinet.ItemDelivered, cabinet.ItemRefused, cabinet.DataRefreshed:
 		u.shell.refreshAccounts()
 		u.refreshScreen()
-	case syncer.Paused:
+	case cabinet.PausedForLogin:
 		u.online = true
 	}
 	u.shell.updateStatus()

@@ -32,7 +32,6 @@ import (
 	"kabinet/internal/demo"
 	"kabinet/internal/shutdown"
 	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 )
 
 func main() {
@@ -124,7 +123,7 @@ func window(exe string, args []string) error {
 		settings.Public = false
 	}
 	opts.Settings, opts.SettingsPath = settings, settingsPath
-	opts.OpenService = func(portal string, public bool, onEvent func(syncer.Event)) (app.Service, error) {
+	opts.OpenService = func(portal string, public bool, onEvent func(cabinet.Event)) (app.Service, error) {
 		return cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath, OnEvent: onEvent,
 			Verify: func(path string) error {
 				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

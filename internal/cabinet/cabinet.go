@@ -48,8 +48,9 @@ type Config struct {
 	Now func() time.Time
 	// ClientOptions tune the portal client.
 	ClientOptions portalclient.Options
-	// OnEvent receives the sync engine's events (from its goroutine).
-	OnEvent func(syncer.Event)
+	// OnEvent receives what happens in the background (on the sync
+	// engine's goroutine).
+	OnEvent func(Event)
 }
 
 // Service is the personal account of one person on this computer.
@@ -73,6 +74,13 @@ var ErrNotLoggedIn = errors.New("Войдите в личный кабинет."
 // ErrOfflineAction means the action needs the portal and it cannot be
 // reached; nothing was changed.
 var ErrOfflineAction = errors.New("Нет связи с порталом. Это действие требует связи — попробуйте, когда появится интернет.")
+
+// onEvent hands the engine's events to the window as views.
+func (s *Service) onEvent(e syncer.Event) {
+	if s.cfg.OnEvent != nil {
+		s.cfg.OnEvent(eventOf(e))
+	}
+}
 
 // Open opens the local store and the portal client.
 func Open(cfg Config) (*Service, error) {
@@ -220,7 +228,7 @@ func (s *Service) startSession(ctx context.Context, customer string) {
 	s.mu.Lock()
 	s.customer = customer
 	p := store.Profile{Portal: s.client.BaseURL(), Customer: customer}
-	s.engine = syncer.New(syncer.Config{Store: s.store, Portal: s.client, Profile: p, Now: s.cfg.Now, OnEvent: s.cfg.OnEvent})
+	s.engine = syncer.New(syncer.Config{Store: s.store, Portal: s.client, Profile: p, Now: s.cfg.Now, OnEvent: s.onEvent})
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.done = cancel, make(chan struct{})
 	eng, done := s.engine, s.done
@@ -278,10 +286,10 @@ func (s *Service) RecoverPassword(ctx context.Context, r portalclient.Recovery) 
 // LogoutReport says what happened to the person's data at logout.
 type LogoutReport struct {
 	// Sent is what was delivered during this session.
-	Sent []store.OutboxItem
+	Sent []Item
 	// Unsent is what could not be delivered: on a public computer it is
 	// lost with the data, at home it waits for the next login.
-	Unsent []store.OutboxItem
+	Unsent []Item
 	// Wiped is true when nothing of the person remains on this computer.
 	Wiped bool
 }
@@ -297,8 +305,9 @@ func (s *Service) Logout(ctx context.Context, since time.Time) (LogoutReport, er
 	}
 	s.stopEngine()
 	var r LogoutReport
-	r.Sent, _ = s.st().Sent(p, since)
-	r.Unsent, _ = s.st().Pending(p)
+	sent, _ := s.st().Sent(p, since)
+	unsent, _ := s.st().Pending(p)
+	r.Sent, r.Unsent = itemsOf(sent), itemsOf(unsent)
 	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	s.client.Logout(lctx)
 	cancel()
@@ -327,21 +336,23 @@ func (s *Service) Logout(ctx context.Context, since time.Time) (LogoutReport, er
 }
 
 // SyncNow sends what waits and refreshes the data now.
-func (s *Service) SyncNow(ctx context.Context) (syncer.Report, error) {
+func (s *Service) SyncNow(ctx context.Context) (SyncReport, error) {
 	eng, err := s.eng()
 	if err != nil {
-		return syncer.Report{}, err
+		return SyncReport{}, err
 	}
-	return eng.SyncNow(ctx), nil
+	return reportOf(eng.SyncNow(ctx)), nil
 }
 
 // Status is the sync state for the status line.
-func (s *Service) Status() syncer.Status {
+func (s *Service) Status() SyncStatus {
 	eng, err := s.eng()
 	if err != nil {
-		return syncer.Status{}
+		return SyncStatus{}
 	}
-	return eng.Status()
+	st := eng.Status()
+	return SyncStatus{Waiting: st.Pending, Refused: st.Attention, Paused: st.Paused,
+		LastSuccess: st.LastSuccess, NextAttempt: st.NextAttempt, LastError: st.LastErr}
 }
 
 // Accounts returns the customer's accounts as last received.
@@ -351,8 +362,12 @@ func (s *Service) Accounts() ([]domain.AccountSummary, error) {
 }
 
 // Document returns an account's data as last received.
-func (s *Service) Document(account string) (store.CachedDocument, bool, error) {
-	return s.st().Document(s.profile(), account)
+func (s *Service) Document(account string) (Document, bool, error) {
+	d, ok, err := s.st().Document(s.profile(), account)
+	if err != nil || !ok {
+		return Document{}, ok, err
+	}
+	return Document{Doc: d.Doc, FetchedAt: d.FetchedAt}, true, nil
 }
 
 // FreshAt is when the account's data were last known to be current: the
@@ -425,36 +440,48 @@ func (s *Service) preview(account, meterID string, values map[domain.Zone]string
 
 // QueueReading saves a reading in the outbox (checked as the portal would)
 // and wakes the engine to send it.
-func (s *Service) QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (syncer.Queued, error) {
+func (s *Service) QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (QueuedReading, error) {
 	eng, err := s.eng()
 	if err != nil {
-		return syncer.Queued{}, err
+		return QueuedReading{}, err
 	}
-	return eng.QueueReading(account, meterID, values, domain.Date{}, confirm)
+	q, err := eng.QueueReading(account, meterID, values, domain.Date{}, confirm)
+	if err != nil {
+		return QueuedReading{}, err
+	}
+	return queuedOf(q), nil
 }
 
 // AskQuestion queues a question for the company.
-func (s *Service) AskQuestion(account, topic, text string) (store.OutboxItem, error) {
+func (s *Service) AskQuestion(account, topic, text string) (Item, error) {
 	eng, err := s.eng()
 	if err != nil {
-		return store.OutboxItem{}, err
+		return Item{}, err
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Напишите ваш вопрос."}
+		return Item{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Напишите ваш вопрос."}
 	}
 	if len([]rune(text)) > 4000 {
-		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его."}
+		return Item{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его."}
 	}
-	return eng.QueueQuestion(account, strings.TrimSpace(topic), text)
+	it, err := eng.QueueQuestion(account, strings.TrimSpace(topic), text)
+	if err != nil {
+		return Item{}, err
+	}
+	return itemOf(it), nil
 }
 
 // Outbox lists what waits to be sent or needs attention.
-func (s *Service) Outbox() ([]store.OutboxItem, error) { return s.st().Pending(s.profile()) }
+func (s *Service) Outbox() ([]Item, error) {
+	list, err := s.st().Pending(s.profile())
+	return itemsOf(list), err
+}
 
 // SentSince lists what was delivered since t.
-func (s *Service) SentSince(t time.Time) ([]store.OutboxItem, error) {
-	return s.st().Sent(s.profile(), t)
+func (s *Service) SentSince(t time.Time) ([]Item, error) {
+	list, err := s.st().Sent(s.profile(), t)
+	return itemsOf(list), err
 }
 
 // Discard removes a refused item the person decided not to correct.
@@ -464,12 +491,16 @@ func (s *Service) Discard(id uint64) error { return s.st().Resolve(id) }
 // or was refused (checked as QueueReading checks), keeping its place in
 // the queue, and wakes the engine to send it. A reading the portal has or
 // may have received is refused with a *domain.Error that says so.
-func (s *Service) CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (syncer.Queued, error) {
+func (s *Service) CorrectReading(id uint64, values map[domain.Zone]string, confirm bool) (QueuedReading, error) {
 	eng, err := s.eng()
 	if err != nil {
-		return syncer.Queued{}, err
+		return QueuedReading{}, err
 	}
-	return eng.CorrectReading(id, values, domain.Date{}, confirm)
+	q, err := eng.CorrectReading(id, values, domain.Date{}, confirm)
+	if err != nil {
+		return QueuedReading{}, err
+	}
+	return queuedOf(q), nil
 }
 
 // WithdrawReading removes a reading that waits to be sent, so it never

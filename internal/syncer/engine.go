@@ -87,6 +87,7 @@ type Engine struct {
 	paused      bool // the portal said 401: wait for a new login
 	lastSuccess time.Time
 	lastError   string
+	lastErr     error
 	lastPublic  time.Time
 	checked     map[string]time.Time // account → last time the portal confirmed it
 
@@ -220,9 +221,9 @@ func (e *Engine) pass(ctx context.Context, force bool) Report {
 	now := e.cfg.Now()
 	e.mu.Lock()
 	if r.Err == nil {
-		e.lastSuccess, e.lastError = now, ""
+		e.lastSuccess, e.lastError, e.lastErr = now, "", nil
 	} else {
-		e.lastError = portalclient.Message(r.Err)
+		e.lastError, e.lastErr = portalclient.Message(r.Err), r.Err
 	}
 	e.mu.Unlock()
 	e.emit(Event{Kind: SyncFinished, Report: &r, Err: r.Err})

@@ -41,13 +41,14 @@ type Status struct {
 	LastSuccess time.Time // the last pass that reached the portal without error
 	NextAttempt time.Time // when a waiting item will be tried
 	LastError   string    // the last failure, in Russian
+	LastErr     error     // the last failure itself (its code says what to do)
 }
 
 // Status returns the engine's state now.
 func (e *Engine) Status() Status {
 	items, _ := e.cfg.Store.Pending(e.cfg.Profile)
 	e.mu.Lock()
-	st := Status{Paused: e.paused, LastSuccess: e.lastSuccess, LastError: e.lastError}
+	st := Status{Paused: e.paused, LastSuccess: e.lastSuccess, LastError: e.lastError, LastErr: e.lastErr}
 	e.mu.Unlock()
 	for _, it := range items {
 		switch it.State {
