@@ -105,8 +105,11 @@ func TestKillDuringSyncLosesAndDuplicatesNothing(t *testing.T) {
 			}
 			close(lines)
 		}()
-		// Let it get going, then kill it at a random moment.
-		deadline := time.After(time.Duration(150+rng.IntN(250)) * time.Millisecond)
+		// Let it get going — its first reading saved, however long a busy
+		// machine takes to start it — then kill it at a random moment.
+		var deadline <-chan time.Time
+		started := false
+		stuck := time.After(time.Minute)
 	read:
 		for {
 			select {
@@ -116,12 +119,19 @@ func TestKillDuringSyncLosesAndDuplicatesNothing(t *testing.T) {
 				}
 				if key, ok := strings.CutPrefix(l, "SAVED "); ok {
 					saved[key] = true
+					if !started {
+						started = true
+						deadline = time.After(time.Duration(rng.IntN(250)) * time.Millisecond)
+					}
 				} else if strings.HasPrefix(l, "ERR") {
 					t.Fatalf("round %d: child: %s", round, l)
 				}
 			case <-deadline:
 				cmd.Process.Signal(syscall.SIGKILL)
 				deadline = nil
+			case <-stuck:
+				cmd.Process.Signal(syscall.SIGKILL)
+				t.Fatalf("round %d: the child saved nothing in a minute", round)
 			}
 		}
 		cmd.Wait()
