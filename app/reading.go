@@ -14,10 +14,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 )
 
 func init() { screenReading = newReadingScreen }
@@ -456,7 +454,7 @@ func (s *readingScreen) check(submitting bool) bool {
 		a, c, err = s.previewFor(values, true)
 	}
 	if err != nil {
-		s.placeError(readingErr(err))
+		s.placeError(err)
 		return false
 	}
 	s.values, s.assessment, s.charge, s.confirmed = values, a, c, needConfirm
@@ -622,7 +620,7 @@ func (s *readingScreen) send() {
 			return
 		}
 		if s.check(false) {
-			s.placeError(readingErr(err))
+			s.placeError(err)
 		}
 		return
 	}
@@ -772,15 +770,6 @@ func readingButtons(btns ...fyne.CanvasObject) *fyne.Container {
 		box.Add(container.NewHBox(b))
 	}
 	return box
-}
-
-// readingErr keeps the Russian sentence of the service's own errors,
-// which message() would turn into a generic one.
-func readingErr(err error) error {
-	if errors.Is(err, syncer.ErrNoData) || errors.Is(err, cabinet.ErrNotLoggedIn) {
-		return &domain.Error{Message: err.Error()}
-	}
-	return err
 }
 
 // readingServerMessage is the portal's sentence about an accepted reading.
