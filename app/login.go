@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -404,12 +403,12 @@ func describeItem(it store.OutboxItem) string {
 // store written by a newer version).
 func (u *UI) showFatal(err error) {
 	title := lang.L("Программа не может начать работу")
-	if errors.Is(err, store.ErrAlreadyRunning) {
+	if domain.ErrorCode(err) == domain.CodeAlreadyRunning {
 		title = lang.L("Программа уже открыта")
 	}
 	u.win.SetContent(centered(
 		heading(title),
-		bold(err.Error()),
+		bold(message(err)),
 		para(lang.L("Если это повторяется, позвоните в контакт-центр: {{.Phone}}.", map[string]any{"Phone": "8 800 200-83-05"})),
 		u.button(lang.L("Закрыть"), func() { u.app.Quit() }),
 	))
