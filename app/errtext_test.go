@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2/test"
@@ -173,5 +174,33 @@ func TestUncodedErrorIsTheGeneralSentence(t *testing.T) {
 	}
 	if strings.Contains(out, "1100012345") || len(home) > 1 && strings.Contains(out, home) {
 		t.Errorf("the log has personal data: %q", out)
+	}
+}
+
+// TestWindowLineInEnglish: the reading-window line of the home screen names
+// its month in the window's language.
+func TestWindowLineInEnglish(t *testing.T) {
+	today := domain.NewDate(2026, time.November, 20)
+	open := domain.Meter{Serial: "0123456", Window: domain.WindowState{Open: true,
+		Start: domain.NewDate(2026, time.November, 18), End: domain.NewDate(2026, time.November, 25), DaysLeft: 6, Today: today}}
+	closed := open
+	closed.Window.Open = false
+	sent := []domain.Reading{{MeterID: open.ID, Status: domain.StatusAccepted, Period: today.Period(), Source: domain.SourceCustomer, TakenOn: today}}
+
+	errorsInRussian(t)
+	if got := windowLine(open, nil, today); !strings.Contains(got, "с 18 по 25 ноября") {
+		t.Errorf("Russian: %q", got)
+	}
+	errorsInEnglish(t)
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{windowLine(open, nil, today), "from 18 to 25 November"},
+		{windowLine(closed, nil, today), "from 18 to 25 November"},
+		{windowLine(open, sent, today), "readings for November 2026 sent on 20.11.2026"},
+	} {
+		if !strings.Contains(tc.got, tc.want) || cyrillic(tc.got) {
+			t.Errorf("English: %q, want %q", tc.got, tc.want)
+		}
 	}
 }
