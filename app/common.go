@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"kabinet/internal/domain"
-	"kabinet/internal/portalclient"
 )
 
 // heading is a screen's title.
@@ -60,7 +58,7 @@ func errorText() *widget.Label {
 	return l
 }
 
-// setError shows err's Russian sentence in l, or hides l.
+// setError shows err's sentence in l, or hides l.
 func setError(l *widget.Label, err error) {
 	if err == nil {
 		l.SetText("")
@@ -71,33 +69,16 @@ func setError(l *widget.Label, err error) {
 	l.Show()
 }
 
-// message is the Russian sentence for an error a person can act on.
-func message(err error) string {
-	var de *domain.Error
-	if errors.As(err, &de) {
-		return de.Message
-	}
-	var rej *portalclient.RejectedError
-	if errors.As(err, &rej) && rej.Detail != "" {
-		return rej.Detail
-	}
-	msg := portalclient.Message(err)
-	if msg == portalclient.Message(errors.New("")) && hasCyrillic(err.Error()) {
-		// Our own sentences (a form check) are said as they are; only
-		// technical errors get the general sentence.
-		return err.Error()
-	}
-	return msg
+// setErrorText shows a sentence of the window's own (a form check) in an
+// errorText label.
+func setErrorText(l *widget.Label, text string) {
+	l.SetText("⚠ " + text)
+	l.Show()
 }
 
-func hasCyrillic(s string) bool {
-	for _, r := range s {
-		if r >= 'А' && r <= 'я' || r == 'ё' || r == 'Ё' {
-			return true
-		}
-	}
-	return false
-}
+// message is the sentence for an error a person can act on, in the
+// window's language (see errorSentence).
+func message(err error) string { return errorSentence(err) }
 
 // page lays a screen out: a heading and a scrolling body.
 func page(title string, body ...fyne.CanvasObject) fyne.CanvasObject {

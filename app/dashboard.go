@@ -79,19 +79,19 @@ func windowLine(m domain.Meter, readings []domain.Reading, today domain.Date) st
 		r := readings[i]
 		if r.MeterID == m.ID && r.Status == domain.StatusAccepted && r.Period == today.Period() && r.Source == domain.SourceCustomer {
 			return lang.L("Счётчик {{.Serial}}: показания за {{.Month}} переданы {{.Date}}", map[string]any{
-				"Serial": m.Serial, "Month": today.Period().Russian(), "Date": r.TakenOn.Russian()})
+				"Serial": m.Serial, "Month": dataPeriod(today.Period()), "Date": dateText(r.TakenOn)})
 		}
 	}
 	w := m.Window
 	if w.Open {
 		return lang.L("Счётчик {{.Serial}}: передайте показания с {{.Start}} по {{.End}} {{.Month}} — осталось дней: {{.Days}}", map[string]any{
-			"Serial": m.Serial, "Start": w.Start.Day, "End": w.End.Day, "Month": domain.MonthGenitive(w.End.Month), "Days": w.DaysLeft})
+			"Serial": m.Serial, "Start": w.Start.Day, "End": w.End.Day, "Month": dataWord(domain.MonthGenitive(w.End.Month)), "Days": w.DaysLeft})
 	}
 	if w.Start.IsZero() {
 		return lang.L("Счётчик {{.Serial}}", map[string]any{"Serial": m.Serial})
 	}
 	return lang.L("Счётчик {{.Serial}}: показания принимаются с {{.Start}} по {{.End}} {{.Month}}", map[string]any{
-		"Serial": m.Serial, "Start": w.Start.Day, "End": w.End.Day, "Month": domain.MonthGenitive(w.End.Month)})
+		"Serial": m.Serial, "Start": w.Start.Day, "End": w.End.Day, "Month": dataWord(domain.MonthGenitive(w.End.Month))})
 }
 
 // queueSummary lists what waits to be sent, or nil.
@@ -104,7 +104,7 @@ func queueSummary(u *UI) fyne.CanvasObject {
 	for _, it := range items {
 		state := lang.L("будет отправлено, как только появится связь")
 		if it.State == cabinet.Refused && it.Problem != nil {
-			state = lang.L("не принято порталом: {{.Reason}}", map[string]any{"Reason": it.Problem.Detail})
+			state = lang.L("не принято порталом: {{.Reason}}", map[string]any{"Reason": problemText(it.Problem)})
 		}
 		box.Add(para("• " + describeItem(it) + " — " + state))
 	}

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 
@@ -23,7 +22,7 @@ func (u *UI) showFirstStart() {
 	choose := func(public bool) {
 		addr := strings.TrimSpace(portal.Text)
 		if p, err := url.Parse(addr); err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			setError(errLabel, errors.New(lang.L("Адрес портала записан неверно. Пример: https://lk.komiesc.ru — его сообщит контакт-центр.")))
+			setErrorText(errLabel, lang.L("Адрес портала записан неверно. Пример: https://lk.komiesc.ru — его сообщит контакт-центр."))
 			return
 		}
 		u.opts.Settings.Portal, u.opts.Settings.Public, u.opts.Settings.Chosen = addr, public, true

@@ -40,17 +40,9 @@ func setOK(l *widget.Label, text string) {
 	l.Show()
 }
 
-// setErrorText shows a sentence of ours in an errorText label. (setError
-// would pass a plain error through message, which turns any error it does
-// not know into the generic «Не удалось выполнить действие».)
-func setErrorText(l *widget.Label, text string) {
-	l.SetText("⚠ " + text)
-	l.Show()
-}
-
 // offline reports an error that means «no connection».
 func offline(err error) bool {
-	return errors.Is(err, portalclient.ErrOffline) || errors.Is(err, context.DeadlineExceeded)
+	return domain.ErrorCode(err) == domain.CodeNoConnection || errors.Is(err, context.DeadlineExceeded)
 }
 
 // runCounted is u.run that counts finished runs in n after done returns,
@@ -177,7 +169,7 @@ func (s *questionScreen) state(id uint64) (sent, problem bool, detail string) {
 		}
 		if it.State == cabinet.Refused {
 			if it.Problem != nil {
-				detail = it.Problem.Detail
+				detail = problemText(it.Problem)
 			}
 			return false, true, detail
 		}
@@ -231,7 +223,7 @@ func (s *questionScreen) showWaiting() {
 		}
 		state := lang.L("будет отправлен, как только появится связь")
 		if it.State == cabinet.Refused && it.Problem != nil {
-			state = lang.L("не принят порталом: {{.Reason}}", map[string]any{"Reason": it.Problem.Detail})
+			state = lang.L("не принят порталом: {{.Reason}}", map[string]any{"Reason": problemText(it.Problem)})
 		}
 		s.waiting.Add(para("• " + questionTitle(it.Topic) + " — " + state))
 		s.waiting.Add(para(it.Text))

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/store"
 )
 
 // centered puts a form in a readable column in the middle of the window.
@@ -70,7 +68,7 @@ func (u *UI) showLogin() {
 	submit := func() {
 		u.touch()
 		if strings.TrimSpace(f.customer.Text) == "" || f.password.Text == "" {
-			setError(f.err, errors.New(lang.L("Введите номер клиента и пароль. Номер клиента напечатан в квитанции.")))
+			setErrorText(f.err, lang.L("Введите номер клиента и пароль. Номер клиента напечатан в квитанции."))
 			return
 		}
 		customer, pw := f.customer.Text, f.password.Text
@@ -153,7 +151,7 @@ func (u *UI) showRecovery() {
 	var next *widget.Button
 	step1 := func() {
 		if strings.TrimSpace(customer.Text) == "" {
-			setError(errLabel, errors.New(lang.L("Введите номер клиента. Он напечатан в квитанции.")))
+			setErrorText(errLabel, lang.L("Введите номер клиента. Он напечатан в квитанции."))
 			return
 		}
 		u.showRecoveryDetails(strings.TrimSpace(customer.Text))
@@ -178,12 +176,12 @@ func (u *UI) showRecoveryDetails(customer string) {
 	var send *widget.Button
 	submit := func() {
 		if strings.TrimSpace(name.Text) == "" || strings.TrimSpace(birth.Text) == "" || strings.TrimSpace(phone.Text) == "" || strings.TrimSpace(number.Text) == "" {
-			setError(errLabel, errors.New(lang.L("Заполните все поля: ФИО, дату рождения, номер клиента и номер сотового телефона.")))
+			setErrorText(errLabel, lang.L("Заполните все поля: ФИО, дату рождения, номер клиента и номер сотового телефона."))
 			return
 		}
 		born, ok := parseBirthDate(birth.Text, nowFunc())
 		if !ok {
-			setError(errLabel, errors.New(lang.L("Дата рождения записана непонятно. Введите её так: день, месяц, год через точку, например 14.03.1948 или 14.3.1948.")))
+			setErrorText(errLabel, lang.L("Дата рождения записана непонятно. Введите её так: день, месяц, год через точку, например 14.03.1948 или 14.3.1948."))
 			u.win.Canvas().Focus(birth)
 			return
 		}
@@ -260,7 +258,7 @@ func (u *UI) showPasswordChange(temporary string) {
 	var save *widget.Button
 	submit := func() {
 		if pw1.Text != pw2.Text {
-			setError(errLabel, errors.New(lang.L("Пароли не совпадают. Введите новый пароль ещё раз в оба поля.")))
+			setErrorText(errLabel, lang.L("Пароли не совпадают. Введите новый пароль ещё раз в оба поля."))
 			return
 		}
 		newPassword := pw1.Text
@@ -405,12 +403,12 @@ func describeItem(it cabinet.Item) string {
 // store written by a newer version).
 func (u *UI) showFatal(err error) {
 	title := lang.L("Программа не может начать работу")
-	if errors.Is(err, store.ErrAlreadyRunning) {
+	if domain.ErrorCode(err) == domain.CodeAlreadyRunning {
 		title = lang.L("Программа уже открыта")
 	}
 	u.win.SetContent(centered(
 		heading(title),
-		bold(err.Error()),
+		bold(message(err)),
 		para(lang.L("Если это повторяется, позвоните в контакт-центр: {{.Phone}}.", map[string]any{"Phone": "8 800 200-83-05"})),
 		u.button(lang.L("Закрыть"), func() { u.app.Quit() }),
 	))

@@ -15,7 +15,6 @@ import (
 
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
-	"kabinet/internal/syncer"
 )
 
 func init() { screenReading = newReadingScreen }
@@ -454,7 +453,7 @@ func (s *readingScreen) check(submitting bool) bool {
 		a, c, err = s.previewFor(values, true)
 	}
 	if err != nil {
-		s.placeError(readingErr(err))
+		s.placeError(err)
 		return false
 	}
 	s.values, s.assessment, s.charge, s.confirmed = values, a, c, needConfirm
@@ -620,7 +619,7 @@ func (s *readingScreen) send() {
 			return
 		}
 		if s.check(false) {
-			s.placeError(readingErr(err))
+			s.placeError(err)
 		}
 		return
 	}
@@ -772,15 +771,6 @@ func readingButtons(btns ...fyne.CanvasObject) *fyne.Container {
 	return box
 }
 
-// readingErr keeps the Russian sentence of the service's own errors,
-// which message() would turn into a generic one.
-func readingErr(err error) error {
-	if errors.Is(err, syncer.ErrNoData) || errors.Is(err, cabinet.ErrNotLoggedIn) {
-		return &domain.Error{Message: err.Error()}
-	}
-	return err
-}
-
 // readingServerMessage is the portal's sentence about an accepted reading.
 func readingServerMessage(it cabinet.Item) string {
 	if it.Answer == nil {
@@ -791,10 +781,7 @@ func readingServerMessage(it cabinet.Item) string {
 
 // readingProblem is the portal's reason for refusing an item.
 func readingProblem(it cabinet.Item) string {
-	if it.Problem != nil && it.Problem.Detail != "" {
-		return it.Problem.Detail
-	}
-	return lang.L("причина не указана. Позвоните в контакт-центр.")
+	return problemText(it.Problem)
 }
 
 // fixItem puts a refused or waiting reading back into the form; the

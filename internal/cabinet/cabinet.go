@@ -11,7 +11,6 @@ package cabinet
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -69,11 +68,12 @@ type Service struct {
 }
 
 // ErrNotLoggedIn means an action needs a login first.
-var ErrNotLoggedIn = errors.New("Войдите в личный кабинет.")
+var ErrNotLoggedIn error = &domain.Error{Code: domain.CodeNotLoggedIn, Message: "Войдите в личный кабинет."}
 
 // ErrOfflineAction means the action needs the portal and it cannot be
 // reached; nothing was changed.
-var ErrOfflineAction = errors.New("Нет связи с порталом. Это действие требует связи — попробуйте, когда появится интернет.")
+var ErrOfflineAction error = &domain.Error{Code: domain.CodeNeedsConnection,
+	Message: "Нет связи с порталом. Это действие требует связи — попробуйте, когда появится интернет."}
 
 // onEvent hands the engine's events to the window as views.
 func (s *Service) onEvent(e syncer.Event) {
@@ -460,10 +460,10 @@ func (s *Service) AskQuestion(account, topic, text string) (Item, error) {
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return Item{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Напишите ваш вопрос."}
+		return Item{}, &domain.Error{Code: domain.CodeBadQuestion, Field: "text", Message: "Напишите ваш вопрос."}
 	}
 	if len([]rune(text)) > 4000 {
-		return Item{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его."}
+		return Item{}, &domain.Error{Code: domain.CodeBadQuestion, Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его.", Params: map[string]string{"max": "4000"}}
 	}
 	it, err := eng.QueueQuestion(account, strings.TrimSpace(topic), text)
 	if err != nil {
@@ -692,7 +692,8 @@ func (s *Service) InvoicePDF(w io.Writer, account string, period domain.Period) 
 			return pdf.Invoice(w, &doc.Doc, inv.ID, pdf.Options{Now: s.cfg.Now, ContactPhone: phone})
 		}
 	}
-	return fmt.Errorf("Счёта за %s на лицевом счёте %s нет. Выберите другой месяц.", period.Russian(), account)
+	return &domain.Error{Code: domain.CodeNoInvoice, Message: fmt.Sprintf("Счёта за %s на лицевом счёте %s нет. Выберите другой месяц.", period.Russian(), account),
+		Params: map[string]string{"period": period.String()}}
 }
 
 // StatementPDF writes the consumption statement of an account for the
@@ -706,7 +707,7 @@ func (s *Service) StatementPDF(w io.Writer, account string, from, to domain.Peri
 		return syncer.ErrNoData
 	}
 	if to.Before(from) {
-		return errors.New("Первый месяц ведомости позже последнего. Поменяйте их местами.")
+		return &domain.Error{Code: domain.CodeMonthsReversed, Message: "Первый месяц ведомости позже последнего. Поменяйте их местами."}
 	}
 	phone, _, _, _ := s.Contacts()
 	return pdf.Statement(w, &doc.Doc, from, to, pdf.Options{Now: s.cfg.Now, ContactPhone: phone})

@@ -181,9 +181,9 @@ func (c *command) fail(err error) int {
 	var de *domain.Error
 	switch {
 	case errors.As(err, &de):
+		// Rules, the store's and the service's own errors and the
+		// portal client's all carry a code and a Russian Message.
 		fmt.Fprintln(c.err, de.Message)
-	case errors.Is(err, store.ErrAlreadyRunning), errors.Is(err, store.ErrNewerVersion), errors.Is(err, syncer.ErrNoData):
-		fmt.Fprintln(c.err, err.Error())
 	default:
 		fmt.Fprintln(c.err, portalclient.Message(err))
 	}

@@ -244,7 +244,7 @@ func (c *command) deliver(ctx context.Context, s *session, q syncer.Queued) int 
 	return ExitQueued
 }
 
-var errNoData = errors.New("Данных по этому лицевому счёту ещё нет. Выполните kabinet sync, когда будет связь.")
+var errNoData error = &domain.Error{Code: domain.CodeNoData, Message: "Данных по этому лицевому счёту ещё нет. Выполните kabinet sync, когда будет связь."}
 
 // zoneValues maps the flags onto the meter's zones.
 func (c *command) zoneValues(m *domain.Meter, value, night, halfPeak string) (map[domain.Zone]string, bool) {

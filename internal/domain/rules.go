@@ -63,7 +63,8 @@ func (a Assessment) ReplacesOn() Date {
 // by resubmitting with Confirm.
 func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (Assessment, error) {
 	if !m.Active() {
-		e := Errorf(CodeMeterRemoved, "Счётчик %s снят %s. Передавайте показания нового счётчика.", m.Serial, m.RemovedOn.Russian())
+		e := Errorf(CodeMeterRemoved, "Счётчик %s снят %s. Передавайте показания нового счётчика.", m.Serial, m.RemovedOn.Russian()).
+			WithParam("serial", m.Serial).WithParam("removed_on", m.RemovedOn.String())
 		if m.ReplacedBy != "" {
 			e = e.WithParam("replaced_by", m.ReplacedBy)
 		}
@@ -100,7 +101,8 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 	for z := range s.Values {
 		if !hasZone(m, z) {
 			return Assessment{}, (&Error{Code: CodeZoneMismatch,
-				Message: fmt.Sprintf("У счётчика %s нет такой шкалы. Введите только показания, которые видно на его табло.", m.Serial)}).WithField(string(z))
+				Message: fmt.Sprintf("У счётчика %s нет такой шкалы. Введите только показания, которые видно на его табло.", m.Serial),
+				Params:  map[string]string{"serial": m.Serial}}).WithField(string(z))
 		}
 	}
 	if err := checkTakenOn(m, a.TakenOn, today); err != nil {
@@ -112,7 +114,8 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 		text, ok := s.Values[zone.Code]
 		if !ok {
 			return Assessment{}, (&Error{Code: CodeEmpty,
-				Message: fmt.Sprintf("Введите показание шкалы «%s» — у этого счётчика их нужно передавать вместе.", ZoneName(zone.Code, len(m.Zones)))}).WithField(string(zone.Code))
+				Message: fmt.Sprintf("Введите показание шкалы «%s» — у этого счётчика их нужно передавать вместе.", ZoneName(zone.Code, len(m.Zones))),
+				Params:  map[string]string{"zone_name": ZoneName(zone.Code, len(m.Zones))}}).WithField(string(zone.Code))
 		}
 		v, err := ParseReading(text, m.Digits, m.FractionDigits)
 		if err != nil {
@@ -121,6 +124,7 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 		a.Values[zone.Code] = v
 	}
 	var needRollover []string
+	var rolled map[string]string // the first zone that rolled over
 	for _, zone := range m.Zones {
 		v := a.Values[zone.Code]
 		if v >= zone.LastValue {
@@ -139,6 +143,9 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 		a.Consumption[zone.Code] = used
 		a.Total += used
 		needRollover = append(needRollover, fmt.Sprintf("было %s, стало %s", zone.LastValue.Format(m.FractionDigits), v.Format(m.FractionDigits)))
+		if rolled == nil {
+			rolled = map[string]string{"reason": "rollover", "previous": zone.LastValue.String(), "value": v.String()}
+		}
 	}
 	if s.Confirm {
 		return a, nil
@@ -146,7 +153,7 @@ func CheckReading(m *Meter, s Submission, now time.Time, w SubmissionWindow) (As
 	if len(needRollover) > 0 {
 		return Assessment{}, &Error{Code: CodeNeedsConfirmation,
 			Message: fmt.Sprintf("Новое показание меньше прошлого (%s). Так бывает, только если счётчик дошёл до конца шкалы и начал счёт с нуля. Если это так — подтвердите; если нет — проверьте цифры.", needRollover[0]),
-			Params:  map[string]string{"reason": "rollover"}}
+			Params:  rolled}
 	}
 	if expected := expectedConsumption(m, a.TakenOn); expected > 0 && a.Total > JumpFactor*expected {
 		return Assessment{}, jump(m, a)
@@ -183,7 +190,8 @@ func hasZone(m *Meter, z Zone) bool {
 func checkTakenOn(m *Meter, taken, today Date) error {
 	if taken.After(today) {
 		return (&Error{Code: CodeTakenInFuture,
-			Message: fmt.Sprintf("Дата снятия показаний (%s) ещё не наступила. Укажите сегодняшнюю дату или день, когда вы смотрели на счётчик.", taken.Russian())}).WithField("taken_on")
+			Message: fmt.Sprintf("Дата снятия показаний (%s) ещё не наступила. Укажите сегодняшнюю дату или день, когда вы смотрели на счётчик.", taken.Russian()),
+			Params:  map[string]string{"taken_on": taken.String()}}).WithField("taken_on")
 	}
 	earliest := today.AddDays(-maxReadingAge)
 	for _, z := range m.Zones {
@@ -194,7 +202,7 @@ func checkTakenOn(m *Meter, taken, today Date) error {
 	if taken.Before(earliest) {
 		return (&Error{Code: CodeTakenTooEarly,
 			Message: fmt.Sprintf("Показание снято слишком давно (%s). Посмотрите на счётчик сегодня и введите то, что он показывает.", taken.Russian()),
-			Params:  map[string]string{"earliest": earliest.String()}}).WithField("taken_on")
+			Params:  map[string]string{"earliest": earliest.String(), "taken_on": taken.String()}}).WithField("taken_on")
 	}
 	return nil
 }

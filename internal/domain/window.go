@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -77,5 +78,6 @@ func (w SubmissionWindow) Check(now time.Time) error {
 	return &Error{Code: CodeOutsideWindow,
 		Message: fmt.Sprintf("Показания принимаются с %d по %d число каждого месяца. Следующий приём: с %s по %s. Запишите показание и передайте его в эти дни.",
 			w.StartDay, w.EndDay, st.Start.Russian(), st.End.Russian()),
-		Params: map[string]string{"window_start": st.Start.String(), "window_end": st.End.String(), "today": st.Today.String()}}
+		Params: map[string]string{"window_start": st.Start.String(), "window_end": st.End.String(), "today": st.Today.String(),
+			"start_day": strconv.Itoa(w.StartDay), "end_day": strconv.Itoa(w.EndDay)}}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -190,10 +191,10 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, questionProblem("text", "Напишите ваш вопрос."))
 		return
 	case utf8.RuneCountInString(req.Text) > maxQuestion:
-		s.writeError(w, r, questionProblem("text", fmt.Sprintf("Вопрос слишком длинный: не больше %d знаков. Сократите его.", maxQuestion)))
+		s.writeError(w, r, questionProblem("text", fmt.Sprintf("Вопрос слишком длинный: не больше %d знаков. Сократите его.", maxQuestion)).withParam("max", strconv.Itoa(maxQuestion)))
 		return
 	case utf8.RuneCountInString(req.Topic) > maxTopic:
-		s.writeError(w, r, questionProblem("topic", fmt.Sprintf("Тема слишком длинная: не больше %d знаков.", maxTopic)))
+		s.writeError(w, r, questionProblem("topic", fmt.Sprintf("Тема слишком длинная: не больше %d знаков.", maxTopic)).withParam("max", strconv.Itoa(maxTopic)))
 		return
 	}
 	sess := sessionOf(r)

@@ -32,32 +32,42 @@ type Problem struct {
 
 func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
 
-// Codes of problems that are not domain rules.
+// Codes of problems that are not domain rules; the strings are declared in
+// domain, where the clients find every code they must have a sentence for.
 const (
-	codeBadRequest       = "bad_request"
-	codeBodyTooLarge     = "body_too_large"
-	codeUnauthorized     = "unauthorized"
-	codeWrongCredentials = "wrong_credentials"
-	codeTooManyAttempts  = "too_many_attempts"
-	codeTooManyRequests  = "too_many_requests"
-	codePasswordChange   = "password_change_required"
-	codeWrongPassword    = "wrong_current_password"
-	codeSamePassword     = "password_not_changed"
-	codeNotFound         = "not_found"
-	codeKeyRequired      = "idempotency_key_required"
-	codeBadKey           = "bad_idempotency_key"
-	codeKeyReused        = "idempotency_key_reused"
-	codeCursorExpired    = "cursor_expired"
-	codeEmailRequired    = "email_required"
-	codeBadQuestion      = "bad_question"
-	codeEmptyQuery       = "empty_query"
-	codeInternal         = "internal_error"
-	codeUnsupportedMedia = "unsupported_media_type"
-	codeServiceBusy      = "service_busy"
+	codeBadRequest       = string(domain.CodeBadRequest)
+	codeBodyTooLarge     = string(domain.CodeBodyTooLarge)
+	codeUnauthorized     = string(domain.CodeSessionEnded)
+	codeWrongCredentials = string(domain.CodeWrongCredentials)
+	codeTooManyAttempts  = string(domain.CodeTooManyAttempts)
+	codeTooManyRequests  = string(domain.CodeTooManyRequests)
+	codePasswordChange   = string(domain.CodePasswordChangeRequired)
+	codeWrongPassword    = string(domain.CodeWrongCurrentPassword)
+	codeSamePassword     = string(domain.CodePasswordNotChanged)
+	codeNotFound         = string(domain.CodeNotFound)
+	codeKeyRequired      = string(domain.CodeKeyRequired)
+	codeBadKey           = string(domain.CodeBadKey)
+	codeKeyReused        = string(domain.CodeKeyReused)
+	codeCursorExpired    = string(domain.CodeCursorExpired)
+	codeEmailRequired    = string(domain.CodeEmailRequired)
+	codeBadQuestion      = string(domain.CodeBadQuestion)
+	codeEmptyQuery       = string(domain.CodeEmptyQuery)
+	codeInternal         = string(domain.CodeInternal)
+	codeUnsupportedMedia = string(domain.CodeUnsupportedMedia)
+	codeServiceBusy      = string(domain.CodeServiceBusy)
 )
 
 func problem(status int, code, detail string) *Problem {
 	return &Problem{Type: "urn:kabinet:problem:" + code, Title: http.StatusText(status), Status: status, Code: code, Detail: detail}
+}
+
+// withParam adds a parameter the client can build its own sentence from.
+func (p *Problem) withParam(key, value string) *Problem {
+	if p.Params == nil {
+		p.Params = map[string]string{}
+	}
+	p.Params[key] = value
+	return p
 }
 
 // ruleProblem turns a broken domain rule into a 422.

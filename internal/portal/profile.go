@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -208,7 +209,7 @@ func (s *Server) checkCurrentPassword(r *http.Request, cust portaldb.CustomerRec
 	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
 		p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
 			fmt.Sprintf("Текущий пароль несколько раз введён неверно. Подождите %s и попробуйте снова.", humanDuration(wait)))
-		p.retryAfter = wait
+		p.Field, p.retryAfter = "current_password", wait
 		return p
 	}
 	var ok bool
@@ -240,6 +241,7 @@ func (s *Server) checkCurrentPassword(r *http.Request, cust portaldb.CustomerRec
 func tooManyPhoneCodes(contactPhone string) *Problem {
 	p := problem(http.StatusTooManyRequests, string(domain.CodeTooManyPhoneCodes),
 		fmt.Sprintf("Сегодня коды для смены номера уже отправлялись %d раза. Попробуйте завтра или позвоните в контакт-центр: %s. Почта и телефон не изменены.", phoneCodesPerDay, contactPhone))
+	p.Params = map[string]string{"per_day": strconv.Itoa(phoneCodesPerDay), "contact_phone": contactPhone}
 	p.retryAfter = time.Hour
 	return p
 }

@@ -407,6 +407,7 @@ func (s *Server) recoverPassword(w http.ResponseWriter, r *http.Request) {
 	if wait, ok := s.recoveryByAddr.Allow(s.clientAddress(r)); !ok {
 		p := problem(http.StatusTooManyRequests, codeTooManyRequests,
 			fmt.Sprintf("С этого компьютера уже было много запросов пароля. Подождите %s или позвоните в контакт-центр: %s.", humanDuration(wait), s.contactPhone))
+		p.Params = map[string]string{"contact_phone": s.contactPhone}
 		p.retryAfter = wait
 		s.writeError(w, r, p)
 		return
@@ -554,7 +555,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	if wait, ok := s.loginByCustomer.Allow(cust.Number); !ok {
 		p := problem(http.StatusTooManyRequests, codeTooManyAttempts,
 			fmt.Sprintf("Текущий пароль несколько раз введён неверно. Подождите %s и попробуйте снова.", humanDuration(wait)))
-		p.retryAfter = wait
+		p.Field, p.retryAfter = "current_password", wait
 		s.writeError(w, r, p)
 		return
 	}

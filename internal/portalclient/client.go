@@ -337,9 +337,6 @@ func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 // statusError turns a non-2xx answer into a typed error.
 func (c *Client) statusError(status int, h http.Header, body []byte) error {
 	wait, _ := parseRetryAfter(h, c.now())
-	if status >= 500 || status < 400 {
-		return &ServerError{Status: status, RetryAfter: wait}
-	}
 	var p struct {
 		Status int               `json:"status"`
 		Code   string            `json:"code"`
@@ -348,6 +345,13 @@ func (c *Client) statusError(status int, h http.Header, body []byte) error {
 		Params map[string]string `json:"params"`
 	}
 	isProblem := json.Unmarshal(body, &p) == nil && p.Code != ""
+	if status >= 500 || status < 400 {
+		se := &ServerError{Status: status, RetryAfter: wait}
+		if isProblem && status >= 500 {
+			se.Code, se.Detail = p.Code, p.Detail
+		}
+		return se
+	}
 	switch {
 	case isProblem:
 		return &RejectedError{Status: status, Code: p.Code, Detail: p.Detail, Field: p.Field, Params: p.Params, retryAfter: wait}

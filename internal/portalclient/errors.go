@@ -7,35 +7,77 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"kabinet/internal/domain"
 )
 
-// Errors to test with errors.Is.
+// Errors to test with errors.Is. Each also carries a domain code: errors.As
+// to a *domain.Error finds it (with Message, the sentence for a person).
 var (
 	// ErrOffline: the portal could not be reached or did not answer in
 	// time (DNS failure, connection refused or reset, timeout, an answer
 	// cut off). Whatever was sent may or may not have arrived.
-	ErrOffline = errors.New("portalclient: no connection to the portal")
+	ErrOffline error = &codedError{"portalclient: no connection to the portal", domain.CodeNoConnection}
 	// ErrUnauthorized: the session token is missing, expired or ended
 	// (401). Log in again; queued work stays queued.
-	ErrUnauthorized = errors.New("portalclient: the session has ended")
+	ErrUnauthorized error = &codedError{"portalclient: the session has ended", domain.CodeSessionEnded}
 	// ErrPasswordChangeRequired: the session was opened with a temporary
 	// password, and only ChangePassword and Logout work (403).
-	ErrPasswordChangeRequired = errors.New("portalclient: a new password must be set first")
+	ErrPasswordChangeRequired error = &codedError{"portalclient: a new password must be set first", domain.CodePasswordChangeRequired}
 	// ErrCursorExpired: the stored delta cursor cannot be used (410);
 	// drop the stored document and fetch it in full.
-	ErrCursorExpired = errors.New("portalclient: the sync cursor has expired")
+	ErrCursorExpired error = &codedError{"portalclient: the sync cursor has expired", domain.CodeCursorExpired}
 	// ErrClock: the portal's certificate is expired or not yet valid at
 	// the computer's time, which on a home or library PC almost always
 	// means the computer's date is wrong.
-	ErrClock = errors.New("portalclient: the portal's certificate is not valid at this computer's time")
+	ErrClock error = &codedError{"portalclient: the portal's certificate is not valid at this computer's time", domain.CodeComputerClock}
 	// ErrCertificate: the portal's certificate failed verification for
 	// another reason (unknown authority, wrong host name): possibly an
 	// interception. Never retried.
-	ErrCertificate = errors.New("portalclient: the portal's certificate failed verification")
+	ErrCertificate error = &codedError{"portalclient: the portal's certificate failed verification", domain.CodeCertificate}
 )
+
+// codedError is a sentinel with a domain code.
+type codedError struct {
+	text string
+	code domain.Code
+}
+
+func (e *codedError) Error() string { return e.text }
+
+// As gives the sentinel's code to errors.As(err, **domain.Error).
+func (e *codedError) As(target any) bool {
+	return asDomain(target, func() *domain.Error {
+		return &domain.Error{Code: e.code, Message: Message(e)}
+	})
+}
+
+// asDomain sets target, when it is a **domain.Error, to what build returns.
+func asDomain(target any, build func() *domain.Error) bool {
+	de, ok := target.(**domain.Error)
+	if ok {
+		*de = build()
+	}
+	return ok
+}
+
+// retryParams is params with the server's Retry-After as "retry_after",
+// in whole seconds rounded up, when it sent one.
+func retryParams(params map[string]string, wait time.Duration) map[string]string {
+	if wait <= 0 {
+		return params
+	}
+	out := make(map[string]string, len(params)+1)
+	for k, v := range params {
+		out[k] = v
+	}
+	out["retry_after"] = strconv.Itoa(int((wait + time.Second - 1) / time.Second))
+	return out
+}
 
 // RejectedError is a 4xx answer with the API's problem body: the request was
 // understood and refused. It is not retried (a 429 only after the retries
@@ -58,6 +100,14 @@ func (e *RejectedError) Error() string {
 	return fmt.Sprintf("portalclient: the portal refused the request: %d %s", e.Status, e.Code)
 }
 
+// As gives the problem's code, field and params (with "retry_after") to
+// errors.As(err, **domain.Error); its Message is the portal's Detail.
+func (e *RejectedError) As(target any) bool {
+	return asDomain(target, func() *domain.Error {
+		return &domain.Error{Code: domain.Code(e.Code), Message: Message(e), Field: e.Field, Params: retryParams(e.Params, e.retryAfter)}
+	})
+}
+
 // Is makes errors.Is(err, ErrUnauthorized), ErrPasswordChangeRequired and
 // ErrCursorExpired true for the matching answers. A wrong password at login
 // (401 wrong_credentials) is not ErrUnauthorized: no session ended.
@@ -77,6 +127,10 @@ func (e *RejectedError) Is(target error) bool {
 // is not the API's: a proxy's page, a body that is not the expected JSON.
 type ServerError struct {
 	Status int
+	// Code and Detail are the problem+json of a 5xx answer, when it had
+	// one (service_busy, internal_error).
+	Code   string
+	Detail string
 	// RetryAfter is the server's Retry-After, 0 when it sent none.
 	RetryAfter time.Duration
 
@@ -91,6 +145,26 @@ func (e *ServerError) Error() string {
 }
 
 func (e *ServerError) Unwrap() error { return e.cause }
+
+// As gives errors.As(err, **domain.Error) the problem's code, or
+// domain.CodePortalUnavailable for a server failure without one, or
+// domain.CodeBadAnswer for an answer that is not the API's.
+func (e *ServerError) As(target any) bool {
+	return asDomain(target, func() *domain.Error {
+		code, msg := domain.Code(e.Code), e.Detail
+		switch {
+		case code != "":
+		case e.cause != nil || e.Status < 500:
+			code = domain.CodeBadAnswer
+		default:
+			code = domain.CodePortalUnavailable
+		}
+		if msg == "" {
+			msg = Message(e)
+		}
+		return &domain.Error{Code: code, Message: msg, Params: retryParams(nil, e.RetryAfter)}
+	})
+}
 
 // netError is a failure below HTTP: kind is ErrOffline, ErrClock or
 // ErrCertificate, err what the transport said.

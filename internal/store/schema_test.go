@@ -139,7 +139,7 @@ func TestNewerSchemaIsRefusedAndFileUntouched(t *testing.T) {
 	if s != nil {
 		t.Error("Open returned a store")
 	}
-	if err.Error() != "Данные сохранены более новой версией программы. Обновите программу." {
+	if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Code != domain.CodeNewerVersion || de.Message != "Данные сохранены более новой версией программы. Обновите программу." {
 		t.Errorf("message %q", err)
 	}
 	if fileSum(t, path) != before {

@@ -18,13 +18,17 @@ import (
 )
 
 // ErrAlreadyRunning means another Kabinet window holds the store's file lock.
-// Open returns it unwrapped: its text is the sentence to show.
-var ErrAlreadyRunning = errors.New("Программа уже запущена. Закройте другое окно Kabinet и попробуйте снова.")
+// Open returns it unwrapped; it is a *domain.Error, whose Message is the
+// sentence to show.
+var ErrAlreadyRunning error = &domain.Error{Code: domain.CodeAlreadyRunning,
+	Message: "Программа уже запущена. Закройте другое окно Kabinet и попробуйте снова."}
 
 // ErrNewerVersion means the file was written by a newer build with a schema
 // this one does not know. The file is left untouched so the newer build can
-// still read it. Open returns it unwrapped: its text is the sentence to show.
-var ErrNewerVersion = errors.New("Данные сохранены более новой версией программы. Обновите программу.")
+// still read it. Open returns it unwrapped; it is a *domain.Error, whose
+// Message is the sentence to show.
+var ErrNewerVersion error = &domain.Error{Code: domain.CodeNewerVersion,
+	Message: "Данные сохранены более новой версией программы. Обновите программу."}
 
 // ErrCorrupt means the file, or a value in it, failed its check. It is a
 // *domain.Error, so the window and the command line say what to do: the

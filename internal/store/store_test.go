@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"kabinet/internal/domain"
 )
 
 func TestOpenCreatesPrivateFileInPrivateFolder(t *testing.T) {
@@ -84,7 +86,7 @@ func TestSecondOpenSaysAlreadyRunning(t *testing.T) {
 	if took := time.Since(started); took > time.Second {
 		t.Errorf("second Open took %v with a 300 ms timeout", took)
 	}
-	if err.Error() != "Программа уже запущена. Закройте другое окно Kabinet и попробуйте снова." {
+	if de := (*domain.Error)(nil); !errors.As(err, &de) || de.Code != domain.CodeAlreadyRunning || de.Message != "Программа уже запущена. Закройте другое окно Kabinet и попробуйте снова." {
 		t.Errorf("message %q", err)
 	}
 

@@ -1,7 +1,6 @@
 package syncer
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -12,7 +11,8 @@ import (
 
 // ErrNoData means the account was never downloaded, so a reading cannot be
 // checked offline.
-var ErrNoData = errors.New("Данных по этому лицевому счёту ещё нет. Подключитесь к интернету, чтобы загрузить их.")
+var ErrNoData error = &domain.Error{Code: domain.CodeNoData,
+	Message: "Данных по этому лицевому счёту ещё нет. Подключитесь к интернету, чтобы загрузить их."}
 
 // Queued is a reading saved in the outbox.
 type Queued struct {
