@@ -1,6 +1,7 @@
 package cabinet_test
 
 import (
+	"context"
 	"testing"
 
 	"kabinet/internal/portaltest"
@@ -20,6 +21,15 @@ func TestFreshAtIsWhenTheDocumentCame(t *testing.T) {
 	}
 	if at := svc.FreshAt(account); at.Before(doc.FetchedAt) {
 		t.Errorf("FreshAt %v is before the download %v", at, doc.FetchedAt)
+	}
+	// Offline, after the program restarted its session, nothing newer is
+	// known than the stored download: FreshAt is exactly its time.
+	p.Down.Store(true)
+	if !svc.Resume(context.Background()) {
+		t.Fatal("the session did not resume")
+	}
+	if at := svc.FreshAt(account); !at.Equal(doc.FetchedAt) {
+		t.Errorf("offline FreshAt %v, want the download's %v", at, doc.FetchedAt)
 	}
 	if at := svc.FreshAt("0000000000"); !at.IsZero() {
 		t.Errorf("an account with nothing stored is fresh at %v", at)
