@@ -41,10 +41,10 @@ func dataLogin(t *testing.T, customer string) *testUI {
 	dataRussian(t)
 	tu := newTestUI(t, false)
 	tu.loginAs(customer)
-	// The engine's own first pass may still be downloading (then loginAs's
-	// SyncNow returned at once): one whole pass from here on makes every
-	// account's document stored, and the pump below handles its events, so
-	// none change the screen while a test looks at it.
+	// One pass that succeeded from here on (SyncNow waits for the engine's
+	// own first pass, then runs) makes every account's document stored, and
+	// the pump below handles its events, so none change the screen while a
+	// test looks at it.
 	tu.waitFor(func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -268,10 +268,7 @@ func TestDataContract(t *testing.T) {
 		dataCapital(cv.MonthlyVolumes[0].Period.Russian()), kwh(cv.MonthlyVolumes[0].Volume, 0))
 
 	// The other contract, chosen as the shell's switcher does it.
-	fyne.DoAndWait(func() {
-		tu.UI.account = list[1].Number
-		tu.UI.showScreen()
-	})
+	fyne.DoAndWait(func() { tu.UI.selectAccount(list[1].Number) })
 	cv2 := tu.dataDoc().ContractValues
 	if cv2.MaxCapacityKW == cv.MaxCapacityKW {
 		t.Fatal("the two contracts have the same capacity")

@@ -205,6 +205,22 @@ func (u *UI) currentDocument() (*domain.AccountDocument, time.Time, bool) {
 	return &doc.Doc, doc.FetchedAt, true
 }
 
+// contactsReader is a service that knows the stored contacts.
+type contactsReader interface {
+	Contacts() (string, []domain.Office, time.Time, error)
+}
+
+// phoneOf is the contact-centre phone from the stored contacts, or the
+// one printed on every bill before any are stored.
+func phoneOf(c contactsReader) string {
+	if c != nil {
+		if p, _, _, _ := c.Contacts(); p != "" {
+			return p
+		}
+	}
+	return "8 800 200-83-05"
+}
+
 // noData is what a screen shows before the first download.
 func noData() fyne.CanvasObject {
 	return para(lang.L("Данных пока нет. Они появятся, как только программа свяжется с порталом. Проверьте подключение к интернету."))

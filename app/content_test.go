@@ -25,7 +25,7 @@ import (
 )
 
 // contentFiles are the files of the information screens.
-var contentFiles = []string{"content.go", "info_forms.go", "info_help.go"}
+var contentFiles = []string{"content.go", "news.go", "about.go", "contacts.go", "search.go", "question.go", "subscriptions.go", "settings.go", "help.go"}
 
 // newContentUI is the app on a fresh demo portal, logged in as 100001, in
 // Russian whatever the machine's locale (a C locale would pick English).
@@ -35,11 +35,8 @@ func newContentUI(t *testing.T) *testUI {
 	t.Setenv("LANG", "ru_RU.UTF-8")
 	tu := newTestUI(t, false)
 	tu.loginAs("100001")
-	// Let the engine's first pass, started by the login, finish: its
-	// events rebuild the screen shown when they arrive, and Fyne's test
-	// driver runs them on the engine's goroutine, racing the test. A pass
-	// of our own that ran means none is running; the next one is due in
-	// 15 minutes.
+	// Let the engine's first pass, started by the login, finish and its
+	// events be pumped, so none rebuilds the screen a test looks at.
 	contentSync(tu, func() bool { return true }, "a quiet engine")
 	return tu
 }
@@ -61,9 +58,9 @@ func contentShows(tu *testUI, want string) {
 	tu.waitFor(func() bool { return contains(tu.textsNow(), want) }, "«"+want+"» on screen")
 }
 
-// contentSync syncs with the portal until a pass of its own succeeded and
-// cond holds (a pass already running makes SyncNow return at once, so it
-// is tried again).
+// contentSync syncs with the portal until a pass succeeded and cond holds
+// (SyncNow waits for a pass already running, then runs its own; a pass
+// may fail while the portal is coming back).
 func contentSync(tu *testUI, cond func() bool, what string) {
 	tu.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
@@ -82,6 +79,20 @@ func contentSync(tu *testUI, cond func() bool, what string) {
 func contentSetText(e *widget.Entry, s string) { fyne.DoAndWait(func() { e.SetText(s) }) }
 
 func contentTap(b *widget.Button) { fyne.DoAndWait(func() { test.Tap(b) }) }
+
+// contentSettled waits until b is enabled again: the work it started is
+// done and its answer is on screen.
+func contentSettled(tu *testUI, b *widget.Button, what string) {
+	tu.t.Helper()
+	tu.waitFor(func() bool { return !b.Disabled() }, what)
+}
+
+// contentAnswersLoaded waits until «Задать вопрос» shows the answers
+// instead of «Загружаем ответы с портала…».
+func contentAnswersLoaded(tu *testUI) {
+	tu.t.Helper()
+	tu.waitFor(func() bool { return !contains(tu.textsNow(), "Загружаем ответы с портала") }, "the answers")
+}
 
 func TestContentNews(t *testing.T) {
 	tu := newContentUI(t)
@@ -138,9 +149,8 @@ func TestContentContactsAboutHelp(t *testing.T) {
 func contentSearch(tu *testUI, s *searchScreen, q string) {
 	tu.t.Helper()
 	contentSetText(s.entry, q)
-	n := s.done.Load()
 	fyne.DoAndWait(func() { s.entry.OnSubmitted(q) })
-	tu.waitFor(func() bool { return s.done.Load() > n }, "the search results")
+	contentSettled(tu, s.find, "the search results")
 }
 
 func contentKinds(rs []string) map[string]bool {
@@ -215,10 +225,8 @@ func TestContentSearchInvoiceOpensInvoices(t *testing.T) {
 	if tu.UI.screenID != "invoices" || tu.UI.account != r.Account {
 		t.Errorf("the invoice result opened %q for account %q, want invoices of %q", tu.UI.screenID, tu.UI.account, r.Account)
 	}
-	if screenInvoices != nil {
-		if _, still := tu.UI.screen.(*searchScreen); still {
-			t.Errorf("the invoices screen was not shown")
-		}
+	if _, still := tu.UI.screen.(*searchScreen); still {
+		t.Errorf("the invoices screen was not shown")
 	}
 }
 
@@ -226,7 +234,7 @@ func TestContentQuestionOffline(t *testing.T) {
 	tu := newContentUI(t)
 	s := contentOpen(tu, "question").(*questionScreen)
 	// The answers of the demo questions, fetched when the screen opened.
-	tu.waitFor(func() bool { return s.loads.Load() > 0 }, "the answers")
+	contentAnswersLoaded(tu)
 	texts := tu.texts()
 	for _, want := range []string{"Мария Петровна, в том месяце", "Ответа пока нет", "Вопрос «Оплата»"} {
 		if !contains(texts, want) {
@@ -239,7 +247,7 @@ func TestContentQuestionOffline(t *testing.T) {
 	contentSetText(s.topic, "Оплата")
 	contentSetText(s.text, text)
 	contentTap(s.send)
-	tu.waitFor(func() bool { return s.sends.Load() == 1 }, "the question to be saved")
+	contentSettled(tu, s.send, "the question to be saved")
 	if !contains(tu.texts(), "Нет связи. Вопрос сохранён и будет отправлен автоматически.") {
 		t.Errorf("offline: %q", s.status.Text)
 	}
@@ -279,9 +287,7 @@ func TestContentSettingsPassword(t *testing.T) {
 		contentSetText(s.new2, b)
 		contentTap(s.savePassword)
 	}
-	settled := func(want int32) {
-		tu.waitFor(func() bool { return s.runs.Load() == want }, "the portal's answer")
-	}
+	settled := func() { contentSettled(tu, s.savePassword, "the portal's answer") }
 	try(demo.Password, "синий чайник окно", "синий чайник окнo")
 	if !strings.Contains(s.pwErr.Text, "Пароли не совпадают") || !s.pwErr.Visible() {
 		t.Errorf("mismatch: %q", s.pwErr.Text)
@@ -290,18 +296,18 @@ func TestContentSettingsPassword(t *testing.T) {
 	if !strings.Contains(s.pwErr.Text, "Пароль слишком короткий: нужно не меньше 8 знаков.") {
 		t.Errorf("too short: %q", s.pwErr.Text)
 	}
-	if s.runs.Load() != 0 {
+	if s.savePassword.Disabled() {
 		t.Errorf("a refused password was sent to the portal")
 	}
 	try("неверный пароль", "синий чайник окно", "синий чайник окно")
-	settled(1)
+	settled()
 	if !s.pwErr.Visible() || s.pwOK.Visible() {
 		t.Errorf("a wrong current password was accepted: %q", s.pwOK.Text)
 	}
 
 	const good = "синий чайник окно"
 	try(demo.Password, good, good)
-	settled(2)
+	settled()
 	if !strings.Contains(s.pwOK.Text, "Пароль изменён") || s.pwErr.Visible() {
 		t.Fatalf("good change: ok %q, error %q", s.pwOK.Text, s.pwErr.Text)
 	}
@@ -336,7 +342,7 @@ func TestContentSettingsProfile(t *testing.T) {
 	if !s.phoneErr.Visible() || !strings.Contains(s.phoneErr.Text, "номер мобильного телефона") {
 		t.Errorf("bad phone: %q", s.phoneErr.Text)
 	}
-	if s.runs.Load() != 0 || stored("ivanova.mp@example.com") != 1 {
+	if s.saveProfile.Disabled() || stored("ivanova.mp@example.com") != 1 {
 		t.Errorf("a bad form was sent")
 	}
 
@@ -344,14 +350,14 @@ func TestContentSettingsProfile(t *testing.T) {
 	contentSetText(s.email, " M.Ivanova@Mail.RU ")
 	contentSetText(s.phone, "+7 912 123-45-01")
 	contentTap(s.saveProfile)
-	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the portal's answer")
+	contentSettled(tu, s.saveProfile, "the portal's answer")
 	if !s.profilePwErr.Visible() || !strings.Contains(s.profilePwErr.Text, "введите текущий пароль") || stored("M.Ivanova@mail.ru") != 0 {
 		t.Errorf("no password: error %q, ok %q", s.profilePwErr.Text, s.profileOK.Text)
 	}
 
 	contentSetText(s.profilePassword, demo.Password)
 	fyne.DoAndWait(func() { s.profilePassword.OnSubmitted(s.profilePassword.Text) }) // Enter saves
-	tu.waitFor(func() bool { return s.runs.Load() == 2 }, "the profile to be saved")
+	contentSettled(tu, s.saveProfile, "the profile to be saved")
 	if !strings.Contains(s.profileOK.Text, "Сохранено") || stored("M.Ivanova@mail.ru") != 1 {
 		t.Errorf("good profile: ok %q, error %q %q", s.profileOK.Text, s.profileErr.Text, s.profilePwErr.Text)
 	}
@@ -371,14 +377,14 @@ func TestContentSettingsPhoneNeedsTheCode(t *testing.T) {
 	contentSetText(s.phone, "8 (912) 765-43-21")
 	contentSetText(s.profilePassword, "не тот пароль")
 	contentTap(s.saveProfile)
-	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the portal's answer")
+	contentSettled(tu, s.saveProfile, "the portal's answer")
 	if !strings.Contains(s.profilePwErr.Text, "Текущий пароль введён неверно") || s.codeBox.Visible() {
 		t.Errorf("wrong password: %q, code box shown %v", s.profilePwErr.Text, s.codeBox.Visible())
 	}
 
 	contentSetText(s.profilePassword, demo.Password)
 	contentTap(s.saveProfile)
-	tu.waitFor(func() bool { return s.runs.Load() == 2 }, "the code to be sent")
+	contentSettled(tu, s.saveProfile, "the code to be sent")
 	if !s.codeBox.Visible() || !strings.Contains(s.codeSent.Text, "оканчивающийся на …21") {
 		t.Fatalf("after saving a new phone: code box %v %q, error %q", s.codeBox.Visible(), s.codeSent.Text, s.profileErr.Text)
 	}
@@ -407,14 +413,14 @@ func TestContentSettingsPhoneNeedsTheCode(t *testing.T) {
 	}
 	contentSetText(s.code, wrong)
 	contentTap(s.confirm)
-	tu.waitFor(func() bool { return s.runs.Load() == 3 }, "the wrong code's answer")
+	contentSettled(tu, s.confirm, "the wrong code's answer")
 	if !strings.Contains(s.codeErr.Text, "Код неверный") || !strings.Contains(s.codeErr.Text, "Осталось попыток: 4") {
 		t.Errorf("wrong code: %q", s.codeErr.Text)
 	}
 
 	contentSetText(s.code, code)
 	fyne.DoAndWait(func() { s.code.OnSubmitted(s.code.Text) }) // Enter confirms
-	tu.waitFor(func() bool { return s.runs.Load() == 4 }, "the code to be confirmed")
+	contentSettled(tu, s.confirm, "the code to be confirmed")
 	if !strings.Contains(s.profileOK.Text, "Номер телефона изменён: +7 912 765-43-21") || s.codeBox.Visible() {
 		t.Errorf("right code: ok %q, error %q", s.profileOK.Text, s.codeErr.Text)
 	}
@@ -443,7 +449,7 @@ func TestContentSubscriptions(t *testing.T) {
 	tu.portal.Down.Store(true)
 	fyne.DoAndWait(func() { s.emailCk.SetChecked(true) })
 	contentTap(s.save)
-	tu.waitFor(func() bool { return s.saves.Load() == 1 }, "the offline attempt")
+	contentSettled(tu, s.save, "the offline attempt")
 	if !s.err.Visible() || !strings.Contains(s.err.Text, "Подписки не изменены") || s.status.Visible() {
 		t.Errorf("offline: error %q, status %q", s.err.Text, s.status.Text)
 	}
@@ -454,7 +460,7 @@ func TestContentSubscriptions(t *testing.T) {
 	tu.portal.Down.Store(false)
 	fyne.DoAndWait(func() { s.smsCk.SetChecked(false) })
 	contentTap(s.save)
-	tu.waitFor(func() bool { return s.saves.Load() == 2 }, "the subscriptions to be saved")
+	contentSettled(tu, s.save, "the subscriptions to be saved")
 	if !strings.Contains(s.status.Text, "Подписки сохранены") || s.err.Visible() {
 		t.Fatalf("online: status %q, error %q", s.status.Text, s.err.Text)
 	}
@@ -471,7 +477,7 @@ func TestContentSubscriptionsNeedEmail(t *testing.T) {
 	contentSetText(s.email, "")
 	contentSetText(s.profilePassword, demo.Password)
 	contentTap(s.saveProfile)
-	tu.waitFor(func() bool { return s.runs.Load() == 1 }, "the e-mail to be removed")
+	contentSettled(tu, s.saveProfile, "the e-mail to be removed")
 	if !strings.Contains(s.profileOK.Text, "адрес почты удалён") {
 		t.Errorf("removing the e-mail: ok %q, error %q", s.profileOK.Text, s.profileErr.Text)
 	}
@@ -589,8 +595,8 @@ func TestContentScreenshots(t *testing.T) {
 		tu.waitFor(func() bool { return tu.UI.win.Canvas().Focused() == s.entry }, "the search field to get the focus")
 		contentSearch(tu, s, "показание")
 		shot("search" + suffix)
-		q := contentOpen(tu, "question").(*questionScreen)
-		tu.waitFor(func() bool { return q.loads.Load() > 0 }, "the answers")
+		contentOpen(tu, "question")
+		contentAnswersLoaded(tu)
 		shot("question" + suffix)
 	}
 }

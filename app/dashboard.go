@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,51 +13,68 @@ import (
 	"kabinet/internal/domain"
 )
 
+// dashboardService is what «Главная» asks for.
+type dashboardService interface {
+	Accounts() ([]domain.AccountSummary, error)
+	Document(account string) (cabinet.Document, bool, error)
+	FreshAt(account string) time.Time
+	Outbox() ([]cabinet.Item, error)
+}
+
 // dashboard («Главная») shows, for every account, the balance and what is
 // due, the reading window, meters due for verification, and what waits to
 // be sent.
-type dashboard struct{ u *UI }
+type dashboard struct {
+	frame frame
+	svc   dashboardService
+}
 
-func newDashboard(u *UI) Screen { return &dashboard{u: u} }
+func newDashboard(d deps[dashboardService]) Screen { return &dashboard{frame: d.frame, svc: d.svc} }
 
+// Content reads each account's document once; «Данные на …» comes from
+// the store's cheap fetched-at read.
 func (d *dashboard) Content() fyne.CanvasObject {
-	u := d.u
-	list, _ := u.svc.Accounts()
+	list, _ := d.svc.Accounts()
 	if len(list) == 0 {
 		return page(lang.L("Главная"), noData())
 	}
 	body := []fyne.CanvasObject{}
 	today := domain.DateOf(nowFunc(), domain.Moscow)
 	for _, a := range list {
-		doc, ok, _ := u.svc.Document(a.Number)
-		card := container.NewVBox(subheading(fmt.Sprintf("%s %s — %s", lang.L("Лицевой счёт"), a.Number, a.Title)), para(a.Address))
-		if !ok {
-			card.Add(noData())
-			body = append(body, widget.NewCard("", "", card))
-			continue
-		}
-		card.Add(balanceLine(doc.Doc.Balance))
-		for _, m := range doc.Doc.Meters {
-			if !m.Active() {
-				continue
-			}
-			card.Add(para(windowLine(m, doc.Doc.Readings, today)))
-			if nv := m.NextVerification; !nv.IsZero() && today.DaysUntil(nv) <= 90 {
-				card.Add(bold("⚠ " + lang.L("Поверка счётчика {{.Serial}} — до {{.Date}}. Закажите поверку или замену счётчика заранее.", map[string]any{"Serial": m.Serial, "Date": dateText(nv)})))
-			}
-		}
-		number := a.Number
-		card.Add(container.NewHBox(
-			u.primary(lang.L("Передать показания"), func() { u.account = number; u.shell.refreshAccounts(); u.navigate("reading") }),
-			u.button(lang.L("Счета"), func() { u.account = number; u.shell.refreshAccounts(); u.navigate("invoices") }),
-		))
-		card.Add(para(lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(u.svc.FreshAt(a.Number))})))
-		body = append(body, widget.NewCard("", "", card))
+		body = append(body, d.card(a, today))
 	}
-	if q := queueSummary(u); q != nil {
+	if q := queueSummary(d.svc); q != nil {
 		body = append(body, q)
 	}
 	return page(lang.L("Главная"), body...)
+}
+
+// card is one account: its balance, each meter's reading window and
+// verification, and the way to its readings and bills.
+func (d *dashboard) card(a domain.AccountSummary, today domain.Date) fyne.CanvasObject {
+	card := container.NewVBox(subheading(fmt.Sprintf("%s %s — %s", lang.L("Лицевой счёт"), a.Number, a.Title)), para(a.Address))
+	doc, ok, _ := d.svc.Document(a.Number)
+	if !ok {
+		card.Add(noData())
+		return widget.NewCard("", "", card)
+	}
+	card.Add(balanceLine(doc.Doc.Balance))
+	for _, m := range doc.Doc.Meters {
+		if !m.Active() {
+			continue
+		}
+		card.Add(para(windowLine(m, doc.Doc.Readings, today)))
+		if nv := m.NextVerification; !nv.IsZero() && today.DaysUntil(nv) <= 90 {
+			card.Add(bold("⚠ " + lang.L("Поверка счётчика {{.Serial}} — до {{.Date}}. Закажите поверку или замену счётчика заранее.", map[string]any{"Serial": m.Serial, "Date": dateText(nv)})))
+		}
+	}
+	number := a.Number
+	card.Add(container.NewHBox(
+		d.frame.primary(lang.L("Передать показания"), func() { d.frame.goTo(place{screen: "reading", account: number}) }),
+		d.frame.button(lang.L("Счета"), func() { d.frame.goTo(place{screen: "invoices", account: number}) }),
+	))
+	card.Add(para(lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(d.svc.FreshAt(a.Number))})))
+	return widget.NewCard("", "", card)
 }
 
 // balanceLine says what is owed, in words.
@@ -95,8 +113,10 @@ func windowLine(m domain.Meter, readings []domain.Reading, today domain.Date) st
 }
 
 // queueSummary lists what waits to be sent, or nil.
-func queueSummary(u *UI) fyne.CanvasObject {
-	items, _ := u.svc.Outbox()
+func queueSummary(svc interface {
+	Outbox() ([]cabinet.Item, error)
+}) fyne.CanvasObject {
+	items, _ := svc.Outbox()
 	if len(items) == 0 {
 		return nil
 	}

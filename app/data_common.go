@@ -21,16 +21,6 @@ import (
 	"kabinet/internal/domain"
 )
 
-func init() {
-	screenMainData = newMainData
-	screenServices = newServices
-	screenInvoices = newInvoices
-	screenPayments = newPayments
-	screenContract = newContract
-	screenMeters = newMeters
-	screenStatement = newStatement
-}
-
 // dataScreen is a plain account-data screen: a heading, the account it is
 // about and a body drawn from the stored document. When new data arrive it
 // redraws the body in place, so the person keeps the place they scrolled to.

@@ -41,9 +41,7 @@ func mainDataBody(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject {
 			email = c.Email
 		}
 		lines = append(lines, dataField(lang.L("Электронная почта"), email))
-		if screenSettings != nil {
-			lines = append(lines, para(lang.L("Телефон и электронную почту можно изменить в разделе «Настройки личного кабинета».")))
-		}
+		lines = append(lines, para(lang.L("Телефон и электронную почту можно изменить в разделе «Настройки личного кабинета».")))
 		out = append(out, dataCard(title, lines...))
 	}
 

@@ -311,7 +311,11 @@ func (u *UI) logoutWithin(budget time.Duration, after func()) {
 	}
 	since := u.sessionStart
 	var report logoutReport
-	u.run(nil, func(ctx context.Context) error {
+	var button *widget.Button // «Выйти», disabled until the logout is done
+	if u.shell != nil {
+		button = u.shell.logout
+	}
+	u.run(button, func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, budget)
 		defer cancel()
 		u.logoutMu.Lock()

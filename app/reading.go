@@ -17,8 +17,6 @@ import (
 	"kabinet/internal/domain"
 )
 
-func init() { screenReading = newReadingScreen }
-
 // readingStep is where the person is on the reading screen: typing the
 // values, checking them before they go, or reading what happened.
 type readingStep int

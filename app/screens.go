@@ -1,8 +1,11 @@
 package app
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 )
 
 // Screen is one section of the personal account. Content is built when the
@@ -18,42 +21,149 @@ type Refresher interface {
 	Refresh()
 }
 
+// place is where the window goes: a section, the account it shows, and a
+// thing «Поиск» found there that the section shows first.
+type place struct {
+	screen  string
+	account string // "" keeps the account shown now
+	found   string // the ID of a news item, question or office; "" for none
+}
+
+// frame is what a screen asks of the window around it. *UI is the frame;
+// a test may pass its own.
+type frame interface {
+	// button and primary make buttons whose taps count as activity.
+	button(text string, tapped func()) *widget.Button
+	primary(text string, tapped func()) *widget.Button
+	// run does slow work off the UI goroutine with b disabled meanwhile;
+	// done runs on the UI goroutine.
+	run(b *widget.Button, work func(ctx context.Context) error, done func(err error))
+	// touch records activity (typing), for a public computer's idle timer.
+	touch()
+	focus(f fyne.Focusable)
+	navigate(id string)
+	goTo(p place)
+}
+
+// deps is what a screen is built from: the window around it, the few
+// service methods it uses (S, an interface the screen declares), the
+// account shown and what «Поиск» opened on it.
+type deps[S any] struct {
+	frame
+	svc     S
+	account string
+	found   string
+}
+
+// depsFor builds a screen's deps; naming S at the call checks at compile
+// time that the service has the screen's methods.
+func depsFor[S any](u *UI, svc S, p place) deps[S] {
+	return deps[S]{frame: u, svc: svc, account: u.account, found: p.found}
+}
+
 // section is an entry of the left menu.
 type section struct {
 	id    string
 	title string
-	build func(u *UI) Screen
+	build func(u *UI, p place) Screen
 }
 
 // sections is the menu, always in this order: the seed manual's items in
 // its words, plus the dashboard, the statement, the contact centre, search,
-// questions and help. Screens that are not written yet are left out, not
-// shown dead.
+// questions and help.
 func sections() []section {
-	all := []section{
-		{"home", lang.L("Главная"), newDashboard},
-		{"news", lang.L("Новости"), screenNews},
-		{"about", lang.L("О сервисе"), screenAbout},
-		{"main", lang.L("Основные данные"), screenMainData},
-		{"services", lang.L("Оказываемые услуги"), screenServices},
-		{"invoices", lang.L("Выставленные счета"), screenInvoices},
-		{"payments", lang.L("Зачисленные платежи"), screenPayments},
-		{"contract", lang.L("Договорные значения"), screenContract},
-		{"meters", lang.L("Приборы учета"), screenMeters},
-		{"reading", lang.L("Ввод показаний приборов учета"), screenReading},
-		{"statement", lang.L("Ведомость энергопотребления"), screenStatement},
-		{"subscriptions", lang.L("Подписки"), screenSubscriptions},
-		{"settings", lang.L("Настройки личного кабинета"), screenSettings},
-		{"contacts", lang.L("Контакт-центр"), screenContacts},
-		{"search", lang.L("Поиск"), screenSearch},
-		{"question", lang.L("Задать вопрос"), screenQuestion},
-		{"help", lang.L("Помощь"), screenHelp},
+	return []section{
+		{"home", lang.L("Главная"), func(u *UI, p place) Screen { return newDashboard(depsFor[dashboardService](u, u.svc, p)) }},
+		{"news", lang.L("Новости"), func(u *UI, p place) Screen { return newNews(depsFor[newsService](u, u.svc, p)) }},
+		{"about", lang.L("О сервисе"), func(u *UI, p place) Screen { return newAbout(depsFor[aboutService](u, u.svc, p)) }},
+		{"main", lang.L("Основные данные"), onUI(newMainData)},
+		{"services", lang.L("Оказываемые услуги"), onUI(newServices)},
+		{"invoices", lang.L("Выставленные счета"), onUI(newInvoices)},
+		{"payments", lang.L("Зачисленные платежи"), onUI(newPayments)},
+		{"contract", lang.L("Договорные значения"), onUI(newContract)},
+		{"meters", lang.L("Приборы учета"), onUI(newMeters)},
+		{"reading", lang.L("Ввод показаний приборов учета"), onUI(newReadingScreen)},
+		{"statement", lang.L("Ведомость энергопотребления"), onUI(newStatement)},
+		{"subscriptions", lang.L("Подписки"), func(u *UI, p place) Screen {
+			return newSubscriptions(depsFor[subscriptionsService](u, u.svc, p))
+		}},
+		{"settings", lang.L("Настройки личного кабинета"), func(u *UI, p place) Screen {
+			return newSettings(depsFor[settingsService](u, u.svc, p))
+		}},
+		{"contacts", lang.L("Контакт-центр"), func(u *UI, p place) Screen { return newContacts(depsFor[contactsService](u, u.svc, p)) }},
+		{"search", lang.L("Поиск"), func(u *UI, p place) Screen { return newSearch(depsFor[searchService](u, u.svc, p)) }},
+		{"question", lang.L("Задать вопрос"), func(u *UI, p place) Screen { return newQuestion(depsFor[questionService](u, u.svc, p)) }},
+		{"help", lang.L("Помощь"), func(u *UI, p place) Screen {
+			return newHelp(depsFor[helpService](u, u.svc, p), u.opts.IdleWarning, u.opts.IdleLogout)
+		}},
 	}
-	var out []section
-	for _, s := range all {
-		if s.build != nil {
-			out = append(out, s)
+}
+
+// onUI adapts a screen built from the whole window (the account-data and
+// reading screens, not yet moved to deps).
+func onUI(build func(u *UI) Screen) func(u *UI, p place) Screen {
+	return func(u *UI, _ place) Screen { return build(u) }
+}
+
+// navigate opens a section for the account shown.
+func (u *UI) navigate(id string) { u.goTo(place{screen: id}) }
+
+// selectAccount shows another account on the section shown.
+func (u *UI) selectAccount(number string) {
+	u.goTo(place{screen: u.screenID, account: number})
+}
+
+// goTo opens p: the account is chosen first, so the section is built once,
+// for it.
+func (u *UI) goTo(p place) {
+	if p.account != "" && p.account != u.account {
+		u.account = p.account
+		u.shell.refreshAccounts()
+	}
+	u.screenID = p.screen
+	for sid, b := range u.shell.menu {
+		if sid == p.screen {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+	u.show(p)
+}
+
+// showScreen builds the section shown anew.
+func (u *UI) showScreen() { u.show(place{screen: u.screenID}) }
+
+// show builds the section of p anew.
+func (u *UI) show(p place) {
+	for _, sec := range sections() {
+		if sec.id == p.screen {
+			u.screen = sec.build(u, p)
+			u.shell.content.Objects = []fyne.CanvasObject{u.screen.Content()}
+			u.shell.content.Refresh()
+			// A form puts the cursor in its first field, so a person can type
+			// at once (and Tab on from there).
+			if f, ok := u.screen.(interface{ focusFirst() }); ok {
+				f.focusFirst()
+			}
 		}
 	}
-	return out
+	u.shell.updateStatus()
 }
+
+// refreshScreen shows changed data: in place where the screen can, else by
+// building it again.
+func (u *UI) refreshScreen() {
+	if u.screen == nil {
+		return
+	}
+	if r, ok := u.screen.(Refresher); ok {
+		r.Refresh()
+		return
+	}
+	u.showScreen()
+}
+
+// focus puts the cursor in f.
+func (u *UI) focus(f fyne.Focusable) { u.win.Canvas().Focus(f) }

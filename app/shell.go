@@ -28,7 +28,8 @@ type shell struct {
 	progress *widget.ProgressBarInfinite
 	sizeBtn  *widget.Button
 	contrast *widget.Check
-	single   *widget.Label // the account, when there is only one
+	single   *widget.Label  // the account, when there is only one
+	logout   *widget.Button // disabled while a logout runs
 }
 
 var sizeNames = []string{"Шрифт: обычный", "Шрифт: крупный", "Шрифт: очень крупный"}
@@ -39,8 +40,7 @@ func newShell(u *UI) *shell {
 		i := s.accounts.SelectedIndex()
 		if i >= 0 && i < len(s.numbers) && s.numbers[i] != u.account {
 			u.touch()
-			u.account = s.numbers[i]
-			u.showScreen()
+			u.selectAccount(s.numbers[i])
 		}
 	})
 	s.accounts.PlaceHolder = lang.L("Лицевой счёт")
@@ -71,8 +71,8 @@ func newShell(u *UI) *shell {
 		s.menu[id] = b
 		menu.Add(b)
 	}
-	logout := u.button(lang.L("Выйти"), func() { u.logout(nil) })
-	logout.Alignment = widget.ButtonAlignLeading
+	s.logout = u.button(lang.L("Выйти"), func() { u.logout(nil) })
+	s.logout.Alignment = widget.ButtonAlignLeading
 
 	s.fresh = widget.NewLabel("")
 	s.queue = widget.NewLabel("")
@@ -86,7 +86,7 @@ func newShell(u *UI) *shell {
 	s.refreshAccounts()
 	s.content = container.NewStack()
 	// «Выйти» stays in view under the menu, however long it gets at 2× text.
-	body := container.NewHSplit(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), logout), nil, nil, container.NewVScroll(menu)), s.content)
+	body := container.NewHSplit(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), s.logout), nil, nil, container.NewVScroll(menu)), s.content)
 	body.Offset = 0.24
 	s.root = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), container.NewVBox(widget.NewSeparator(), status), nil, nil, newActivitySensor(u, body))
 	s.updateStatus()
@@ -94,14 +94,7 @@ func newShell(u *UI) *shell {
 }
 
 // contactPhone is the contact-centre phone from the stored contacts.
-func contactPhone(u *UI) string {
-	if u.svc != nil {
-		if p, _, _, _ := u.svc.Contacts(); p != "" {
-			return p
-		}
-	}
-	return "8 800 200-83-05"
-}
+func contactPhone(u *UI) string { return phoneOf(u.svc) }
 
 // refreshAccounts fills the account switcher.
 func (s *shell) refreshAccounts() {
@@ -166,50 +159,6 @@ func (s *shell) updateStatus() {
 	}
 	s.queue.SetText(q)
 	s.busy(u.syncing)
-}
-
-// navigate opens a section.
-func (u *UI) navigate(id string) {
-	u.screenID = id
-	for sid, b := range u.shell.menu {
-		if sid == id {
-			b.Importance = widget.HighImportance
-		} else {
-			b.Importance = widget.MediumImportance
-		}
-		b.Refresh()
-	}
-	u.showScreen()
-}
-
-// showScreen builds the current section anew.
-func (u *UI) showScreen() {
-	for _, sec := range sections() {
-		if sec.id == u.screenID {
-			u.screen = sec.build(u)
-			u.shell.content.Objects = []fyne.CanvasObject{u.screen.Content()}
-			u.shell.content.Refresh()
-			// A form puts the cursor in its first field, so a person can type
-			// at once (and Tab on from there).
-			if f, ok := u.screen.(interface{ focusFirst() }); ok {
-				f.focusFirst()
-			}
-		}
-	}
-	u.shell.updateStatus()
-}
-
-// refreshScreen shows changed data: in place where the screen can, else by
-// building it again.
-func (u *UI) refreshScreen() {
-	if u.screen == nil {
-		return
-	}
-	if r, ok := u.screen.(Refresher); ok {
-		r.Refresh()
-		return
-	}
-	u.showScreen()
 }
 
 // syncNow sends what waits and refreshes the data now.

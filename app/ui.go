@@ -1,7 +1,10 @@
 // Package app is the desktop window of Kabinet (Fyne): the screens of the
-// personal account, drawn from what internal/cabinet knows. Screens build
-// widgets and ask the Service; they never talk HTTP or bbolt, and every
-// change that comes from a background goroutine goes through fyne.Do.
+// personal account, drawn from what internal/cabinet knows. Each screen is
+// built from a small deps struct (screens.go): the window around it and the
+// few service methods it declares, over cabinet's and domain's view models.
+// Screens never talk HTTP or bbolt, slow service calls run off the UI
+// goroutine with their button disabled, and every change that comes from a
+// background goroutine goes through fyne.Do.
 package app
 
 import (
@@ -26,7 +29,9 @@ import (
 // ID is the app's stable id: Fyne keeps its files under it.
 const ID = "ru.komiesc.kabinet"
 
-// Service is what the screens ask for; *cabinet.Service has it.
+// Service is what the window opens: everything its screens ask for, each
+// screen through the part it declares (newsService, questionService, …);
+// *cabinet.Service has it.
 type Service interface {
 	Public() bool
 	Portal() string

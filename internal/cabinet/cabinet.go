@@ -371,13 +371,11 @@ func (s *Service) Document(account string) (Document, bool, error) {
 }
 
 // FreshAt is when the account's data were last known to be current: the
-// later of the last download and the last "nothing changed" answer.
+// later of the last download and the last "nothing changed" answer. It
+// reads the store's fetched-at key, not the document, so the status line
+// and «Главная» can ask on every paint.
 func (s *Service) FreshAt(account string) time.Time {
-	doc, ok, _ := s.Document(account)
-	t := time.Time{}
-	if ok {
-		t = doc.FetchedAt
-	}
+	t, _, _ := s.st().FetchedAt(s.profile(), account)
 	if eng, err := s.eng(); err == nil {
 		if c := eng.CheckedAt(account); c.After(t) {
 			t = c

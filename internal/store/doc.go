@@ -13,7 +13,7 @@
 // The bucket tree:
 //
 //	meta/
-//	    schema                        uint32 big-endian: the schema version (2)
+//	    schema                        uint32 big-endian: the schema version (3)
 //	    schema_sum                    uint32 big-endian: CRC-32C of schema (from version 2)
 //	settings/
 //	    <name>                        string (portal URL, profile kind, last customer, …)
@@ -22,6 +22,9 @@
 //	        accounts                  []domain.AccountSummary + when fetched
 //	        documents/
 //	            <account number>      CachedDocument: domain.AccountDocument + ETag, cursor, when fetched
+//	        fetched/                  (from version 3)
+//	            <account number>      time.Time: the document's FetchedAt, written in the same
+//	                                  transaction, read without decoding the document
 //	public/
 //	    <portal>/
 //	        <kind>                    raw JSON body (news, about, contacts, faq) + ETag, when fetched

@@ -57,7 +57,10 @@ func (s *Store) SaveDocument(p Profile, account string, d CachedDocument) error 
 		if err != nil {
 			return err
 		}
-		return docs.Put([]byte(account), v)
+		if err := docs.Put([]byte(account), v); err != nil {
+			return err
+		}
+		return putFetchedTx(tx, pk, account, d.FetchedAt)
 	})
 	if err != nil {
 		return fmt.Errorf("store: save document: %w", err)
@@ -104,7 +107,10 @@ func (s *Store) ApplyDelta(p Profile, account string, delta *domain.AccountDocum
 		if err != nil {
 			return err
 		}
-		return docs.Put([]byte(account), v)
+		if err := docs.Put([]byte(account), v); err != nil {
+			return err
+		}
+		return putFetchedTx(tx, pk, account, at)
 	})
 	if err != nil {
 		return fmt.Errorf("store: apply delta: %w", err)
@@ -228,6 +234,55 @@ func (s *Store) Document(p Profile, account string) (CachedDocument, bool, error
 		return CachedDocument{}, false, fmt.Errorf("store: document: %w", err)
 	}
 	return d, ok, nil
+}
+
+// FetchedAt returns when the account's stored document came from the
+// portal, without decoding the document; ok is false when none is stored.
+func (s *Store) FetchedAt(p Profile, account string) (time.Time, bool, error) {
+	pk, err := p.key()
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	var at time.Time
+	var ok bool
+	err = s.db.View(func(tx *bolt.Tx) error {
+		b, err := profileBucketTx(tx, pk, false)
+		if b == nil || err != nil {
+			return err
+		}
+		fetched := b.Bucket(bucketFetched)
+		if fetched == nil {
+			return nil
+		}
+		v := fetched.Get([]byte(account))
+		if v == nil {
+			return nil
+		}
+		ok = true
+		return decodeValue(v, &at)
+	})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: fetched at: %w", err)
+	}
+	return at, ok, nil
+}
+
+// putFetchedTx records, in the caller's write transaction, when the
+// account's document was fetched.
+func putFetchedTx(tx *bolt.Tx, pk []byte, account string, at time.Time) error {
+	b, err := profileBucketTx(tx, pk, true)
+	if err != nil {
+		return err
+	}
+	fetched, err := b.CreateBucketIfNotExists(bucketFetched)
+	if err != nil {
+		return err
+	}
+	v, err := encodeValue(at)
+	if err != nil {
+		return err
+	}
+	return fetched.Put([]byte(account), v)
 }
 
 // accountsRecord is the stored list of a profile's accounts.

@@ -27,6 +27,9 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if !got.FetchedAt.Equal(fetched) || got.ETag != want.ETag || got.Cursor != want.Cursor {
 		t.Errorf("got etag %q cursor %q fetched %v", got.ETag, got.Cursor, got.FetchedAt)
 	}
+	if at, ok, err := s.FetchedAt(testProfile, testAccount); !ok || err != nil || !at.Equal(fetched) {
+		t.Errorf("FetchedAt: %v %v %v, want %v", at, ok, err, fetched)
+	}
 	if !got.Doc.GeneratedAt.Equal(want.Doc.GeneratedAt) {
 		t.Errorf("generated at %v", got.Doc.GeneratedAt)
 	}
@@ -84,6 +87,9 @@ func TestApplyDeltaMerges(t *testing.T) {
 		!got.Doc.GeneratedAt.Equal(delta.GeneratedAt) || got.Doc.Delta {
 		t.Errorf("etag %q cursor %q/%q fetched %v generated %v delta %v",
 			got.ETag, got.Cursor, got.Doc.Cursor, got.FetchedAt, got.Doc.GeneratedAt, got.Doc.Delta)
+	}
+	if fetched, _, _ := s.FetchedAt(testProfile, testAccount); !fetched.Equal(at) {
+		t.Errorf("FetchedAt after the delta: %v, want %v", fetched, at)
 	}
 	// Sections the delta left nil keep the old values.
 	if !reflect.DeepEqual(got.Doc.Account, base.Account) || !reflect.DeepEqual(got.Doc.Customer, base.Customer) ||

@@ -20,6 +20,7 @@ var (
 	bucketProfiles  = []byte("profiles")
 	keyAccounts     = []byte("accounts")
 	bucketDocuments = []byte("documents")
+	bucketFetched   = []byte("fetched")
 	bucketPublic    = []byte("public")
 	bucketOutbox    = []byte("outbox")
 )
@@ -37,6 +38,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "initial buckets", migrateInitial},
 	{checksumSchema, "a checksum on every value", migrateChecksums},
+	{3, "when each document was fetched, beside it", migrateFetched},
 }
 
 // checksumSchema is the first version whose values carry a CRC-32C and whose
@@ -94,6 +96,61 @@ func sealBucket(b *bolt.Bucket) error {
 	for _, k := range nested {
 		if err := sealBucket(b.Bucket(k)); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// migrateFetched writes, for every stored document, when it was fetched
+// into the profile's fetched bucket, so that the status line and «Главная»
+// learn how fresh an account's data are without decoding its document. A
+// document that no longer decodes gets no entry: the check at start-up
+// finds it, and the file is rebuilt.
+func migrateFetched(tx *bolt.Tx) error {
+	root := tx.Bucket(bucketProfiles)
+	if root == nil {
+		return nil
+	}
+	var profiles [][]byte
+	if err := root.ForEach(func(k, v []byte) error {
+		if v == nil {
+			profiles = append(profiles, bytes.Clone(k))
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, pk := range profiles {
+		profile := root.Bucket(pk)
+		docs := profile.Bucket(bucketDocuments)
+		if docs == nil {
+			continue
+		}
+		type entry struct{ account, at []byte }
+		var entries []entry
+		err := docs.ForEach(func(k, v []byte) error {
+			var d CachedDocument
+			if v == nil || decodeValue(v, &d) != nil {
+				return nil
+			}
+			at, err := encodeValue(d.FetchedAt)
+			if err != nil {
+				return err
+			}
+			entries = append(entries, entry{bytes.Clone(k), at})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		fetched, err := profile.CreateBucketIfNotExists(bucketFetched)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := fetched.Put(e.account, e.at); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -43,8 +43,8 @@ func TestNewFileGetsCurrentSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	if v := schemaOf(t, path); v != 2 || v != schemaVersion {
-		t.Errorf("schema %d, want 2", v)
+	if v := schemaOf(t, path); v != 3 || v != schemaVersion {
+		t.Errorf("schema %d, want 3", v)
 	}
 }
 
@@ -301,7 +301,7 @@ func TestMigration2SealsEveryValue(t *testing.T) {
 	}
 	// Every value now carries its checksum.
 	err = s.db.View(func(tx *bolt.Tx) error {
-		if v, err := storedSchema(tx); v != 2 || err != nil {
+		if v, err := storedSchema(tx); v != schemaVersion || err != nil {
 			t.Errorf("schema %d, %v", v, err)
 		}
 		return verifyValuesTx(tx)
@@ -346,5 +346,59 @@ func TestMigration2DoesNotBlessADamagedValue(t *testing.T) {
 	s.Close()
 	if err := Check(path); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("Check after migrating a damaged value: %v, want ErrCorrupt", err)
+	}
+}
+
+// TestMigration3WritesWhenEachDocumentWasFetched: a file at version 2 has
+// its documents' FetchedAt only inside the documents; after the migration
+// FetchedAt reads it from the key beside them, and the check passes.
+func TestMigration3WritesWhenEachDocumentWasFetched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "store.db")
+	s, err := Open(path, Options{Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := fixedClock()()
+	docs := map[Profile]time.Time{testProfile: at, otherPerson: at.Add(-time.Hour)}
+	for p, fetched := range docs {
+		if err := s.SaveDocument(p, testAccount, CachedDocument{Doc: tenYearDocument(2), FetchedAt: fetched}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to version 2: no fetched buckets.
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		root := tx.Bucket(bucketProfiles)
+		for p := range docs {
+			pk, _ := p.key()
+			if err := root.Bucket(pk).DeleteBucket(bucketFetched); err != nil {
+				return err
+			}
+		}
+		return putSchemaTx(tx.Bucket(bucketMeta), 2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := s.FetchedAt(testProfile, testAccount); ok || err != nil {
+		t.Fatalf("the version-2 file still has a fetched key: %v %v", ok, err)
+	}
+	s.Close()
+
+	s, err = Open(path, Options{Now: fixedClock()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for p, want := range docs {
+		got, ok, err := s.FetchedAt(p, testAccount)
+		if !ok || err != nil || !got.Equal(want) {
+			t.Errorf("after migration 3: fetched at %v %v %v, want %v", got, ok, err, want)
+		}
+	}
+	if _, ok, _ := s.FetchedAt(testProfile, "no such account"); ok {
+		t.Error("an account without a document has a fetched time")
+	}
+	if err := s.db.View(verifyValuesTx); err != nil {
+		t.Errorf("the check after migration 3: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -69,6 +70,8 @@ func verifyValue(where []string, k, v []byte, legacy bool) error {
 		target = new(accountsRecord)
 	case where[0] == string(bucketProfiles) && len(where) == 3 && where[2] == string(bucketDocuments):
 		target = new(CachedDocument)
+	case where[0] == string(bucketProfiles) && len(where) == 3 && where[2] == string(bucketFetched):
+		target = new(time.Time)
 	case where[0] == string(bucketPublic) && len(where) == 2:
 		target = new(publicRecord)
 	case where[0] == string(bucketOutbox) && len(where) == 1:

@@ -5,6 +5,7 @@ package app
 // questions.
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -16,20 +17,36 @@ import (
 	"kabinet/internal/domain"
 )
 
-type helpScreen struct {
-	infoPage
-	found string
+// helpService is what «Помощь» asks for.
+type helpService interface {
+	FAQ() ([]domain.FAQ, time.Time, error)
+	Contacts() (string, []domain.Office, time.Time, error)
+	RefreshPublic(ctx context.Context) error
+	Public() bool
 }
 
-func newHelp(u *UI) Screen {
-	s := &helpScreen{found: u.takeFound("faq")}
-	s.infoPage = infoPage{u: u,
+// helpScreen («Помощь») is the manual's instructions and the stored
+// frequent questions; a question opened from «Поиск» comes first.
+type helpScreen struct {
+	infoPage
+	frame frame
+	svc   helpService
+	found string
+	// idleWarning and idleLogout are a public computer's idle times, told
+	// in the instructions.
+	idleWarning, idleLogout time.Duration
+}
+
+func newHelp(d deps[helpService], idleWarning, idleLogout time.Duration) Screen {
+	s := &helpScreen{frame: d.frame, svc: d.svc, found: d.found, idleWarning: idleWarning, idleLogout: idleLogout}
+	s.infoPage = infoPage{frame: d.frame,
 		stamp: func() string {
-			_, fat, _ := u.svc.FAQ()
-			_, _, cat, _ := u.svc.Contacts()
+			_, fat, _ := d.svc.FAQ()
+			_, _, cat, _ := d.svc.Contacts()
 			return fat.String() + cat.String()
 		},
-		empty: func() bool { f, _, _ := u.svc.FAQ(); return len(f) == 0 },
+		empty: func() bool { f, _, _ := d.svc.FAQ(); return len(f) == 0 },
+		fetch: d.svc.RefreshPublic,
 		build: s.build,
 	}
 	return s
@@ -55,9 +72,8 @@ func minutes(d time.Duration) int {
 }
 
 func (s *helpScreen) build() fyne.CanvasObject {
-	u := s.u
-	phone := map[string]any{"Phone": inlinePhone(contactPhone(u))}
-	faq, _, _ := u.svc.FAQ()
+	phone := map[string]any{"Phone": inlinePhone(phoneOf(s.svc))}
+	faq, _, _ := s.svc.FAQ()
 
 	body := []fyne.CanvasObject{}
 	if s.found != "" {
@@ -109,7 +125,7 @@ func (s *helpScreen) build() fyne.CanvasObject {
 		helpPart(lang.L("Общественный компьютер и выход"),
 			lang.L("Если при первом запуске выбрано «Это общественный компьютер» (библиотека, ЦОД), программа не запоминает номер клиента и пароль, а после выхода удаляет все ваши данные с компьютера."),
 			lang.L("Если ничего не делать {{.Warn}} мин., программа спросит, здесь ли вы. Нажмите «Продолжить» — иначе личный кабинет закроется сам через {{.Left}} мин.",
-				map[string]any{"Warn": minutes(u.opts.IdleWarning), "Left": minutes(u.opts.IdleLogout - u.opts.IdleWarning)}),
+				map[string]any{"Warn": minutes(s.idleWarning), "Left": minutes(s.idleLogout - s.idleWarning)}),
 			lang.L("Закончив работу, нажмите «Выйти» — внизу меню слева. Программа скажет, что отправлено, а что нет. Если связи не было, передайте показания ещё раз с другого компьютера или по телефону."),
 			lang.L("На домашнем компьютере программа хранит ваши данные, и их можно смотреть без интернета. Если компьютером пользуется кто-то ещё, тоже нажимайте «Выйти»."),
 		),
@@ -124,11 +140,11 @@ func (s *helpScreen) build() fyne.CanvasObject {
 		widget.NewCard("", "", container.NewVBox(
 			subheading(lang.L("Если что-то непонятно")),
 			para(lang.L("Позвоните в контакт-центр:")),
-			bigPhone(contactPhone(u)),
+			bigPhone(phoneOf(s.svc)),
 			para(lang.L("Или напишите вопрос в разделе «Задать вопрос» — ответ появится там же.")),
 			newWrap(
-				u.button(lang.L("Задать вопрос"), func() { u.navigate("question") }),
-				u.button(lang.L("Контакт-центр"), func() { u.navigate("contacts") }),
+				s.frame.button(lang.L("Задать вопрос"), func() { s.frame.navigate("question") }),
+				s.frame.button(lang.L("Контакт-центр"), func() { s.frame.navigate("contacts") }),
 			),
 		)),
 	)
@@ -145,7 +161,7 @@ func (s *helpScreen) build() fyne.CanvasObject {
 
 // modeLine says which kind of computer the program thinks this is.
 func (s *helpScreen) modeLine() string {
-	if s.u.svc.Public() {
+	if s.svc.Public() {
 		return lang.L("Сейчас программа работает как на общественном компьютере.")
 	}
 	return lang.L("Сейчас программа работает как на домашнем компьютере.")
