@@ -18,14 +18,11 @@ const (
 // InvoicePaid is one bill's state under the allocation rule.
 type InvoicePaid struct {
 	State PaidState
-	// Owed is the bill's own sum the money is allocated against: its
-	// charges, recalculations and penalties (for the oldest bill also the
-	// debt it brought forward).
-	Owed Kopecks
-	// Remaining is Owed less the money allocated to it.
+	// Remaining is what is still owed of the bill's own charges (zero when
+	// Paid).
 	Remaining Kopecks
 	// PaidOn is the day of the payment that completed it (Paid only; zero
-	// when the bill asked for nothing).
+	// when the bill asked for nothing or its month's opening credit paid it).
 	PaidOn Date
 }
 
@@ -40,70 +37,52 @@ func (inv *Invoice) ownCharge() Kopecks {
 }
 
 // InvoicesPaid applies the money rule (decisions "Money"): credited payments
-// are allocated to the bills oldest first. The oldest bill's brought-forward
-// debt is owed with it (a credit there is money to allocate), and payments
-// made before the oldest bill's month are already counted in that figure.
-// A bill is Paid when its allocation covers it, PartlyPaid when some money
-// reached it, Unpaid otherwise. The result is keyed by the bill's period.
+// are allocated to the bills oldest first. Under that rule a bill is
+// settled once the money credited from the first day of its month covers
+// the debt it opened with (BroughtForward: every older bill not yet paid,
+// net of all money before) and then its own charges, recalculations and
+// penalties. So the rule needs no payment history older than the bill's
+// month, which is what the portal keeps. A bill is Paid when the money
+// covers it, PartlyPaid when some reached it (Remaining is the rest),
+// Unpaid otherwise. The result is keyed by the bill's period.
 func InvoicesPaid(invoices []Invoice, payments []Payment) map[Period]InvoicePaid {
-	out := make(map[Period]InvoicePaid, len(invoices))
-	if len(invoices) == 0 {
-		return out
-	}
-	bills := slices.Clone(invoices)
-	slices.SortStableFunc(bills, func(a, b Invoice) int {
-		if a.Period != b.Period {
-			if a.Period.Before(b.Period) {
-				return -1
-			}
-			return 1
-		}
-		return a.IssuedOn.Compare(b.IssuedOn)
-	})
-	start := bills[0].Period.First()
 	var money []Payment
 	for _, p := range payments {
-		if p.Status == PaymentCredited && p.Amount > 0 && !p.PaidOn.Before(start) {
+		if p.Status == PaymentCredited && p.Amount > 0 {
 			money = append(money, p)
 		}
 	}
 	slices.SortStableFunc(money, func(a, b Payment) int { return a.PaidOn.Compare(b.PaidOn) })
-
-	// credit is money not yet allocated; next is the first payment not yet
-	// drawn into it, and last the day of the latest drawn.
-	var credit Kopecks
-	var last Date
-	next := 0
-	if bf := bills[0].BroughtForward; bf < 0 {
-		credit = -bf
-	}
-	for i := range bills {
-		inv := &bills[i]
-		owed := inv.ownCharge()
-		if i == 0 && inv.BroughtForward > 0 {
-			owed += inv.BroughtForward
-		}
-		if owed <= 0 {
+	out := make(map[Period]InvoicePaid, len(invoices))
+	for i := range invoices {
+		inv := &invoices[i]
+		own := inv.ownCharge()
+		need := inv.BroughtForward + own
+		if own <= 0 || need <= 0 {
 			// A bill that asks for nothing (a refund, a month without
-			// charges) is settled; a negative one is a credit for later.
-			credit -= owed
-			out[inv.Period] = InvoicePaid{State: Paid, Owed: owed}
+			// charges), or one an opening credit covers, is settled.
+			out[inv.Period] = InvoicePaid{State: Paid}
 			continue
 		}
-		for credit < owed && next < len(money) {
-			credit += money[next].Amount
-			last = money[next].PaidOn
-			next++
+		start := inv.Period.First()
+		var got Kopecks
+		var on Date
+		for _, p := range money {
+			if p.PaidOn.Before(start) {
+				continue
+			}
+			if got += p.Amount; got >= need {
+				on = p.PaidOn
+				break
+			}
 		}
-		switch {
-		case credit >= owed:
-			credit -= owed
-			out[inv.Period] = InvoicePaid{State: Paid, Owed: owed, PaidOn: last}
-		case credit > 0:
-			out[inv.Period] = InvoicePaid{State: PartlyPaid, Owed: owed, Remaining: owed - credit}
-			credit = 0
+		switch rest := need - got; {
+		case rest <= 0:
+			out[inv.Period] = InvoicePaid{State: Paid, PaidOn: on}
+		case rest < own:
+			out[inv.Period] = InvoicePaid{State: PartlyPaid, Remaining: rest}
 		default:
-			out[inv.Period] = InvoicePaid{State: Unpaid, Owed: owed, Remaining: owed}
+			out[inv.Period] = InvoicePaid{State: Unpaid, Remaining: own}
 		}
 	}
 	return out

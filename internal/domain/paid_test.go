@@ -1,59 +1,70 @@
 package domain_test
 
 import (
-	"time"
-
 	"testing"
+	"time"
 
 	"kabinet/internal/domain"
 )
 
+// bills makes consecutive monthly bills from the first month with the
+// charges given, each bill's opening debt worked out as the portal does:
+// the previous one's, plus its charges, less the money credited in its month.
+func bills(first domain.Period, opening domain.Kopecks, payments []domain.Payment, charges ...domain.Kopecks) []domain.Invoice {
+	var out []domain.Invoice
+	bf := opening
+	for i, c := range charges {
+		p := first.AddMonths(i)
+		var paid domain.Kopecks
+		for _, m := range payments {
+			if m.Status == domain.PaymentCredited && m.PaidOn.Period() == p {
+				paid += m.Amount
+			}
+		}
+		out = append(out, domain.Invoice{Period: p, IssuedOn: p.AddMonths(1).First(), BroughtForward: bf,
+			Charged: c, PaidInPeriod: paid, TotalDue: bf + c - paid})
+		bf += c - paid
+	}
+	return out
+}
+
 func TestInvoicesPaidAllocatesOldestFirst(t *testing.T) {
 	sep, oct, nov := domain.Period{Year: 2026, Month: 9}, domain.Period{Year: 2026, Month: 10}, domain.Period{Year: 2026, Month: 11}
-	bill := func(p domain.Period, charged, broughtForward domain.Kopecks) domain.Invoice {
-		return domain.Invoice{Period: p, IssuedOn: p.AddMonths(1).First(), Charged: charged, BroughtForward: broughtForward}
+	paid := func(m time.Month, d int, sum domain.Kopecks) domain.Payment {
+		return domain.Payment{PaidOn: date(2026, m, d), Amount: sum, Status: domain.PaymentCredited}
 	}
-	paid := func(y int, m time.Month, d int, sum domain.Kopecks) domain.Payment {
-		return domain.Payment{PaidOn: date(y, m, d), Amount: sum, Status: domain.PaymentCredited}
-	}
-	three := []domain.Invoice{bill(nov, 300_00, 0), bill(sep, 100_00, 0), bill(oct, 200_00, 0)} // any order
 	type want struct {
 		state     domain.PaidState
 		remaining domain.Kopecks
 		paidOn    domain.Date
 	}
+	none := domain.Date{}
 	cases := []struct {
 		name     string
-		invoices []domain.Invoice
+		opening  domain.Kopecks
 		payments []domain.Payment
 		want     map[domain.Period]want
 	}{
-		{"nothing paid", three, nil, map[domain.Period]want{
-			sep: {domain.Unpaid, 100_00, domain.Date{}}, oct: {domain.Unpaid, 200_00, domain.Date{}}, nov: {domain.Unpaid, 300_00, domain.Date{}}}},
-		{"one payment covers the oldest and part of the next", three, []domain.Payment{paid(2026, 11, 5, 150_00)}, map[domain.Period]want{
-			sep: {domain.Paid, 0, date(2026, 11, 5)}, oct: {domain.PartlyPaid, 150_00, domain.Date{}}, nov: {domain.Unpaid, 300_00, domain.Date{}}}},
-		{"the payment that completes a bill dates it", three, []domain.Payment{paid(2026, 10, 10, 100_00), paid(2026, 11, 10, 150_00), paid(2026, 11, 20, 50_00)}, map[domain.Period]want{
-			sep: {domain.Paid, 0, date(2026, 10, 10)}, oct: {domain.Paid, 0, date(2026, 11, 20)}, nov: {domain.Unpaid, 300_00, domain.Date{}}}},
-		{"pending payments and payments before the oldest bill's month do not count", three, []domain.Payment{
-			{PaidOn: date(2026, 8, 31), Amount: 600_00, Status: domain.PaymentCredited},
-			{PaidOn: date(2026, 12, 1), Amount: 600_00, Status: domain.PaymentPending}}, map[domain.Period]want{
-			sep: {domain.Unpaid, 100_00, domain.Date{}}, oct: {domain.Unpaid, 200_00, domain.Date{}}, nov: {domain.Unpaid, 300_00, domain.Date{}}}},
-		{"overpayment pays everything", three, []domain.Payment{paid(2026, 12, 2, 1000_00)}, map[domain.Period]want{
+		{"nothing paid", 0, nil, map[domain.Period]want{
+			sep: {domain.Unpaid, 100_00, none}, oct: {domain.Unpaid, 200_00, none}, nov: {domain.Unpaid, 300_00, none}}},
+		{"one payment covers the oldest and part of the next", 0, []domain.Payment{paid(11, 5, 150_00)}, map[domain.Period]want{
+			sep: {domain.Paid, 0, date(2026, 11, 5)}, oct: {domain.PartlyPaid, 150_00, none}, nov: {domain.Unpaid, 300_00, none}}},
+		{"the payment that completes a bill dates it", 0, []domain.Payment{paid(10, 10, 100_00), paid(11, 10, 150_00), paid(11, 20, 50_00)}, map[domain.Period]want{
+			sep: {domain.Paid, 0, date(2026, 10, 10)}, oct: {domain.Paid, 0, date(2026, 11, 20)}, nov: {domain.Unpaid, 300_00, none}}},
+		{"pending payments do not count", 0, []domain.Payment{{PaidOn: date(2026, 12, 1), Amount: 600_00, Status: domain.PaymentPending}}, map[domain.Period]want{
+			sep: {domain.Unpaid, 100_00, none}, oct: {domain.Unpaid, 200_00, none}, nov: {domain.Unpaid, 300_00, none}}},
+		{"overpayment pays everything", 0, []domain.Payment{paid(12, 2, 1000_00)}, map[domain.Period]want{
 			sep: {domain.Paid, 0, date(2026, 12, 2)}, oct: {domain.Paid, 0, date(2026, 12, 2)}, nov: {domain.Paid, 0, date(2026, 12, 2)}}},
-		{"the oldest bill's debt is paid first", []domain.Invoice{bill(sep, 100_00, 500_00), bill(oct, 200_00, 0)}, []domain.Payment{paid(2026, 10, 1, 550_00)}, map[domain.Period]want{
-			sep: {domain.PartlyPaid, 50_00, domain.Date{}}, oct: {domain.Unpaid, 200_00, domain.Date{}}}},
-		{"a credit brought forward pays", []domain.Invoice{bill(sep, 100_00, -250_00), bill(oct, 200_00, 0)}, nil, map[domain.Period]want{
-			sep: {domain.Paid, 0, domain.Date{}}, oct: {domain.PartlyPaid, 50_00, domain.Date{}}}},
-		{"recalculations and penalties are owed", []domain.Invoice{{Period: sep, Charged: 100_00, Penalties: 5_00,
-			Recalculations: []domain.Recalculation{{Reason: "x", Amount: -30_00}}}}, []domain.Payment{paid(2026, 10, 1, 70_00)}, map[domain.Period]want{
-			sep: {domain.PartlyPaid, 5_00, domain.Date{}}}},
-		{"a bill that asks for nothing is settled and its credit pays the next", []domain.Invoice{
-			{Period: sep, Recalculations: []domain.Recalculation{{Reason: "x", Amount: -80_00}}}, bill(oct, 100_00, 0)}, nil, map[domain.Period]want{
-			sep: {domain.Paid, 0, domain.Date{}}, oct: {domain.PartlyPaid, 20_00, domain.Date{}}}},
+		{"an older debt is paid first", 500_00, []domain.Payment{paid(10, 1, 550_00)}, map[domain.Period]want{
+			sep: {domain.PartlyPaid, 50_00, none}, oct: {domain.Unpaid, 200_00, none}, nov: {domain.Unpaid, 300_00, none}}},
+		{"a credit brought forward pays", -250_00, nil, map[domain.Period]want{
+			sep: {domain.Paid, 0, none}, oct: {domain.PartlyPaid, 50_00, none}, nov: {domain.Unpaid, 300_00, none}}},
+		{"money paid before a bill's month is in its opening debt", 0, []domain.Payment{paid(9, 20, 100_00), paid(11, 2, 200_00)}, map[domain.Period]want{
+			sep: {domain.Paid, 0, date(2026, 9, 20)}, oct: {domain.Paid, 0, date(2026, 11, 2)}, nov: {domain.Unpaid, 300_00, none}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := domain.InvoicesPaid(c.invoices, c.payments)
+			got := domain.InvoicesPaid(bills(sep, c.opening, c.payments, 100_00, 200_00, 300_00), c.payments)
 			if len(got) != len(c.want) {
 				t.Fatalf("%d bills in the result, want %d", len(got), len(c.want))
 			}
@@ -64,5 +75,22 @@ func TestInvoicesPaidAllocatesOldestFirst(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Recalculations and penalties are owed with the charges; a bill that asks
+// for nothing is settled and its credit goes to the next.
+func TestInvoicesPaidCountsRecalculationsAndPenalties(t *testing.T) {
+	sep, oct := domain.Period{Year: 2026, Month: 9}, domain.Period{Year: 2026, Month: 10}
+	invs := []domain.Invoice{
+		{Period: sep, Charged: 100_00, Penalties: 5_00, Recalculations: []domain.Recalculation{{Reason: "x", Amount: -180_00}}},
+		{Period: oct, BroughtForward: -75_00, Charged: 100_00},
+	}
+	got := domain.InvoicesPaid(invs, []domain.Payment{{PaidOn: date(2026, 10, 3), Amount: 5_00, Status: domain.PaymentCredited}})
+	if g := got[sep]; g.State != domain.Paid {
+		t.Errorf("a bill asking for nothing: %+v, want paid", g)
+	}
+	if g := got[oct]; g.State != domain.PartlyPaid || g.Remaining != 20_00 {
+		t.Errorf("the next bill: %+v, want partly paid, 20 ₽ left", g)
 	}
 }
