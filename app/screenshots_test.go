@@ -70,6 +70,9 @@ func TestScreenshots(t *testing.T) {
 		tu.readingReview()
 		shot("reading-review-" + look.suffix)
 		tu.open("invoices")
+		if l, ok := tu.UI.screen.(interface{ showList() }); ok {
+			fyne.DoAndWait(l.showList)
+		}
 		shot("invoices-" + look.suffix)
 		tu.openFirstBill()
 		shot("bill-" + look.suffix)
