@@ -83,7 +83,7 @@ func message(err error) string { return errorSentence(err) }
 // page lays a screen out: a heading and a scrolling body.
 func page(title string, body ...fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox(append([]fyne.CanvasObject{heading(title)}, body...)...)
-	return container.NewVScroll(container.NewPadded(box))
+	return newVScroll(container.NewPadded(box))
 }
 
 // button is a button with words (never an icon alone) that also counts as

@@ -29,7 +29,7 @@ type dataScreen struct {
 	title  string
 	body   func(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject
 	box    *fyne.Container
-	scroll *container.Scroll
+	scroll *lineScroll
 }
 
 func newDataScreen(u *UI, title string, body func(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject) *dataScreen {
@@ -38,7 +38,7 @@ func newDataScreen(u *UI, title string, body func(u *UI, doc *domain.AccountDocu
 
 func (s *dataScreen) Content() fyne.CanvasObject {
 	s.box = container.NewVBox()
-	s.scroll = container.NewVScroll(container.NewPadded(s.box))
+	s.scroll = newVScroll(container.NewPadded(s.box))
 	s.fill()
 	return s.scroll
 }

@@ -4,18 +4,20 @@ import (
 	"cmp"
 	"io"
 	"slices"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"kabinet/internal/domain"
 )
 
 // invoicesScreen is «Выставленные счета»: the bills by month, newest first,
-// in a list that draws only the rows in view; the chosen bill is shown in
-// full below the list.
+// in a list that draws only the rows in view; a chosen bill opens as its
+// own page (with «← К списку счетов»), which the wheel scrolls whole.
 type invoicesScreen struct {
 	u       *UI
 	account string
@@ -23,13 +25,15 @@ type invoicesScreen struct {
 	doc     *domain.AccountDocument
 	// invoices are the document's, newest period first.
 	invoices []domain.Invoice
+	paid     map[domain.Period]domain.InvoicePaid
 	list     *widget.List
-	detail   *fyne.Container
-	scroll   *container.Scroll
-	chosen   domain.Period // the period shown below, zero if none
+	listPage fyne.CanvasObject
+	chosen   domain.Period // the bill open, zero when the list is shown
 	quiet    bool          // selecting in code, not by the person
-	// sample is the longest month and sum of the bills: the row template.
-	sample [2]string
+	opened   bool          // the newest bill was shown once
+	// sample is the longest month, sum and paid mark of the bills: the
+	// row template.
+	sample [3]string
 }
 
 func newInvoices(u *UI) Screen { return &invoicesScreen{u: u} }
@@ -57,11 +61,9 @@ func (s *invoicesScreen) Refresh() {
 	s.load(doc)
 	s.list.Refresh()
 	if i := s.indexOf(s.chosen); i >= 0 {
-		s.selectRow(i)
+		s.showBill(i)
 	} else {
-		s.chosen = domain.Period{}
-		s.list.UnselectAll()
-		s.showHint()
+		s.showList()
 	}
 }
 
@@ -77,10 +79,11 @@ func (s *invoicesScreen) load(doc *domain.AccountDocument) {
 		}
 		return b.IssuedOn.Compare(a.IssuedOn)
 	})
-	s.sample = [2]string{}
+	s.paid = doc.InvoicesPaid()
+	s.sample = [3]string{}
 	for _, inv := range s.invoices {
 		month, sum := invoiceRowParts(inv)
-		s.sample = [2]string{dataLonger(s.sample[0], month), dataLonger(s.sample[1], sum)}
+		s.sample = [3]string{dataLonger(s.sample[0], month), dataLonger(s.sample[1], sum), dataLonger(s.sample[2], paidText(s.paid[inv.Period]))}
 	}
 }
 
@@ -109,63 +112,108 @@ func (s *invoicesScreen) build() {
 		s.root.Objects = []fyne.CanvasObject{page(title, para(u.accountTitle(doc)), para(lang.L("Счетов пока нет.")))}
 	default:
 		s.load(doc)
-		// Rows are two lines so that they fit at twice the text size; the
-		// template holds the longest month and sum of the bills, which
-		// fixes the height and width of every row.
+		// Rows are three lines so that they fit at twice the text size; the
+		// template holds the longest texts of the bills, which fixes the
+		// height and width of every row.
 		s.list = widget.NewList(
 			func() int { return len(s.invoices) },
-			func() fyne.CanvasObject { return dataTwoLines(s.sample[0], s.sample[1]) },
+			func() fyne.CanvasObject {
+				return container.New(layout.NewCustomPaddedVBoxLayout(0), bold(s.sample[0]), widget.NewLabel(s.sample[1]), widget.NewLabel(s.sample[2]))
+			},
 			func(id widget.ListItemID, o fyne.CanvasObject) {
 				if id >= 0 && id < len(s.invoices) {
-					month, sum := invoiceRowParts(s.invoices[id])
+					inv := s.invoices[id]
+					month, sum := invoiceRowParts(inv)
 					objs := o.(*fyne.Container).Objects
 					objs[0].(*widget.Label).SetText(month)
 					objs[1].(*widget.Label).SetText(sum)
+					mark := objs[2].(*widget.Label)
+					mark.SetText(paidText(s.paid[inv.Period]))
+					mark.Importance = paidImportance(s.paid[inv.Period])
+					mark.Refresh()
 				}
 			})
 		s.list.OnSelected = func(id widget.ListItemID) {
 			if !s.quiet {
 				u.touch()
-				s.showDetail(id)
+				s.showBill(id)
 			}
 		}
-		s.detail = container.NewVBox()
-		s.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(heading(title), para(u.accountTitle(doc)),
-			para(lang.L("Выберите месяц в списке — счёт за него будет показан ниже.")),
-			dataListRows(s.list, 6), widget.NewSeparator(), s.detail)))
-		s.root.Objects = []fyne.CanvasObject{s.scroll}
-		s.selectRow(max(0, s.indexOf(s.chosen)))
+		s.listPage = container.NewBorder(container.NewPadded(container.NewVBox(heading(title), para(u.accountTitle(doc)),
+			para(lang.L("Выберите месяц — счёт за него откроется целиком.")))), nil, nil, nil, s.list)
+		s.root.Objects = []fyne.CanvasObject{s.listPage}
+		// The screen opens with the newest bill, the one a person looks
+		// for; «← К списку счетов» shows the others.
+		if !s.opened {
+			s.opened = true
+			s.chosen = s.invoices[0].Period
+		}
+		if i := s.indexOf(s.chosen); i >= 0 {
+			s.showBill(i)
+		}
 	}
 	s.root.Refresh()
 }
 
-// selectRow marks row i and shows its bill; it is not the person's action,
-// so it does not count as activity on a public computer.
-func (s *invoicesScreen) selectRow(i int) {
+// showList goes back from a bill to the list.
+func (s *invoicesScreen) showList() {
+	s.chosen = domain.Period{}
 	s.quiet = true
-	s.list.Select(i)
+	s.list.UnselectAll()
 	s.quiet = false
-	s.showDetail(i)
+	s.root.Objects = []fyne.CanvasObject{s.listPage}
+	s.root.Refresh()
 }
 
-func (s *invoicesScreen) showHint() {
-	s.detail.Objects = []fyne.CanvasObject{para(lang.L("Выберите месяц в списке выше, чтобы увидеть счёт полностью."))}
-	s.detail.Refresh()
-}
-
-// showDetail shows bill id of the list in full.
-func (s *invoicesScreen) showDetail(id int) {
+// showBill opens bill id of the list as its own page.
+func (s *invoicesScreen) showBill(id int) {
 	if id < 0 || id >= len(s.invoices) {
-		s.showHint()
+		s.showList()
 		return
 	}
 	inv := s.invoices[id]
 	s.chosen = inv.Period
 	account, period := s.u.account, inv.Period
+	back := s.u.button("← "+lang.L("К списку счетов"), s.showList)
 	buttons := s.u.printButtons(func() string { return "Счёт-" + account + "-" + period.String() + ".pdf" },
 		func(w io.Writer) error { return s.u.svc.InvoicePDF(w, account, period) })
-	s.detail.Objects = append([]fyne.CanvasObject{buttons}, invoiceDetail(s.doc, &inv)...)
-	s.detail.Refresh()
+	detail := invoiceDetail(s.doc, &inv, s.paid[inv.Period])
+	// The bill's top holds what matters: the sum or that it is paid, then
+	// «Печать / PDF»; the page scrolls whole with the wheel.
+	section := subheading(lang.L("Выставленные счета"))
+	section.Wrapping = fyne.TextWrapOff
+	objs := append([]fyne.CanvasObject{newWrap(back, section)}, detail[:2]...)
+	objs = append(append(objs, buttons), detail[2:]...)
+	page := newVScroll(container.NewPadded(container.NewVBox(objs...)))
+	s.root.Objects = []fyne.CanvasObject{page}
+	s.root.Refresh()
+}
+
+// paidText is a bill's mark: «Оплачен 09.11.2026», «Оплачен частично,
+// осталось 500,00 ₽», «Не оплачен».
+func paidText(p domain.InvoicePaid) string {
+	switch p.State {
+	case domain.Paid:
+		if p.PaidOn.IsZero() {
+			return lang.L("Оплачен")
+		}
+		return lang.L("Оплачен {{.Date}}", map[string]any{"Date": dateText(p.PaidOn)})
+	case domain.PartlyPaid:
+		return lang.L("Оплачен частично, осталось {{.Sum}}", map[string]any{"Sum": money(p.Remaining)})
+	}
+	return lang.L("Не оплачен")
+}
+
+// paidImportance colours the mark (it starts with its words, so it does not
+// rely on the colour).
+func paidImportance(p domain.InvoicePaid) widget.Importance {
+	switch p.State {
+	case domain.Paid:
+		return widget.SuccessImportance
+	case domain.PartlyPaid:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }
 
 // invoiceRowParts are the two lines of a bill in the list: «Ноябрь 2026»
@@ -199,16 +247,41 @@ func invoiceDue(inv *domain.Invoice) string {
 	return lang.L("Итого к оплате: {{.Sum}}", map[string]any{"Sum": money(max(inv.TotalDue, 0))})
 }
 
+// invoiceStanding is what the bill asks for now: its sum and date, what is
+// left of it, or that it is paid — a paid bill does not ask again.
+func invoiceStanding(inv *domain.Invoice, paid domain.InvoicePaid) fyne.CanvasObject {
+	mark := bold(paidText(paid))
+	mark.Importance = paidImportance(paid)
+	switch {
+	case inv.TotalDue <= 0:
+		return bold(invoiceDue(inv))
+	case paid.State == domain.Paid:
+		return mark
+	case paid.State == domain.PartlyPaid:
+		return container.NewVBox(mark, bold(invoiceDue(inv)))
+	}
+	return container.NewVBox(bold(invoiceDue(inv)), mark)
+}
+
+// invoiceTotal is the last line of the bill's working: «Итого к оплате»,
+// or for a paid bill «Итого по счёту» (it asks for nothing any more).
+func invoiceTotal(inv *domain.Invoice, paid domain.InvoicePaid) string {
+	if paid.State == domain.Paid && inv.TotalDue > 0 {
+		return lang.L("Итого по счёту: {{.Sum}}", map[string]any{"Sum": money(inv.TotalDue)})
+	}
+	return invoiceDue(inv)
+}
+
 // invoiceDetail is the whole bill: what it is for, every charge, the
 // recalculations, the sum and where to pay it.
-func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice) []fyne.CanvasObject {
+func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice, paid domain.InvoicePaid) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	title := lang.L("Счёт за {{.Period}}", map[string]any{"Period": dataPeriod(inv.Period)})
 	if inv.Number != "" {
 		title = lang.L("Счёт № {{.Number}} за {{.Period}}", map[string]any{"Number": inv.Number, "Period": dataPeriod(inv.Period)})
 	}
 	out = append(out, subheading(title))
-	out = append(out, bold(invoiceDue(inv)))
+	out = append(out, invoiceStanding(inv, paid))
 	if !inv.IssuedOn.IsZero() {
 		out = append(out, dataField(lang.L("Выставлен"), dateText(inv.IssuedOn)))
 	}
@@ -230,28 +303,8 @@ func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice) []fyne.Canv
 	if len(inv.Lines) == 0 {
 		out = append(out, para(lang.L("Начислений за этот месяц нет.")))
 	}
-	for _, l := range inv.Lines {
-		m := dataMeterBySerial(doc, l.MeterSerial)
-		frac := 2
-		zones := 1
-		if m != nil {
-			frac, zones = m.Fraction(), max(1, len(m.Zones))
-		}
-		name := l.Service
-		zone := l.ZoneName
-		if l.Zone != "" {
-			zone = dataZone(l.Zone, zones)
-		}
-		if zone != "" {
-			name += " — " + dataWord(zone)
-		}
-		out = append(out, bold(name))
-		if l.MeterSerial != "" {
-			out = append(out, para(lang.L("Счётчик № {{.Serial}}: показания {{.Previous}} → {{.Current}}", map[string]any{
-				"Serial": l.MeterSerial, "Previous": l.Previous.Format(frac), "Current": l.Current.Format(frac)})))
-		}
-		out = append(out, para(lang.L("Объём {{.Volume}} × тариф {{.Price}} = {{.Amount}}", map[string]any{
-			"Volume": kwh(l.Volume, frac), "Price": dataPrice(l.Price), "Amount": money(l.Amount)})))
+	if len(inv.Lines) > 0 {
+		out = append(out, invoiceLines(doc, inv))
 	}
 
 	if len(inv.Recalculations) > 0 {
@@ -275,7 +328,7 @@ func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice) []fyne.Canv
 		out = append(out, dataField(lang.L("Пени"), money(inv.Penalties)))
 	}
 	out = append(out, dataField(lang.L("Оплачено в периоде"), money(inv.PaidInPeriod)))
-	out = append(out, bold(invoiceDue(inv)))
+	out = append(out, bold(invoiceTotal(inv, paid)))
 	if inv.TotalDue < 0 {
 		out = append(out, para(lang.L("Переплата {{.Sum}} будет учтена в следующем счёте.", map[string]any{"Sum": money(-inv.TotalDue)})))
 	}
@@ -303,9 +356,65 @@ func invoiceDetail(doc *domain.AccountDocument, inv *domain.Invoice) []fyne.Canv
 	return out
 }
 
-// selectFirst shows the newest bill (as the screen opens with).
+// selectFirst opens the newest bill.
 func (s *invoicesScreen) selectFirst() {
 	if s.list != nil && len(s.invoices) > 0 {
-		s.selectRow(0)
+		s.showBill(0)
 	}
+}
+
+// The columns of a bill's charges.
+const (
+	lineService = iota
+	lineMeter
+	lineReadings
+	lineVolume
+	linePrice
+	lineAmount
+	lineCols
+)
+
+// invoiceLines is the bill's charges: a table with every column whole when
+// the room allows, one card per charge at large text or in a narrow window.
+func invoiceLines(doc *domain.AccountDocument, inv *domain.Invoice) fyne.CanvasObject {
+	headers := []string{lang.L("Услуга"), lang.L("Счётчик"), lang.L("Показания"), lang.L("Объём,\nкВт·ч"), lang.L("Тариф,\nза кВт·ч"), lang.L("Сумма")}
+	align := []fyne.TextAlign{fyne.TextAlignLeading, fyne.TextAlignLeading, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing, fyne.TextAlignTrailing}
+	var rows []fitRow
+	for _, l := range inv.Lines {
+		m := dataMeterBySerial(doc, l.MeterSerial)
+		frac := 2
+		zones := 1
+		if m != nil {
+			frac, zones = m.Fraction(), max(1, len(m.Zones))
+		}
+		// The service and its zone on two lines, so the columns fit.
+		name := l.Service
+		zone := l.ZoneName
+		if l.Zone != "" {
+			zone = dataZone(l.Zone, zones)
+		}
+		if zone != "" {
+			name += " —\n" + dataWord(zone)
+		}
+		cells := make([]string, lineCols)
+		cells[lineService] = name
+		if l.MeterSerial != "" {
+			cells[lineMeter] = "№ " + l.MeterSerial
+			cells[lineReadings] = l.Previous.Format(frac) + " → " + l.Current.Format(frac)
+		}
+		cells[lineVolume] = l.Volume.Format(frac)
+		cells[linePrice] = money(l.Price)
+		cells[lineAmount] = money(l.Amount)
+		rows = append(rows, fitRow{cells: cells})
+	}
+	return newFitTable(headers, align, rows, func(r fitRow) fyne.CanvasObject {
+		c := r.cells
+		box := container.NewVBox(bold(strings.ReplaceAll(c[lineService], "\n", " ")))
+		if c[lineMeter] != "" {
+			box.Add(para(lang.L("Счётчик {{.Meter}}: показания {{.Readings}}", map[string]any{"Meter": c[lineMeter], "Readings": c[lineReadings]})))
+		}
+		box.Add(para(lang.L("Объём {{.Volume}} × тариф {{.Price}} = {{.Amount}}", map[string]any{
+			"Volume": c[lineVolume] + " " + lang.L("кВт·ч"), "Price": lang.L("{{.Price}} за кВт·ч", map[string]any{"Price": c[linePrice]}), "Amount": c[lineAmount]})))
+		return widget.NewCard("", "", box)
+	})
 }

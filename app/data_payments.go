@@ -87,7 +87,7 @@ func (s *paymentsScreen) build() {
 			})
 		s.list.OnSelected = func(widget.ListItemID) { s.list.UnselectAll() }
 		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), s.summary, subheading(lang.L("Все платежи")))
-		s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(
+		s.root.Objects = []fyne.CanvasObject{newVScroll(container.NewPadded(
 			container.NewBorder(top, nil, nil, nil, dataListRows(s.list, 8))))}
 	}
 	s.root.Refresh()

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"kabinet/internal/domain"
@@ -27,10 +26,6 @@ const (
 	stmtAmount
 	stmtCols
 )
-
-// stmtTableRows is how many rows of the table show at once, besides the
-// header and the first; the table scrolls for the others.
-const stmtTableRows = 9
 
 // stmtHeaders are the column titles, each on up to two lines.
 func stmtHeaders() [stmtCols]string {
@@ -290,13 +285,17 @@ func (s *statementScreen) build() {
 			return "Ведомость-" + account + "-" + s.from.String() + "-" + s.to.String() + ".pdf"
 		},
 			func(w io.Writer) error { return u.svc.StatementPDF(w, account, s.from, s.to) })
-		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), pickers, quick, s.problem, print, s.summary,
-			s.seriesHint, s.seriesButtons, s.seriesTitle,
-			para(lang.L("Расход — по принятым показаниям. «Начислено по счёту» — из счёта за тот месяц, без перерасчётов и пеней.")))
-		table := container.New(dataTallLayout{func() float32 {
-			return s.table.MinSize().Height + stmtTableRows*(dataLineHeight()+theme.Padding())
-		}}, s.table)
-		s.root.Objects = []fyne.CanvasObject{container.NewVScroll(container.NewPadded(container.NewBorder(top, nil, nil, nil, table)))}
+		// The totals first, then the months to choose, then every month;
+		// printing and the notes after the table.
+		top := container.NewVBox(heading(title), s.summary, dataWrap(append(pickers.Objects, quick.Objects...)...), s.problem,
+			s.seriesHint, s.seriesButtons, s.seriesTitle)
+		bottom := container.NewVBox(print,
+			para(lang.L("Расход — по принятым показаниям. «Начислено по счёту» — из счёта за тот месяц, без перерасчётов и пеней.")),
+			para(u.accountTitle(doc)))
+		// One scroll for the whole page: the wheel moves the table with it.
+		scroll := newVScroll(container.NewPadded(container.NewVBox(top, s.table.box, bottom)))
+		s.table.changed = scroll.Refresh
+		s.root.Objects = []fyne.CanvasObject{scroll}
 		s.update()
 	}
 	s.root.Refresh()
@@ -430,7 +429,6 @@ func (s *statementScreen) showSeries() {
 		s.seriesTitle.Hide()
 	}
 	s.table.Refresh()
-	s.table.ScrollToTop()
 }
 
 // statementSummary is the totals of the statement, in sentences.
@@ -455,51 +453,18 @@ func statementSummary(st statement, from, to domain.Period) []fyne.CanvasObject 
 	return out
 }
 
-// stmtTable is the statement's table. Its columns are as wide as their
-// longest text at the current text size, worked out again when the person
-// makes the text larger, so nothing is cut; it scrolls sideways instead.
+// stmtTable is the statement's table of one meter zone: every column
+// whole when the room allows, one card per month at large text or in a
+// narrow window (fitTable). It is built again for new rows.
 type stmtTable struct {
-	widget.Table
-	rows   func() []stmtRow
-	widths [stmtCols]float32 // as last set
+	rows    func() []stmtRow
+	box     *fyne.Container
+	view    *fitTable
+	changed func() // the page measures the table again
 }
 
 func newStmtTable(rows func() []stmtRow) *stmtTable {
-	t := &stmtTable{rows: rows}
-	t.Length = func() (int, int) { return len(t.rows()), stmtCols }
-	t.CreateCell = func() fyne.CanvasObject { return widget.NewLabel("") }
-	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) {
-		rows := t.rows()
-		l := o.(*widget.Label)
-		if id.Row < 0 || id.Row >= len(rows) || id.Col < 0 || id.Col >= stmtCols {
-			l.SetText("")
-			return
-		}
-		r := rows[id.Row]
-		l.TextStyle = fyne.TextStyle{Bold: r.total}
-		l.Alignment = stmtAlign(id.Col)
-		l.Text = r.cells[id.Col]
-		l.Refresh()
-	}
-	t.ShowHeaderRow = true
-	t.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabel("")
-		l.TextStyle = fyne.TextStyle{Bold: true}
-		return l
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Row < 0 && id.Col >= 0 && id.Col < stmtCols {
-			l.Alignment = stmtAlign(id.Col)
-			l.SetText(stmtHeaders()[id.Col])
-			return
-		}
-		l.SetText("")
-	}
-	t.OnSelected = func(widget.TableCellID) { t.UnselectAll() }
-	t.ExtendBaseWidget(t)
-	t.sizeColumns()
-	return t
+	return &stmtTable{rows: rows, box: container.NewStack()}
 }
 
 // stmtAlign puts figures to the right, words to the left.
@@ -511,38 +476,38 @@ func stmtAlign(col int) fyne.TextAlign {
 	return fyne.TextAlignTrailing
 }
 
-// Refresh sizes the columns for the current rows and text size, then
-// redraws the table.
+// Refresh lays the current rows out.
 func (t *stmtTable) Refresh() {
-	t.sizeColumns()
-	t.Table.Refresh()
+	headers := stmtHeaders()
+	align := make([]fyne.TextAlign, stmtCols)
+	for c := range align {
+		align[c] = stmtAlign(c)
+	}
+	var rows []fitRow
+	for _, r := range t.rows() {
+		cells := r.cells
+		// «передано клиентом» on two lines, so the eight columns fit.
+		cells[stmtSource] = strings.Replace(cells[stmtSource], " ", "\n", 1)
+		rows = append(rows, fitRow{cells: cells[:], bold: r.total})
+	}
+	t.view = newFitTable(headers[:], align, rows, stmtCard)
+	t.view.changed = t.changed
+	t.box.Objects = []fyne.CanvasObject{t.view}
+	t.box.Refresh()
 }
 
-func (t *stmtTable) sizeColumns() {
-	th := t.Theme()
-	size := th.Size(theme.SizeNameText)
-	pad := th.Size(theme.SizeNameInnerPadding)
-	headers := stmtHeaders()
-	var widths [stmtCols]float32
-	lines := 1
-	for c, h := range headers {
-		parts := strings.Split(h, "\n")
-		lines = max(lines, len(parts))
-		for _, p := range parts {
-			widths[c] = max(widths[c], fyne.MeasureText(p, size, fyne.TextStyle{Bold: true}).Width)
-		}
+// stmtCard is a month (or a total) of the statement as a card.
+func stmtCard(r fitRow) fyne.CanvasObject {
+	c := r.cells
+	if r.bold {
+		return fitCard(c[stmtMonth], [2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
+			[2]string{lang.L("Начислено"), c[stmtAmount]})
 	}
-	for _, r := range t.rows() {
-		for c, text := range r.cells {
-			if text != "" {
-				widths[c] = max(widths[c], fyne.MeasureText(text, size, fyne.TextStyle{Bold: r.total}).Width)
-			}
-		}
-	}
-	for c, w := range widths {
-		t.widths[c] = w + 2*pad + 2
-		t.SetColumnWidth(c, t.widths[c])
-	}
-	header := widget.NewLabel(strings.Repeat("X\n", lines-1) + "X")
-	t.SetRowHeight(-1, header.MinSize().Height)
+	return fitCard(c[stmtMonth],
+		[2]string{lang.L("Показания"), c[stmtStart] + " → " + c[stmtEnd]},
+		[2]string{lang.L("Дата показания"), c[stmtTaken]},
+		[2]string{lang.L("Как получено"), strings.ReplaceAll(c[stmtSource], "\n", " ")},
+		[2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
+		[2]string{lang.L("Тариф за кВт·ч"), c[stmtPrice]},
+		[2]string{lang.L("Начислено по счёту"), c[stmtAmount]})
 }

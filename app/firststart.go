@@ -35,7 +35,7 @@ func (u *UI) showFirstStart() {
 	}
 	home := u.primary(lang.L("Это мой домашний компьютер"), func() { choose(false) })
 	public := u.primary(lang.L("Это общественный компьютер (библиотека, ЦОД)"), func() { choose(true) })
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(lang.L("Добро пожаловать в личный кабинет")),
 		bold(lang.L("Адрес портала")),
 		para(lang.L("Обычно он уже заполнен. Если нет — спросите в контакт-центре.")),

@@ -68,6 +68,11 @@ type testUI struct {
 // public-computer mode.
 func newTestUI(t *testing.T, public bool) *testUI {
 	t.Helper()
+	// Printed documents go to the person's documents folder: in a test,
+	// a temporary home.
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	p := portaltest.Start(t)
 	a := test.NewTempApp(t)
 	LoadTranslations(false)

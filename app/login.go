@@ -19,7 +19,15 @@ import (
 // centered puts a form in a readable column in the middle of the window.
 func centered(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	box := container.NewVBox(objs...)
-	return container.NewVScroll(container.New(&columnLayout{}, box))
+	return newVScroll(container.New(&columnLayout{}, box))
+}
+
+// centered is a screen before login: the form in its column, with the
+// text size and contrast switches at the top right, so a person who cannot
+// read the login can make it larger before logging in.
+func (u *UI) centered(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	top := container.NewBorder(nil, nil, nil, u.viewControls())
+	return container.NewBorder(container.NewPadded(top), nil, nil, nil, centered(objs...))
 }
 
 // columnLayout centres one object in a column at most 34 text lines wide
@@ -125,7 +133,7 @@ func (u *UI) showLogin() {
 		}
 	}
 	objs = append(objs, widget.NewSeparator(), para(lang.L("Помощь по телефону контакт-центра: {{.Phone}}", map[string]any{"Phone": contactPhone(u)})))
-	u.win.SetContent(centered(objs...))
+	u.win.SetContent(u.centered(objs...))
 	u.win.Canvas().Focus(f.customer)
 	if f.customer.Text != "" {
 		u.win.Canvas().Focus(f.password)
@@ -158,7 +166,7 @@ func (u *UI) showRecovery() {
 	}
 	next = u.primary(lang.L("Далее"), step1)
 	customer.OnSubmitted = func(string) { step1() }
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(lang.L("Восстановление пароля доступа")),
 		para(lang.L("Шаг 1 из 2. Введите номер клиента — он напечатан в вашем счёте (квитанции).")),
 		bold(lang.L("Номер клиента")), customer, errLabel, next,
@@ -212,7 +220,7 @@ func (u *UI) showRecoveryDetails(customer string) {
 	for _, e := range []*widget.Entry{name, birth, number, phone} {
 		e.OnSubmitted = func(string) { submit() }
 	}
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(lang.L("Восстановление пароля доступа")),
 		para(lang.L("Шаг 2 из 2. Заполните поля так, как записано в договоре. Новый пароль придёт по SMS на номер телефона из договора.")),
 		bold(lang.L("ФИО")), name,
@@ -231,7 +239,7 @@ func (u *UI) showRecoveryDetails(customer string) {
 // matched, and what to do if no SMS comes. mobile is the number the person
 // typed («+79121234567»); only its last two digits are shown.
 func (u *UI) showRecoveryDone(mobile string) {
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(lang.L("Запрос принят")),
 		para(lang.L("Если данные совпадают с договором, в течение нескольких минут на телефон, номер которого оканчивается на …{{.Last}}, придёт SMS с временным паролем.", map[string]any{"Last": domain.PhoneEnding(mobile)})),
 		para(lang.L("Войдите с этим паролем: программа сразу попросит придумать свой.")),
@@ -275,7 +283,7 @@ func (u *UI) showPasswordChange(temporary string) {
 	save = u.primary(lang.L("Сохранить пароль"), submit)
 	pw1.OnSubmitted = func(string) { u.win.Canvas().Focus(pw2) }
 	pw2.OnSubmitted = func(string) { submit() }
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(lang.L("Придумайте свой пароль")),
 		para(lang.L("Вы вошли с временным паролем. Придумайте свой: не короче 8 знаков, можно русскими буквами. Удобно взять три несвязанных слова, например «синий чайник окно».")),
 		bold(lang.L("Новый пароль")), pw1,
@@ -369,7 +377,7 @@ func (u *UI) showLoggedOut(r logoutReport, err error) {
 	}
 	objs = append(objs, u.primary(lang.L("Войти снова"), u.showLogin))
 	if !u.svc.Public() {
-		u.win.SetContent(centered(objs...))
+		u.win.SetContent(u.centered(objs...))
 		return
 	}
 	// The next visitor must not find this one's account and readings on
@@ -384,7 +392,7 @@ func (u *UI) showLoggedOut(r logoutReport, err error) {
 	page.leave = leave
 	page.stop = u.after(time.Minute, func() { do(leave) })
 	u.loggedOut = page
-	u.win.SetContent(newTapCatcher(centered(objs...), leave))
+	u.win.SetContent(newTapCatcher(u.centered(objs...), leave))
 }
 
 // describeItem names an outbox item for a person.
@@ -410,7 +418,7 @@ func (u *UI) showFatal(err error) {
 	if domain.ErrorCode(err) == domain.CodeAlreadyRunning {
 		title = lang.L("Программа уже открыта")
 	}
-	u.win.SetContent(centered(
+	u.win.SetContent(u.centered(
 		heading(title),
 		bold(message(err)),
 		para(lang.L("Если это повторяется, позвоните в контакт-центр: {{.Phone}}.", map[string]any{"Phone": "8 800 200-83-05"})),

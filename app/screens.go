@@ -140,8 +140,7 @@ func (u *UI) show(p place) {
 	for _, sec := range sections() {
 		if sec.id == p.screen {
 			u.screen = sec.build(u, p)
-			u.shell.content.Objects = []fyne.CanvasObject{u.screen.Content()}
-			u.shell.content.Refresh()
+			u.showContent(u.screen.Content())
 			// A form puts the cursor in its first field, so a person can type
 			// at once (and Tab on from there).
 			if f, ok := u.screen.(interface{ focusFirst() }); ok {

@@ -22,6 +22,8 @@ func widgetText(w fyne.Widget) []string {
 		return []string{v.Selected}
 	case *widget.Card:
 		return []string{v.Title, v.Subtitle}
+	case *fitCell:
+		return []string{v.Text()}
 	case *widget.RichText:
 		return []string{v.String()}
 	}

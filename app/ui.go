@@ -166,7 +166,8 @@ func New(a fyne.App, opts Options) *UI {
 	u.theme = &kabinetTheme{size: opts.Settings.TextSize, contrast: opts.Settings.HighContrast}
 	a.Settings().SetTheme(u.theme)
 	u.win = a.NewWindow(lang.L("Личный кабинет — Коми энергосбытовая компания"))
-	u.win.Resize(fyne.NewSize(1100, 760))
+	u.win.Resize(u.initialSize())
+	a.Lifecycle().SetOnStarted(u.started)
 	u.win.SetMaster()
 	u.win.SetCloseIntercept(u.closeWindow)
 	u.win.Canvas().SetOnTypedKey(u.typedKey)
@@ -221,6 +222,10 @@ func (u *UI) saveSettings() {
 
 // SetTextSize switches the text size (0–2) and remembers it.
 func (u *UI) SetTextSize(size int) {
+	if size >= 1 && u.theme.size == 0 {
+		// Large text wants the room of the whole screen.
+		u.fillScreen()
+	}
 	u.theme.size = max(0, min(size, len(textScales)-1))
 	u.opts.Settings.TextSize = u.theme.size
 	u.applyTheme()
@@ -239,21 +244,7 @@ func (u *UI) applyTheme() {
 	u.theme = &t
 	u.app.Settings().SetTheme(u.theme)
 	if u.shell != nil {
-		u.shell.sizeBtn.SetText(lang.L(sizeNames[u.theme.size]))
-		u.shell.contrast.SetChecked(u.theme.contrast)
-		// Lay the frame out again with the new sizes: a row laid out for
-		// the old text would let words run into each other.
-		u.shell.root.Refresh()
-		for _, o := range u.shell.root.Objects {
-			if c, ok := o.(*fyne.Container); ok {
-				c.Refresh()
-				for _, ch := range c.Objects {
-					if cc, ok := ch.(*fyne.Container); ok {
-						cc.Refresh()
-					}
-				}
-			}
-		}
+		u.shell.themeChanged()
 	}
 	u.saveSettings()
 }
@@ -303,5 +294,6 @@ func (u *UI) onEvent(e cabinet.Event) {
 
 // closeWindow ends a public session before the window closes.
 func (u *UI) closeWindow() {
+	u.rememberSize()
 	u.endSession(45*time.Second, func() { u.app.Quit() })
 }

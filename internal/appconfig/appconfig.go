@@ -29,6 +29,10 @@ type Settings struct {
 	TextSize int `json:"text_size"`
 	// HighContrast is black on white with strong borders.
 	HighContrast bool `json:"high_contrast"`
+	// WindowWidth and WindowHeight are the window's size when it was last
+	// closed (0: not yet known); the window opens at it again.
+	WindowWidth  float32 `json:"window_width,omitempty"`
+	WindowHeight float32 `json:"window_height,omitempty"`
 }
 
 // presetName is the file an installer ships.

@@ -732,8 +732,8 @@ func (s *Service) SavePDF(name string, write func(io.Writer) error) (string, err
 	return path, f.Close()
 }
 
-// documentsDir is where printed documents go: beside the store at home, in
-// the session's temporary folder on a public computer.
+// documentsDir is where printed documents go: the person's «Документы» at
+// home, the session's temporary folder on a public computer.
 func (s *Service) documentsDir() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -748,8 +748,7 @@ func (s *Service) documentsDir() (string, error) {
 		dir = filepath.Join(s.store.TempDir(), "documents")
 		err = os.MkdirAll(dir, 0o700)
 	} else {
-		dir = filepath.Join(filepath.Dir(s.store.Path()), "documents")
-		err = os.MkdirAll(dir, 0o700)
+		dir, err = userDocumentsDir()
 	}
 	if err != nil {
 		return "", err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +152,48 @@ func TestPublicPrintedDocumentsLiveInTheSessionFolder(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(tmp); len(left) != 0 {
 		t.Errorf("after Close the temporary folder holds %v", left)
+	}
+}
+
+// TestPrintedDocumentsGoToTheDocumentsFolder: at home a printed bill is
+// saved where the person finds it again, the desktop's «Документы» (the
+// folder `xdg-user-dir DOCUMENTS` names), not a hidden cache folder; with
+// no documents folder, the home folder.
+func TestPrintedDocumentsGoToTheDocumentsFolder(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the Known Folder of Windows is not set up by a test")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	write := func(w io.Writer) error { _, err := w.Write([]byte("%PDF-1.7")); return err }
+	p := portaltest.Start(t)
+
+	svc := open(t, p, false)
+	pdf, err := svc.SavePDF("Счёт.pdf", write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(pdf) != home {
+		t.Errorf("without a documents folder the PDF went to %s, want the home folder", pdf)
+	}
+	svc.Close()
+
+	docs := filepath.Join(home, "Документы")
+	for _, dir := range []string{docs, filepath.Join(home, ".config")} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"),
+		[]byte("# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR=\"$HOME/Рабочий стол\"\nXDG_DOCUMENTS_DIR=\"$HOME/Документы\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	svc = open(t, p, false)
+	if pdf, err = svc.SavePDF("Счёт.pdf", write); err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(pdf) != docs {
+		t.Errorf("the PDF went to %s, want %s", pdf, docs)
 	}
 }

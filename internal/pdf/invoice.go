@@ -203,7 +203,19 @@ func (b *bill) payerAndDue(y float64) float64 {
 	b.font("B", 22, colText)
 	b.text(x, top+lineH(10.5), dueW, rub(max(inv.TotalDue, 0)), "C")
 	yy = top + lineH(10.5) + lineH(22) + 0.5
+	// Whether the bill is paid, by the one rule of domain: a paid bill
+	// does not ask for its sum again.
+	paid := b.acc.InvoicesPaid()[inv.Period]
 	switch {
+	case inv.TotalDue > 0 && paid.State == domain.Paid && !paid.PaidOn.IsZero():
+		b.font("B", 12, colText)
+		b.text(x, yy, dueW, "Оплачен "+paid.PaidOn.Russian(), "C")
+	case inv.TotalDue > 0 && paid.State == domain.Paid:
+		b.font("B", 12, colText)
+		b.text(x, yy, dueW, "Оплачен", "C")
+	case inv.TotalDue > 0 && paid.State == domain.PartlyPaid:
+		b.font("B", 9.5, colText)
+		b.para(x+3, yy, dueW-6, "Оплачен частично, осталось "+rub(paid.Remaining))
 	case inv.TotalDue > 0 && !inv.DueOn.IsZero():
 		b.font("B", 12, colText)
 		b.text(x, yy, dueW, "Оплатить до "+inv.DueOn.Russian(), "C")

@@ -89,6 +89,25 @@ func invoiceCases(t *testing.T) []invoiceCase {
 	c.BroughtForward = -domain.Rubles(300)
 	c.TotalDue = c.BroughtForward + c.Charged + c.Penalties - c.PaidInPeriod
 	cases = append(cases, invoiceCase{"credit", &credit, c})
+
+	// The latest bill before its payment was credited, and with part of it.
+	for _, part := range []struct {
+		name string
+		cut  domain.Kopecks
+	}{{"unpaid", 0}, {"partly paid", domain.Rubles(500)}} {
+		d := *ivanova
+		latest := latestInvoice(t, &d)
+		d.Payments = nil
+		for _, p := range ivanova.Payments {
+			if p.PaidOn.Before(latest.IssuedOn) {
+				d.Payments = append(d.Payments, p)
+			}
+		}
+		if part.cut > 0 {
+			d.Payments = append(d.Payments, domain.Payment{PaidOn: latest.IssuedOn.AddDays(3), Amount: part.cut, Status: domain.PaymentCredited})
+		}
+		cases = append(cases, invoiceCase{part.name, &d, latest})
+	}
 	return cases
 }
 
@@ -142,7 +161,23 @@ func TestInvoiceText(t *testing.T) {
 			mustLine(t, text, "Итого к оплате", max(inv.TotalDue, 0).String())
 			mustLine(t, text, "Сумма", max(inv.TotalDue, 0).String())
 			if inv.TotalDue > 0 {
-				mustLine(t, text, "Оплатить до "+inv.DueOn.Russian())
+				// The mark of the one rule: a paid bill says so instead of
+				// asking for its sum by a date.
+				switch paid := doc.InvoicesPaid()[inv.Period]; paid.State {
+				case domain.Paid:
+					mustLine(t, text, "Оплачен "+paid.PaidOn.Russian())
+					if hasLine(text, "Оплатить до "+inv.DueOn.Russian()) {
+						t.Error("a paid bill asks to pay by its date")
+					}
+				case domain.PartlyPaid:
+					mustLine(t, text, "Оплачен частично")
+					mustLine(t, text, paid.Remaining.String())
+				default:
+					mustLine(t, text, "Оплатить до "+inv.DueOn.Russian())
+					if strings.Contains(text, "Оплачен ") {
+						t.Error("an unpaid bill says «Оплачен»")
+					}
+				}
 			} else {
 				mustLine(t, text, "Переплата "+(-inv.TotalDue).String())
 			}
