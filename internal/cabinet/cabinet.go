@@ -433,20 +433,17 @@ func (s *Service) QueueReading(account, meterID string, values map[domain.Zone]s
 	return eng.QueueReading(account, meterID, values, domain.Date{}, confirm)
 }
 
-// AskQuestion queues a question for the company.
+// AskQuestion queues a question for the company, checked against the
+// portal's limits first (domain.CheckQuestion), so it cannot be refused later.
 func (s *Service) AskQuestion(account, topic, text string) (store.OutboxItem, error) {
 	eng, err := s.eng()
 	if err != nil {
 		return store.OutboxItem{}, err
 	}
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Напишите ваш вопрос."}
+	if err := domain.CheckQuestion(topic, text); err != nil {
+		return store.OutboxItem{}, err
 	}
-	if len([]rune(text)) > 4000 {
-		return store.OutboxItem{}, &domain.Error{Code: "bad_question", Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его."}
-	}
-	return eng.QueueQuestion(account, strings.TrimSpace(topic), text)
+	return eng.QueueQuestion(account, strings.TrimSpace(topic), strings.TrimSpace(text))
 }
 
 // Outbox lists what waits to be sent or needs attention.

@@ -49,7 +49,6 @@ const (
 	codeKeyReused        = "idempotency_key_reused"
 	codeCursorExpired    = "cursor_expired"
 	codeEmailRequired    = "email_required"
-	codeBadQuestion      = "bad_question"
 	codeEmptyQuery       = "empty_query"
 	codeInternal         = "internal_error"
 	codeUnsupportedMedia = "unsupported_media_type"
