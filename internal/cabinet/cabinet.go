@@ -31,7 +31,9 @@ import (
 
 // Config is what a Service is built from.
 type Config struct {
-	// Portal is the portal's address.
+	// Portal is the portal's address; "" → the one last logged in to on
+	// this (home) computer. When neither is known, only Portal, Customer,
+	// Forget and Close may be called.
 	Portal string
 	// Public is the public-computer mode.
 	Public bool
@@ -50,6 +52,9 @@ type Config struct {
 	ClientOptions portalclient.Options
 	// OnEvent receives the sync engine's events (from its goroutine).
 	OnEvent func(syncer.Event)
+	// Foreground runs no sync in the background: data go and come only
+	// when SyncNow is called, as the command line wants.
+	Foreground bool
 }
 
 // Service is the personal account of one person on this computer.
@@ -86,11 +91,8 @@ func Open(cfg Config) (*Service, error) {
 			cfg.Keeper = tokens.New()
 		}
 	}
-	client, err := portalclient.New(cfg.Portal, cfg.ClientOptions)
-	if err != nil {
-		return nil, err
-	}
-	s := &Service{cfg: cfg, client: client}
+	s := &Service{cfg: cfg}
+	var err error
 	if cfg.Public {
 		s.store, err = store.OpenTemporary(store.Options{Now: cfg.Now})
 	} else {
@@ -112,6 +114,10 @@ func Open(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.connect(); err != nil {
+		s.store.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -121,8 +127,14 @@ func (s *Service) Recovery() store.Recovery { return s.recovery }
 // Public reports the public-computer mode.
 func (s *Service) Public() bool { return s.cfg.Public }
 
-// Portal returns the portal's address.
-func (s *Service) Portal() string { return s.client.BaseURL() }
+// Portal returns the portal's address; "" when none is known (see
+// Config.Portal).
+func (s *Service) Portal() string {
+	if s.client == nil {
+		return ""
+	}
+	return s.client.BaseURL()
+}
 
 // Close stops the engine and closes the store (a public store is deleted).
 func (s *Service) Close() error {
@@ -134,7 +146,7 @@ func (s *Service) Close() error {
 func (s *Service) profile() store.Profile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return store.Profile{Portal: s.client.BaseURL(), Customer: s.customer}
+	return store.Profile{Portal: s.Portal(), Customer: s.customer}
 }
 
 // st returns the current store: a public logout replaces it with a fresh
@@ -213,14 +225,19 @@ func (s *Service) Login(ctx context.Context, customer, password string) (mustCha
 	return false, nil
 }
 
-// startSession starts the engine for the customer and refreshes the list
-// of accounts in the background.
+// startSession starts the engine for the customer and, unless
+// Config.Foreground, refreshes the list of accounts in the background and
+// keeps the data in step.
 func (s *Service) startSession(ctx context.Context, customer string) {
 	s.stopEngine()
 	s.mu.Lock()
 	s.customer = customer
 	p := store.Profile{Portal: s.client.BaseURL(), Customer: customer}
 	s.engine = syncer.New(syncer.Config{Store: s.store, Portal: s.client, Profile: p, Now: s.cfg.Now, OnEvent: s.cfg.OnEvent})
+	if s.cfg.Foreground {
+		s.mu.Unlock()
+		return
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.done = cancel, make(chan struct{})
 	eng, done := s.engine, s.done
@@ -687,16 +704,10 @@ func (s *Service) SavePDF(name string, write func(io.Writer) error) (string, err
 		return "", err
 	}
 	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
+	if err := WritePDF(path, write); err != nil {
 		return "", err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return "", err
-	}
-	return path, f.Close()
+	return path, nil
 }
 
 // documentsDir is where printed documents go: beside the store at home, in
