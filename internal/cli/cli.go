@@ -109,9 +109,36 @@ func Run(ctx context.Context, env Env) int {
 		env.Keeper = tokens.New()
 	}
 	c := &command{env: env, out: env.Stdout, err: env.Stderr}
-	// Global flags may come before or after the command.
-	var rest []string
-	args := env.Args
+	rest := c.globalFlags(env.Args)
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
+		fmt.Fprintln(c.out, c.say("usage"))
+		if len(rest) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	if rest[0] == VerifyStoreCommand {
+		if len(rest) != 2 {
+			return ExitUsage
+		}
+		return cabinet.CheckStoreFile(rest[1])
+	}
+	if rest[0] == "reading" {
+		return c.reading(ctx, rest[1:])
+	}
+	run, ok := map[string]func(context.Context, []string) int{
+		"login": c.login, "sync": c.sync, "status": c.status, "question": c.question, "export": c.export, "logout": c.logout,
+	}[rest[0]]
+	if !ok {
+		fmt.Fprintln(c.err, c.say("unknown_command", rest[0]))
+		return ExitUsage
+	}
+	return run(ctx, rest[1:])
+}
+
+// globalFlags takes --lang and --store, which may come before or after
+// the command, and returns the other arguments.
+func (c *command) globalFlags(args []string) (rest []string) {
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--lang" || a == "-lang":
@@ -132,46 +159,22 @@ func Run(ctx context.Context, env Env) int {
 			rest = append(rest, a)
 		}
 	}
-	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
-		fmt.Fprintln(c.out, c.say("usage"))
-		if len(rest) == 0 {
-			return ExitUsage
+	return rest
+}
+
+// reading runs `kabinet reading add|correct|withdraw`.
+func (c *command) reading(ctx context.Context, args []string) int {
+	if len(args) >= 1 {
+		switch args[0] {
+		case "add":
+			return c.readingAdd(ctx, args[1:])
+		case "correct":
+			return c.readingCorrect(ctx, args[1:])
+		case "withdraw":
+			return c.readingWithdraw(ctx, args[1:])
 		}
-		return ExitOK
 	}
-	switch rest[0] {
-	case VerifyStoreCommand:
-		if len(rest) != 2 {
-			return ExitUsage
-		}
-		return cabinet.CheckStoreFile(rest[1])
-	case "login":
-		return c.login(ctx, rest[1:])
-	case "sync":
-		return c.sync(ctx, rest[1:])
-	case "status":
-		return c.status(ctx, rest[1:])
-	case "reading":
-		if len(rest) >= 2 {
-			switch rest[1] {
-			case "add":
-				return c.readingAdd(ctx, rest[2:])
-			case "correct":
-				return c.readingCorrect(ctx, rest[2:])
-			case "withdraw":
-				return c.readingWithdraw(ctx, rest[2:])
-			}
-		}
-		fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(rest, " ")))
-		return ExitUsage
-	case "question":
-		return c.question(ctx, rest[1:])
-	case "export":
-		return c.export(ctx, rest[1:])
-	case "logout":
-		return c.logout(ctx, rest[1:])
-	}
-	fmt.Fprintln(c.err, c.say("unknown_command", rest[0]))
+	fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(append([]string{"reading"}, args...), " ")))
 	return ExitUsage
 }
 
