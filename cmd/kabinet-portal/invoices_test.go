@@ -21,10 +21,8 @@ import (
 	"kabinet/internal/portaldb"
 )
 
-const (
-	subscribed   = "1100023456" // Кузнецов: bills by e-mail
-	unsubscribed = "1100012345" // Иванова: paper only
-)
+// kuznetsov gets his bills by e-mail, ivanova on paper only.
+var kuznetsov, ivanova = "1100023456", "1100012345"
 
 // demoFile writes a portal database with the demo customers (their
 // passwords not hashed, which the import does not need).
@@ -74,7 +72,7 @@ func billFile(t *testing.T, p domain.Period, accounts ...string) string {
 // loads nothing (the file's checks are exchange's, tested there).
 func TestInvoicesImport(t *testing.T) {
 	db := demoFile(t)
-	file := billFile(t, thisMonth(), subscribed, unsubscribed)
+	file := billFile(t, thisMonth(), kuznetsov, ivanova)
 	for _, args := range [][]string{nil, {"export"}, {"import", "-db", db}, {"import", "-db", filepath.Join(t.TempDir(), "none.db"), file}} {
 		if err := invoices(context.Background(), args, io.Discard); err == nil {
 			t.Errorf("invoices %q succeeded", args)
@@ -98,7 +96,7 @@ func TestServeEmailsImportedBills(t *testing.T) {
 		t.Skip("starts the portal")
 	}
 	db := demoFile(t)
-	file := billFile(t, thisMonth(), subscribed, unsubscribed)
+	file := billFile(t, thisMonth(), kuznetsov, ivanova)
 	if err := invoices(context.Background(), []string{"import", "-db", db, file}, io.Discard); err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +126,7 @@ func TestServeEmailsImportedBills(t *testing.T) {
 	}
 
 	// -demo without SMTP: the next bill becomes an .eml file.
-	file = billFile(t, thisMonth().AddMonths(1), subscribed)
+	file = billFile(t, thisMonth().AddMonths(1), kuznetsov)
 	if err := invoices(context.Background(), []string{"import", "-db", db, file}, io.Discard); err != nil {
 		t.Fatal(err)
 	}

@@ -12,14 +12,15 @@ import (
 // A question the portal would refuse is refused before it is queued, so
 // it never waits in the outbox only to come back refused.
 func TestAskQuestionChecksThePortalsLimitsBeforeQueueing(t *testing.T) {
-	p := portaltest.Start(t)
-	svc := open(t, p, false)
-	p.Down.Store(true) // whatever is queued stays in the outbox
-	for _, c := range []struct{ name, topic, text, field string }{
+	refused := []struct{ name, topic, text, field string }{
 		{"empty text", "Счёт", "   ", "text"},
 		{"text too long", "Счёт", strings.Repeat("ж", domain.MaxQuestionText+1), "text"},
 		{"topic too long", strings.Repeat("т", domain.MaxQuestionTopic+1), "Почему счёт вырос?", "topic"},
-	} {
+	}
+	p := portaltest.Start(t)
+	svc := open(t, p, false)
+	p.Down.Store(true) // whatever is queued stays in the outbox
+	for _, c := range refused {
 		_, err := svc.AskQuestion("", c.topic, c.text)
 		var de *domain.Error
 		if !errors.As(err, &de) || de.Code != domain.CodeBadQuestion || de.Field != c.field {

@@ -251,6 +251,29 @@ func (c *command) open(ctx context.Context, login bool) (*session, int) {
 	return &session{svc: svc, Continued: cont}, ExitOK
 }
 
+// start parses a command's flags and takes up the session (see open).
+func (c *command) start(ctx context.Context, fs *flag.FlagSet, args []string, login bool) (*session, int) {
+	if err := fs.Parse(args); err != nil {
+		return nil, ExitUsage
+	}
+	return c.open(ctx, login)
+}
+
+// openAccount takes up the session (see open) and picks the account the
+// command is about (see chooseAccount).
+func (c *command) openAccount(ctx context.Context, login bool, account *string) (*session, int) {
+	s, code := c.open(ctx, login)
+	if s == nil {
+		return nil, code
+	}
+	var ok bool
+	if *account, ok = c.chooseAccount(s.svc, *account); !ok {
+		c.close(s)
+		return nil, ExitUsage
+	}
+	return s, ExitOK
+}
+
 // close ends a portal session this command opened, unless a keyring keeps
 // it for the next command, and closes the store.
 func (c *command) close(s *session) {
@@ -355,10 +378,7 @@ func (c *command) report(r syncer.Report) int {
 }
 
 func (c *command) sync(ctx context.Context, args []string) int {
-	if err := c.flags("sync").Parse(args); err != nil {
-		return ExitUsage
-	}
-	s, code := c.open(ctx, true)
+	s, code := c.start(ctx, c.flags("sync"), args, true)
 	if s == nil {
 		return code
 	}

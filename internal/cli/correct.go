@@ -101,10 +101,7 @@ func (c *command) question(ctx context.Context, args []string) int {
 	account := fs.String("account", "", "лицевой счёт the question is about (optional)")
 	topic := fs.String("topic", "", "the question's topic (up to 200 characters)")
 	text := fs.String("text", "", "the question (up to 4000 characters)")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	s, code := c.open(ctx, true)
+	s, code := c.start(ctx, fs, args, true)
 	if s == nil {
 		return code
 	}

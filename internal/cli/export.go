@@ -33,15 +33,11 @@ func (c *command) export(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.err, c.say("export_usage"))
 		return ExitUsage
 	}
-	s, code := c.open(ctx, false)
+	s, code := c.openAccount(ctx, false, account)
 	if s == nil {
 		return code
 	}
 	defer c.close(s)
-	var ok bool
-	if *account, ok = c.chooseAccount(s.svc, *account); !ok {
-		return ExitUsage
-	}
 	var write func(io.Writer) error
 	if kind == "invoice" {
 		write, code = c.invoice(s.svc, *account, *period)

@@ -34,8 +34,7 @@ func pdfText(t *testing.T, path string) string {
 func TestExportedInvoiceIsTheWindowsWithTheContactPhone(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	fromCLI := filepath.Join(t.TempDir(), "cli.pdf")
 	u.mustRun(cli.ExitOK, "export", "invoice", "-o", fromCLI)
 

@@ -11,8 +11,7 @@ import (
 func TestQuestionIsCheckedKeptOfflineAndSent(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	before := p.Count(t, `SELECT count(*) FROM questions`)
 
 	// A topic over 200 characters is refused here, not queued.

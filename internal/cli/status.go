@@ -14,10 +14,7 @@ import (
 )
 
 func (c *command) status(ctx context.Context, args []string) int {
-	if err := c.flags("status").Parse(args); err != nil {
-		return ExitUsage
-	}
-	s, code := c.open(ctx, false)
+	s, code := c.start(ctx, c.flags("status"), args, false)
 	if s == nil {
 		return code
 	}
@@ -132,15 +129,11 @@ func (c *command) readingAdd(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	s, code := c.open(ctx, true)
+	s, code := c.openAccount(ctx, true, account)
 	if s == nil {
 		return code
 	}
 	defer c.close(s)
-	var ok bool
-	if *account, ok = c.chooseAccount(s.svc, *account); !ok {
-		return ExitUsage
-	}
 	meter, code := c.chooseMeter(s.svc, *account, *meterID)
 	if meter == nil {
 		return code
