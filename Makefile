@@ -2,7 +2,7 @@
 GO ?= go
 DEMO_DB ?= $(HOME)/.cache/kabinet/demo-portal.db
 
-.PHONY: run portal deps test test-postgres bench loadtest fuzz fuzz-store lint
+.PHONY: run portal deps tools test test-postgres bench loadtest fuzz fuzz-store lint
 
 ## run: the app on a demo portal started inside it (installs the X11/GL
 ## build packages Fyne needs when they are missing)
@@ -17,16 +17,30 @@ portal:
 deps:
 	@scripts/ensure-deps.sh
 
-## test: formatting, vet and every test with the race detector; then, when
-## KABINET_TEST_POSTGRES names a PostgreSQL database, the portal's tests again
-## on PostgreSQL (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh));
-## then 30 s of fuzzing damaged store values (fuzz-store)
-test: lint
+# The linters, pinned; `make lint` installs them into $(GOBIN) when missing
+# or of another version (from the Go module proxy).
+GOBIN := $(shell $(GO) env GOPATH)/bin
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOCYCLO = github.com/fzipp/gocyclo/cmd/gocyclo@v0.6.0
+# installed BIN PKG@VERSION: true when BIN was built from that version.
+installed = $(GO) version -m $(GOBIN)/$(1) 2>/dev/null | grep -q "mod[[:space:]].*[[:space:]]$(lastword $(subst @, ,$(2)))[[:space:]]"
+
+## tools: staticcheck and gocyclo, the versions lint uses
+tools:
+	@$(call installed,staticcheck,$(STATICCHECK)) || $(GO) install $(STATICCHECK)
+	@$(call installed,gocyclo,$(GOCYCLO)) || $(GO) install $(GOCYCLO)
+
+## test: the build packages the window needs (as for run), lint, and every
+## test with the race detector; then, when KABINET_TEST_POSTGRES names a
+## PostgreSQL database, the portal's tests again on PostgreSQL
+## (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh)); then 30 s
+## of fuzzing damaged store values (fuzz-store)
+test: deps lint
 	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
 	@$(MAKE) --no-print-directory test-postgres
 	@$(MAKE) --no-print-directory fuzz-store
 
-PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/loadtest/... ./cmd/kabinet-portal/...
+PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/exchange/... ./internal/loadtest/... ./cmd/kabinet-portal/...
 
 ## test-postgres: the portal's tests on PostgreSQL (KABINET_TEST_POSTGRES)
 test-postgres:
@@ -37,10 +51,15 @@ test-postgres:
 		LANG=ru_RU.UTF-8 $(GO) test -race -count=1 $(PORTAL_PACKAGES); \
 	fi
 
-lint:
+## lint: gofmt, go vet, staticcheck (staticcheck.conf) and no function with
+## a cyclomatic complexity over 25 (tests aside: a scenario's checks are
+## branches to gocyclo, not complexity)
+lint: tools
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GOBIN)/staticcheck ./...
+	$(GOBIN)/gocyclo -over 25 -ignore '_test\.go$$' .
 
 ## bench: the benchmarks of docs/performance.md
 bench:

@@ -274,7 +274,7 @@ func (tu *testUI) contentHeadings() []string {
 	var out []string
 	fyne.DoAndWait(func() {
 		walkWidgets(tu.t, tu.UI.shell.content, func(w fyne.Widget) {
-			if l, ok := w.(*widget.Label); ok && l.SizeName == theme.SizeNameHeadingText {
+			if l, ok := w.(*widget.Label); ok && (l.SizeName == theme.SizeNameHeadingText || l.SizeName == theme.SizeNameSubHeadingText) {
 				out = append(out, l.Text)
 			}
 		})

@@ -1,37 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
-	"kabinet/internal/domain"
+	"kabinet/internal/exchange"
 	"kabinet/internal/portaldb"
 )
 
-// issuedInvoice is one entry of the billing system's file:
-//
-//	[{"account": "1100023456", "invoice": {"number": "…", "period": "2026-11", …}}, …]
-//
-// The invoice is domain.Invoice as the API writes it; its id and payee are
-// the portal's own and are ignored.
-type issuedInvoice struct {
-	Account string         `json:"account"`
-	Invoice domain.Invoice `json:"invoice"`
-}
-
-// maxImportErrors is how many mistakes of a file are listed at once.
-const maxImportErrors = 20
-
 // invoices runs `kabinet-portal invoices import -db … FILE.json`: it loads
 // the bills the billing system issued, all or — on any mistake — none, and
-// queues their letters for the accounts subscribed to e-mailed bills.
+// queues their letters for the accounts subscribed to e-mailed bills (see
+// exchange.Invoices).
 func invoices(ctx context.Context, args []string, out io.Writer) error {
 	const usage = "invoices: write kabinet-portal invoices import -db kabinet-portal.db FILE.json"
 	if len(args) == 0 || args[0] != "import" {
@@ -50,7 +34,7 @@ func invoices(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("invoices: %w", err)
 	}
-	entries, problems, err := parseInvoices(data)
+	bills, err := exchange.ReadInvoices(data)
 	if err != nil {
 		return fmt.Errorf("invoices: %s: %w", file, err)
 	}
@@ -62,178 +46,10 @@ func invoices(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer db.Close()
-
-	accounts, unknown, err := resolveAccounts(ctx, db, entries)
+	done, err := bills.Import(ctx, db)
 	if err != nil {
-		return err
-	}
-	if err := listProblems(append(problems, unknown...)); err != nil {
 		return fmt.Errorf("invoices: %s: %w", file, err)
 	}
-	jobsBefore, err := mailJobTotal(ctx, db)
-	if err != nil {
-		return err
-	}
-	err = db.Write(ctx, func(tx *portaldb.Tx) error {
-		for i, e := range entries {
-			if _, err := tx.IssueInvoice(ctx, accounts[i], e.Invoice); err != nil {
-				return fmt.Errorf("%s: %w", entryName(i, e), issueError(err))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("invoices: %s: ничего не загружено: %w", file, err)
-	}
-	jobsAfter, err := mailJobTotal(ctx, db)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "Загружено счетов: %d. Писем со счётом поставлено в очередь: %d.\n", len(entries), jobsAfter-jobsBefore)
+	fmt.Fprintf(out, "Загружено счетов: %d. Писем со счётом поставлено в очередь: %d.\n", done.Invoices, done.Letters)
 	return nil
-}
-
-// mailJobTotal counts the mail jobs ever queued: the import's own are the
-// difference, as nothing else issues invoices and jobs are not deleted.
-func mailJobTotal(ctx context.Context, db *portaldb.DB) (int, error) {
-	pending, sent, failed, err := db.MailJobCounts(ctx)
-	return pending + sent + failed, err
-}
-
-// entryName names an entry in a message: «запись 3 (лицевой счёт 1100023456, 2026-11)».
-func entryName(i int, e issuedInvoice) string {
-	if e.Invoice.Period == (domain.Period{}) {
-		return fmt.Sprintf("запись %d (лицевой счёт %s)", i+1, e.Account)
-	}
-	return fmt.Sprintf("запись %d (лицевой счёт %s, %s)", i+1, e.Account, e.Invoice.Period)
-}
-
-// parseInvoices reads the file and lists the mistakes of its entries (all
-// of them, with the unknown accounts, so the file can be mended in one go).
-// An error is a file that cannot be read at all.
-func parseInvoices(data []byte) (entries []issuedInvoice, problems []string, err error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&entries); err != nil {
-		return nil, nil, fmt.Errorf("не читается как JSON-массив счетов [{\"account\": …, \"invoice\": {…}}]: %w", err)
-	}
-	if len(entries) == 0 {
-		return nil, nil, errors.New("в файле нет ни одного счёта")
-	}
-	first := map[string]int{}
-	for i, e := range entries {
-		for _, p := range checkInvoice(e) {
-			problems = append(problems, entryName(i, e)+": "+p)
-		}
-		key := e.Account + " " + e.Invoice.Period.String()
-		if j, dup := first[key]; dup && e.Invoice.Period != (domain.Period{}) {
-			problems = append(problems, fmt.Sprintf("%s: счёт за этот период уже есть в записи %d", entryName(i, e), j+1))
-		} else {
-			first[key] = i
-		}
-	}
-	return entries, problems, nil
-}
-
-// listProblems joins up to maxImportErrors problems into one error.
-func listProblems(problems []string) error {
-	if len(problems) == 0 {
-		return nil
-	}
-	n, more := len(problems), ""
-	if n > maxImportErrors {
-		more = fmt.Sprintf("\n… и ещё %d", len(problems)-maxImportErrors)
-		problems = problems[:maxImportErrors]
-	}
-	return fmt.Errorf("ошибок: %d, ничего не загружено:\n%s%s", n, strings.Join(problems, "\n"), more)
-}
-
-// checkInvoice lists what is wrong with one bill: missing fields, amounts
-// that cannot be, and sums that do not add up.
-func checkInvoice(e issuedInvoice) []string {
-	var p []string
-	inv := e.Invoice
-	if !isDigits(e.Account) {
-		p = append(p, fmt.Sprintf("номер лицевого счёта (account) %q — это должны быть цифры", e.Account))
-	}
-	if inv.Period == (domain.Period{}) {
-		p = append(p, "не указан расчётный период (period), например \"2026-11\"")
-	}
-	if strings.TrimSpace(inv.Number) == "" {
-		p = append(p, "не указан номер счёта (number)")
-	}
-	if inv.IssuedOn.IsZero() || inv.DueOn.IsZero() {
-		p = append(p, "не указаны даты выставления и оплаты (issued_on, due_on)")
-	} else if inv.DueOn.Before(inv.IssuedOn) {
-		p = append(p, fmt.Sprintf("срок оплаты %s раньше даты выставления %s", inv.DueOn, inv.IssuedOn))
-	}
-	var charged domain.Kopecks
-	for i, l := range inv.Lines {
-		if l.Volume < 0 || l.Price < 0 || l.Amount < 0 {
-			p = append(p, fmt.Sprintf("строка %d: объём, цена и сумма не могут быть отрицательными", i+1))
-		}
-		charged += l.Amount
-	}
-	for _, r := range inv.Recalculations {
-		charged += r.Amount
-	}
-	if inv.Penalties < 0 || inv.PaidInPeriod < 0 {
-		p = append(p, "пени (penalties_kop) и оплата за период (paid_in_period_kop) не могут быть отрицательными")
-	}
-	if inv.Charged != charged {
-		p = append(p, fmt.Sprintf("начислено (charged_kop) %d коп., а строки и перерасчёты дают %d коп.", inv.Charged, charged))
-	}
-	if want := inv.BroughtForward + inv.Charged + inv.Penalties - inv.PaidInPeriod; inv.TotalDue != want {
-		p = append(p, fmt.Sprintf("к оплате (total_due_kop) %d коп., а долг на начало + начислено + пени − оплачено дают %d коп.", inv.TotalDue, want))
-	}
-	return p
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// resolveAccounts finds the database ids of the entries' accounts and
-// lists the entries whose account does not exist.
-func resolveAccounts(ctx context.Context, db *portaldb.DB, entries []issuedInvoice) (ids []int64, problems []string, err error) {
-	ids = make([]int64, len(entries))
-	known := map[string]int64{}
-	for i, e := range entries {
-		id, ok := known[e.Account]
-		if !ok {
-			var err error
-			id, err = db.AccountIDByNumber(ctx, e.Account)
-			if errors.Is(err, portaldb.ErrNotFound) {
-				problems = append(problems, fmt.Sprintf("%s: такого лицевого счёта нет", entryName(i, e)))
-				continue
-			}
-			if err != nil {
-				return nil, nil, err
-			}
-			known[e.Account] = id
-		}
-		ids[i] = id
-	}
-	return ids, problems, nil
-}
-
-// issueError says in Russian what IssueInvoice refused. An invoice for an
-// account and period is unique in the database; the check is left to it
-// (another import may run meanwhile), so its error is recognised here for
-// SQLite and PostgreSQL (SQLSTATE 23505).
-func issueError(err error) error {
-	msg := err.Error()
-	if strings.Contains(msg, "UNIQUE constraint failed: invoices.") ||
-		strings.Contains(msg, "23505") && strings.Contains(msg, "invoices") {
-		return errors.New("счёт за этот период по этому лицевому счёту уже загружен")
-	}
-	return err
 }

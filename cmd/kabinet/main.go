@@ -125,11 +125,7 @@ func window(exe string, args []string) error {
 	opts.Settings, opts.SettingsPath = settings, settingsPath
 	opts.OpenService = func(portal string, public bool, onEvent func(cabinet.Event)) (app.Service, error) {
 		return cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath, OnEvent: onEvent,
-			Verify: func(path string) error {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				defer cancel()
-				return store.CheckInChild(ctx, exe, []string{cli.VerifyStoreCommand}, path)
-			}})
+			Verify: cabinet.VerifyInChild(exe, cli.VerifyStoreCommand)})
 	}
 	// A desktop app waits for people, not for the CPU: collecting garbage
 	// twice as often keeps its memory closer to a bare Fyne window's

@@ -30,7 +30,9 @@ import (
 
 // Config is what a Service is built from.
 type Config struct {
-	// Portal is the portal's address.
+	// Portal is the portal's address; "" → the one last logged in to on
+	// this (home) computer. When neither is known, only Portal, Customer,
+	// Forget and Close may be called.
 	Portal string
 	// Public is the public-computer mode.
 	Public bool
@@ -50,6 +52,9 @@ type Config struct {
 	// OnEvent receives what happens in the background (on the sync
 	// engine's goroutine).
 	OnEvent func(Event)
+	// Foreground runs no sync in the background: data go and come only
+	// when SyncNow is called, as the command line wants.
+	Foreground bool
 }
 
 // Service is the personal account of one person on this computer.
@@ -69,6 +74,9 @@ type Service struct {
 
 // ErrNotLoggedIn means an action needs a login first.
 var ErrNotLoggedIn error = &domain.Error{Code: domain.CodeNotLoggedIn, Message: "Войдите в личный кабинет."}
+
+// ErrNoData means the account's data have not been received yet.
+var ErrNoData = syncer.ErrNoData
 
 // ErrOfflineAction means the action needs the portal and it cannot be
 // reached; nothing was changed.
@@ -94,11 +102,8 @@ func Open(cfg Config) (*Service, error) {
 			cfg.Keeper = tokens.New()
 		}
 	}
-	client, err := portalclient.New(cfg.Portal, cfg.ClientOptions)
-	if err != nil {
-		return nil, err
-	}
-	s := &Service{cfg: cfg, client: client}
+	s := &Service{cfg: cfg}
+	var err error
 	if cfg.Public {
 		s.store, err = store.OpenTemporary(store.Options{Now: cfg.Now})
 	} else {
@@ -120,6 +125,10 @@ func Open(cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.connect(); err != nil {
+		s.store.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -129,8 +138,14 @@ func (s *Service) Recovery() store.Recovery { return s.recovery }
 // Public reports the public-computer mode.
 func (s *Service) Public() bool { return s.cfg.Public }
 
-// Portal returns the portal's address.
-func (s *Service) Portal() string { return s.client.BaseURL() }
+// Portal returns the portal's address; "" when none is known (see
+// Config.Portal).
+func (s *Service) Portal() string {
+	if s.client == nil {
+		return ""
+	}
+	return s.client.BaseURL()
+}
 
 // Close stops the engine and closes the store (a public store is deleted).
 func (s *Service) Close() error {
@@ -142,7 +157,7 @@ func (s *Service) Close() error {
 func (s *Service) profile() store.Profile {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return store.Profile{Portal: s.client.BaseURL(), Customer: s.customer}
+	return store.Profile{Portal: s.Portal(), Customer: s.customer}
 }
 
 // st returns the current store: a public logout replaces it with a fresh
@@ -221,14 +236,19 @@ func (s *Service) Login(ctx context.Context, customer, password string) (mustCha
 	return false, nil
 }
 
-// startSession starts the engine for the customer and refreshes the list
-// of accounts in the background.
+// startSession starts the engine for the customer and, unless
+// Config.Foreground, refreshes the list of accounts in the background and
+// keeps the data in step.
 func (s *Service) startSession(ctx context.Context, customer string) {
 	s.stopEngine()
 	s.mu.Lock()
 	s.customer = customer
 	p := store.Profile{Portal: s.client.BaseURL(), Customer: customer}
 	s.engine = syncer.New(syncer.Config{Store: s.store, Portal: s.client, Profile: p, Now: s.cfg.Now, OnEvent: s.onEvent})
+	if s.cfg.Foreground {
+		s.mu.Unlock()
+		return
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel, s.done = cancel, make(chan struct{})
 	eng, done := s.engine, s.done
@@ -450,20 +470,17 @@ func (s *Service) QueueReading(account, meterID string, values map[domain.Zone]s
 	return queuedOf(q), nil
 }
 
-// AskQuestion queues a question for the company.
+// AskQuestion queues a question for the company, checked against the
+// portal's limits first (domain.CheckQuestion), so it cannot be refused later.
 func (s *Service) AskQuestion(account, topic, text string) (Item, error) {
 	eng, err := s.eng()
 	if err != nil {
 		return Item{}, err
 	}
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return Item{}, &domain.Error{Code: domain.CodeBadQuestion, Field: "text", Message: "Напишите ваш вопрос."}
+	if err := domain.CheckQuestion(topic, text); err != nil {
+		return Item{}, err
 	}
-	if len([]rune(text)) > 4000 {
-		return Item{}, &domain.Error{Code: domain.CodeBadQuestion, Field: "text", Message: "Вопрос слишком длинный: не больше 4000 знаков. Сократите его.", Params: map[string]string{"max": "4000"}}
-	}
-	it, err := eng.QueueQuestion(account, strings.TrimSpace(topic), text)
+	it, err := eng.QueueQuestion(account, strings.TrimSpace(topic), strings.TrimSpace(text))
 	if err != nil {
 		return Item{}, err
 	}
@@ -720,16 +737,10 @@ func (s *Service) SavePDF(name string, write func(io.Writer) error) (string, err
 		return "", err
 	}
 	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
+	if err := WritePDF(path, write); err != nil {
 		return "", err
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(path)
-		return "", err
-	}
-	return path, f.Close()
+	return path, nil
 }
 
 // documentsDir is where printed documents go: the person's «Документы» at

@@ -173,6 +173,7 @@ type SyncStatus struct {
 // SyncReport is what one pass did.
 type SyncReport struct {
 	Sent, Refused, Waiting int
+	Refreshed, Unchanged   []string // accounts whose data changed / were current
 	Err                    error
 }
 
@@ -246,5 +247,5 @@ func eventOf(e syncer.Event) Event {
 }
 
 func reportOf(r syncer.Report) SyncReport {
-	return SyncReport{Sent: r.Sent, Refused: r.Attention, Waiting: r.Waiting, Err: r.Err}
+	return SyncReport{Sent: r.Sent, Refused: r.Attention, Waiting: r.Waiting, Refreshed: r.Refreshed, Unchanged: r.Unchanged, Err: r.Err}
 }

@@ -1,7 +1,9 @@
 // Package cli is Kabinet's command line: `kabinet login`, `sync`, `status`,
-// `reading add|correct|withdraw`, `export` and `logout`, for scripts, for the administrators of
-// public-access centres, and for tests. It drives the same store, portal
-// client and sync engine as the GUI.
+// `reading add|correct|withdraw`, `question`, `export` and `logout`, for
+// scripts, for the administrators of public-access centres, and for tests.
+// It asks the window's use-case layer, internal/cabinet, for everything, so
+// the two check, queue, send and print alike; it only reads flags and says
+// what happened, in Russian or English.
 package cli
 
 import (
@@ -16,10 +18,9 @@ import (
 	"strings"
 	"time"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 	"kabinet/internal/tokens"
 )
 
@@ -53,7 +54,7 @@ type Env struct {
 
 // Commands lists what Run understands, so main can tell a command from the
 // GUI's flags.
-var Commands = []string{"login", "sync", "status", "reading", "export", "logout", "help", VerifyStoreCommand}
+var Commands = []string{"login", "sync", "status", "reading", "question", "export", "logout", "help", VerifyStoreCommand}
 
 // IsCommand reports whether args start with a command of this package,
 // global flags and their values (`--store DIR`, `--lang en`) skipped.
@@ -106,9 +107,36 @@ func Run(ctx context.Context, env Env) int {
 		env.Keeper = tokens.New()
 	}
 	c := &command{env: env, out: env.Stdout, err: env.Stderr}
-	// Global flags may come before or after the command.
-	var rest []string
-	args := env.Args
+	rest := c.globalFlags(env.Args)
+	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
+		fmt.Fprintln(c.out, c.say("usage"))
+		if len(rest) == 0 {
+			return ExitUsage
+		}
+		return ExitOK
+	}
+	if rest[0] == VerifyStoreCommand {
+		if len(rest) != 2 {
+			return ExitUsage
+		}
+		return cabinet.CheckStoreFile(rest[1])
+	}
+	if rest[0] == "reading" {
+		return c.reading(ctx, rest[1:])
+	}
+	run, ok := map[string]func(context.Context, []string) int{
+		"login": c.login, "sync": c.sync, "status": c.status, "question": c.question, "export": c.export, "logout": c.logout,
+	}[rest[0]]
+	if !ok {
+		fmt.Fprintln(c.err, c.say("unknown_command", rest[0]))
+		return ExitUsage
+	}
+	return run(ctx, rest[1:])
+}
+
+// globalFlags takes --lang and --store, which may come before or after
+// the command, and returns the other arguments.
+func (c *command) globalFlags(args []string) (rest []string) {
 	for i := 0; i < len(args); i++ {
 		switch a := args[i]; {
 		case a == "--lang" || a == "-lang":
@@ -129,44 +157,22 @@ func Run(ctx context.Context, env Env) int {
 			rest = append(rest, a)
 		}
 	}
-	if len(rest) == 0 || rest[0] == "help" || rest[0] == "--help" || rest[0] == "-h" {
-		fmt.Fprintln(c.out, c.say("usage"))
-		if len(rest) == 0 {
-			return ExitUsage
+	return rest
+}
+
+// reading runs `kabinet reading add|correct|withdraw`.
+func (c *command) reading(ctx context.Context, args []string) int {
+	if len(args) >= 1 {
+		switch args[0] {
+		case "add":
+			return c.readingAdd(ctx, args[1:])
+		case "correct":
+			return c.readingCorrect(ctx, args[1:])
+		case "withdraw":
+			return c.readingWithdraw(ctx, args[1:])
 		}
-		return ExitOK
 	}
-	switch rest[0] {
-	case VerifyStoreCommand:
-		if len(rest) != 2 {
-			return ExitUsage
-		}
-		return store.ExitCodeFor(store.Check(rest[1]))
-	case "login":
-		return c.login(ctx, rest[1:])
-	case "sync":
-		return c.sync(ctx, rest[1:])
-	case "status":
-		return c.status(rest[1:])
-	case "reading":
-		if len(rest) >= 2 {
-			switch rest[1] {
-			case "add":
-				return c.readingAdd(ctx, rest[2:])
-			case "correct":
-				return c.readingCorrect(ctx, rest[2:])
-			case "withdraw":
-				return c.readingWithdraw(rest[2:])
-			}
-		}
-		fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(rest, " ")))
-		return ExitUsage
-	case "export":
-		return c.export(rest[1:])
-	case "logout":
-		return c.logout(ctx, rest[1:])
-	}
-	fmt.Fprintln(c.err, c.say("unknown_command", rest[0]))
+	fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(append([]string{"reading"}, args...), " ")))
 	return ExitUsage
 }
 
@@ -190,140 +196,100 @@ func (c *command) fail(err error) int {
 	return ExitFailed
 }
 
-// openStore opens the store, checked in a child process.
-func (c *command) openStore() (*store.Store, error) {
-	path := ""
+// openService opens the personal account kept in the store (checked in a
+// child process) for the portal given, or the one last logged in to.
+func (c *command) openService(portal string) (*cabinet.Service, error) {
+	cfg := cabinet.Config{Portal: portal, Keeper: c.env.Keeper, Now: c.env.Now, ClientOptions: c.env.ClientOptions,
+		Foreground: true}
 	if c.storeDir != "" {
 		if err := os.MkdirAll(c.storeDir, 0o700); err != nil {
 			return nil, err
 		}
-		path = filepath.Join(c.storeDir, "store.db")
-	} else {
-		var err error
-		if path, err = store.DefaultPath(); err != nil {
-			return nil, err
-		}
+		cfg.StorePath = filepath.Join(c.storeDir, "store.db")
 	}
-	verify := func(p string) error { return nil }
 	if c.env.Executable != "" {
-		verify = func(p string) error {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			return store.CheckInChild(ctx, c.env.Executable, []string{VerifyStoreCommand}, p)
-		}
+		cfg.Verify = cabinet.VerifyInChild(c.env.Executable, VerifyStoreCommand)
 	}
-	s, rec, err := store.OpenChecked(path, store.Options{Now: c.env.Now}, verify)
+	svc, err := cabinet.Open(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if rec.Quarantined != "" {
+	if rec := svc.Recovery(); rec.Quarantined != "" {
 		fmt.Fprintln(c.err, c.say("store_recovered", rec.Quarantined, len(rec.Recovered)))
 	}
-	restoreProfile(s, rec.Recovered)
-	return s, nil
+	return svc, nil
 }
 
-// restoreProfile puts back the portal and customer settings that went
-// with a damaged store, from the readings restored from the journal: they
-// are this person's, and without the settings `status` and `sync` would
-// not show or send them.
-func restoreProfile(st *store.Store, recovered []store.OutboxItem) {
-	if len(recovered) == 0 {
-		return
-	}
-	if portal, _, _ := st.Setting("portal"); portal != "" {
-		return
-	}
-	p := recovered[len(recovered)-1].Profile
-	st.SetSetting("portal", p.Portal)
-	st.SetSetting("customer", p.Customer)
-}
-
-// session is an open store with the profile and a portal client.
+// session is the last person's personal account, taken up by a command.
 type session struct {
-	store   *store.Store
-	profile store.Profile
-	client  *portalclient.Client
-	engine  *syncer.Engine
-	online  bool  // a token is set
-	opened  bool  // this command logged in (KABINET_PASSWORD)
-	offline error // why a login with KABINET_PASSWORD did not happen
+	svc *cabinet.Service
+	cabinet.Continued
 }
 
-// close revokes a session this command opened, unless a keyring keeps it
-// for the next command, and closes the store.
+// open takes up the session of the person last logged in: with the kept
+// token, or — when login is set — with KABINET_PASSWORD; else offline.
+func (c *command) open(ctx context.Context, login bool) (*session, int) {
+	svc, err := c.openService("")
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	password := ""
+	if login {
+		password = c.env.Getenv("KABINET_PASSWORD")
+	}
+	cont, err := svc.Continue(ctx, password)
+	if err != nil {
+		svc.Close()
+		return nil, c.fail(err)
+	}
+	return &session{svc: svc, Continued: cont}, ExitOK
+}
+
+// start parses a command's flags and takes up the session (see open).
+func (c *command) start(ctx context.Context, fs *flag.FlagSet, args []string, login bool) (*session, int) {
+	if err := fs.Parse(args); err != nil {
+		return nil, ExitUsage
+	}
+	return c.open(ctx, login)
+}
+
+// openAccount takes up the session (see open) and picks the account the
+// command is about (see chooseAccount).
+func (c *command) openAccount(ctx context.Context, login bool, account *string) (*session, int) {
+	s, code := c.open(ctx, login)
+	if s == nil {
+		return nil, code
+	}
+	var ok bool
+	if *account, ok = c.chooseAccount(s.svc, *account); !ok {
+		c.close(s)
+		return nil, ExitUsage
+	}
+	return s, ExitOK
+}
+
+// close ends a portal session this command opened, unless a keyring keeps
+// it for the next command, and closes the store.
 func (c *command) close(s *session) {
-	if s.opened {
-		c.revoke(s.client, s.profile)
+	if s.LoggedIn {
+		s.svc.Release()
 	}
-	s.store.Close()
-}
-
-// revoke ends a session this command opened when no keyring can keep its
-// token: the token dies with the process, and a session nobody can use
-// must not stay open on the portal (DELETE /api/v1/session).
-func (c *command) revoke(client *portalclient.Client, p store.Profile) {
-	if c.env.Keeper.Persistent() || client.Token() == "" {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	client.Logout(ctx) // best effort: the session expires on the portal anyway
-	c.env.Keeper.Delete(profileKey(p))
+	s.svc.Close()
 }
 
 // notOnline says why a command that needs the portal cannot reach it — no
 // connection, or no login — and returns ExitQueued when something waits
 // to be sent, ExitFailed otherwise.
 func (c *command) notOnline(s *session) int {
-	if s.offline != nil {
+	if s.Offline != nil {
 		fmt.Fprintln(c.err, c.say("no_connection"))
 	} else {
 		fmt.Fprintln(c.err, c.say("need_login"))
 	}
-	if p, _ := s.store.Pending(s.profile); len(p) > 0 {
+	if p, _ := s.svc.Outbox(); len(p) > 0 {
 		return ExitQueued
 	}
 	return ExitFailed
-}
-
-func profileKey(p store.Profile) string { return p.Portal + "|" + p.Customer }
-
-// open opens the store and the saved profile and, when a token is kept or
-// KABINET_PASSWORD is set, logs the client in.
-func (c *command) open(ctx context.Context) (*session, int) {
-	st, err := c.openStore()
-	if err != nil {
-		return nil, c.fail(err)
-	}
-	portal, _, _ := st.Setting("portal")
-	customer, _, _ := st.Setting("customer")
-	if portal == "" || customer == "" {
-		st.Close()
-		fmt.Fprintln(c.err, c.say("need_login"))
-		return nil, ExitFailed
-	}
-	s := &session{store: st, profile: store.Profile{Portal: portal, Customer: customer}}
-	if s.client, err = portalclient.New(portal, c.env.ClientOptions); err != nil {
-		st.Close()
-		return nil, c.fail(err)
-	}
-	if tok, err := c.env.Keeper.Load(profileKey(s.profile)); err == nil {
-		s.client.SetToken(tok)
-		s.online = true
-	} else if pw := c.env.Getenv("KABINET_PASSWORD"); pw != "" {
-		if _, err := s.client.Login(ctx, customer, pw); err == nil {
-			s.online, s.opened = true, true
-			c.env.Keeper.Save(profileKey(s.profile), s.client.Token())
-		} else if portalclient.Temporary(err) {
-			s.offline = err
-		} else {
-			st.Close()
-			return nil, c.fail(err)
-		}
-	}
-	s.engine = syncer.New(syncer.Config{Store: st, Portal: s.client, Profile: s.profile, Now: c.env.Now})
-	return s, ExitOK
 }
 
 func (c *command) login(ctx context.Context, args []string) int {
@@ -333,24 +299,17 @@ func (c *command) login(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	st, err := c.openStore()
+	svc, err := c.openService(*portal)
 	if err != nil {
 		return c.fail(err)
 	}
-	defer st.Close()
-	if *portal == "" {
-		*portal, _, _ = st.Setting("portal")
-	}
+	defer svc.Close()
 	if *customer == "" {
-		*customer, _, _ = st.Setting("customer")
+		*customer = svc.LastCustomer()
 	}
-	if *portal == "" || *customer == "" {
+	if svc.Portal() == "" || *customer == "" {
 		fmt.Fprintln(c.err, c.say("need_portal"))
 		return ExitUsage
-	}
-	client, err := portalclient.New(*portal, c.env.ClientOptions)
-	if err != nil {
-		return c.fail(err)
 	}
 	pw := c.env.Getenv("KABINET_PASSWORD")
 	if pw == "" && c.env.ReadPassword != nil {
@@ -365,39 +324,35 @@ func (c *command) login(ctx context.Context, args []string) int {
 		fmt.Fprintln(c.err, c.say("no_password"))
 		return ExitUsage
 	}
-	sess, err := client.Login(ctx, *customer, pw)
+	mustChange, err := svc.Login(ctx, *customer, pw)
 	if err != nil {
 		return c.fail(err)
 	}
-	profile := store.Profile{Portal: client.BaseURL(), Customer: *customer}
-	defer c.revoke(client, profile)
-	for k, v := range map[string]string{"portal": profile.Portal, "customer": profile.Customer} {
-		if err := st.SetSetting(k, v); err != nil {
-			return c.fail(err)
-		}
-	}
-	if err := c.env.Keeper.Save(profileKey(profile), sess.Token); err != nil || !c.env.Keeper.Persistent() {
+	defer svc.Release()
+	if !svc.KeepsLogin() {
 		fmt.Fprintln(c.err, c.say("token_memory"))
 	}
 	fmt.Fprintln(c.out, c.say("logged_in", *customer))
-	if sess.MustChangePassword {
+	if mustChange {
 		fmt.Fprintln(c.out, c.say("must_change"))
 		return ExitOK
 	}
-	eng := syncer.New(syncer.Config{Store: st, Portal: client, Profile: profile, Now: c.env.Now})
 	// A new login refreshes the list of accounts, then everything else.
-	if err := eng.RefreshAccounts(ctx); err != nil {
+	if err := svc.RefreshAccounts(ctx); err != nil {
 		return c.fail(err)
 	}
-	r := eng.SyncNow(ctx)
+	r, err := svc.SyncNow(ctx)
+	if err != nil {
+		return c.fail(err)
+	}
 	return c.report(r)
 }
 
 // report prints a sync report and returns the exit code it means.
-func (c *command) report(r syncer.Report) int {
+func (c *command) report(r cabinet.SyncReport) int {
 	fmt.Fprintln(c.out, c.say("synced", r.Sent, len(r.Refreshed), len(r.Unchanged)))
-	if r.Attention > 0 {
-		fmt.Fprintln(c.out, c.say("attention", r.Attention))
+	if r.Refused > 0 {
+		fmt.Fprintln(c.out, c.say("attention", r.Refused))
 	}
 	if r.Waiting > 0 {
 		fmt.Fprintln(c.out, c.say("waiting", r.Waiting))
@@ -410,25 +365,26 @@ func (c *command) report(r syncer.Report) int {
 		return c.fail(r.Err)
 	case r.Waiting > 0:
 		return ExitQueued
-	case r.Attention > 0:
+	case r.Refused > 0:
 		return ExitFailed
 	}
 	return ExitOK
 }
 
 func (c *command) sync(ctx context.Context, args []string) int {
-	if err := c.flags("sync").Parse(args); err != nil {
-		return ExitUsage
-	}
-	s, code := c.open(ctx)
+	s, code := c.start(ctx, c.flags("sync"), args, true)
 	if s == nil {
 		return code
 	}
 	defer c.close(s)
-	if !s.online {
+	if !s.Online {
 		return c.notOnline(s)
 	}
-	return c.report(s.engine.SyncNow(ctx))
+	r, err := s.svc.SyncNow(ctx)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.report(r)
 }
 
 func (c *command) logout(ctx context.Context, args []string) int {
@@ -437,58 +393,57 @@ func (c *command) logout(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	st, err := c.openStore()
+	svc, err := c.openService("")
 	if err != nil {
 		return c.fail(err)
 	}
-	portal, _, _ := st.Setting("portal")
-	customer, _, _ := st.Setting("customer")
-	profile := store.Profile{Portal: portal, Customer: customer}
-	if tok, err := c.env.Keeper.Load(profileKey(profile)); err == nil && portal != "" {
-		if client, err := portalclient.New(portal, c.env.ClientOptions); err == nil {
-			client.SetToken(tok)
-			lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			client.Logout(lctx) // best effort: the token is forgotten here anyway
-			cancel()
-		}
-	}
-	c.env.Keeper.Delete(profileKey(profile))
-	pending, _ := st.Pending(profile)
+	defer svc.Close()
+	// The last person's session, with its token when one is kept; nobody
+	// logged in is no reason not to wipe.
+	svc.Continue(ctx, "")
 	if *wipe {
-		// The window's device token for this customer goes too: the
-		// computer is no longer the customer's own.
-		// (in the keyring, or in the device tokens' file, which goes whole).
-		dir := filepath.Dir(st.Path())
-		if customer != "" {
-			tokens.DevicesBeside(c.env.Keeper, dir).Delete(profileKey(profile))
-		}
-		if err := os.Remove(filepath.Join(dir, tokens.DeviceFileName)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		// The computer is no longer the customer's own: the device token
+		// goes too, and the copies of a damaged store set aside.
+		r, err := svc.Forget(ctx, c.env.Now())
+		if err != nil {
 			return c.fail(err)
 		}
-		if err := st.Wipe(); err != nil {
-			return c.fail(err)
-		}
-		if len(pending) > 0 {
-			fmt.Fprintln(c.out, c.say("wipe_unsent", len(pending)))
+		if len(r.Unsent) > 0 {
+			fmt.Fprintln(c.out, c.say("wipe_unsent", len(r.Unsent)))
 		}
 		fmt.Fprintln(c.out, c.say("wiped"))
 		return ExitOK
 	}
-	st.Close()
+	var unsent int
+	if svc.Customer() != "" {
+		r, err := svc.Logout(ctx, c.env.Now())
+		if err != nil {
+			return c.fail(err)
+		}
+		unsent = len(r.Unsent)
+	}
 	fmt.Fprintln(c.out, c.say("logged_out"))
-	if len(pending) > 0 {
-		fmt.Fprintln(c.out, c.say("unsent_on_logout", len(pending)))
+	if unsent > 0 {
+		fmt.Fprintln(c.out, c.say("unsent_on_logout", unsent))
 	}
 	return ExitOK
 }
 
-// accountsOf lists the profile's stored account numbers, sorted.
-func accountsOf(st *store.Store, p store.Profile) []string {
-	list, _, _, _ := st.Accounts(p)
-	var out []string
-	for _, a := range list {
-		out = append(out, a.Number)
+// chooseAccount is the account a command is about: the one given, or the
+// only one; with several and none given it asks for --account.
+func (c *command) chooseAccount(svc *cabinet.Service, given string) (string, bool) {
+	if given != "" {
+		return given, true
 	}
-	sort.Strings(out)
-	return out
+	list, _ := svc.Accounts()
+	var numbers []string
+	for _, a := range list {
+		numbers = append(numbers, a.Number)
+	}
+	sort.Strings(numbers)
+	if len(numbers) != 1 {
+		fmt.Fprintln(c.err, c.say("choose_account", strings.Join(numbers, ", ")))
+		return "", false
+	}
+	return numbers[0], true
 }

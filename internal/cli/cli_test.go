@@ -59,6 +59,14 @@ func (u *user) run(args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// logIn logs the user in to p as customer 100001, with KABINET_PASSWORD
+// set for the commands after.
+func (u *user) logIn(p *portaltest.Server) {
+	u.t.Helper()
+	u.env["KABINET_PASSWORD"] = "demo12345"
+	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+}
+
 func (u *user) mustRun(want int, args ...string) string {
 	u.t.Helper()
 	code, out, errOut := u.run(args...)
@@ -130,8 +138,7 @@ func TestNewcomerLogsInSendsAReadingAndLogsOut(t *testing.T) {
 func TestOfflineReadingIsKeptAndSentLater(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	_, meter := lastValue(t, u.dir)
 	before := p.CustomerReadings(t)
 	p.Down.Store(true)
@@ -176,8 +183,7 @@ func TestUsageAndLanguage(t *testing.T) {
 func TestDamagedStoreIsReplacedAndQueuedReadingsSurvive(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	_, meter := lastValue(t, u.dir)
 	p.Down.Store(true)
 	u.mustRun(cli.ExitQueued, "reading", "add", "--value", wholePlus(meter, 40))
@@ -214,8 +220,7 @@ func TestDamagedStoreIsReplacedAndQueuedReadingsSurvive(t *testing.T) {
 func TestExportInvoiceAndStatementAsPDF(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	invoice := filepath.Join(t.TempDir(), "счёт.pdf")
 	statement := filepath.Join(t.TempDir(), "ведомость.pdf")
 	// The documents come from the stored data: the portal may be gone.
@@ -244,8 +249,7 @@ func TestExportInvoiceAndStatementAsPDF(t *testing.T) {
 func TestLogoutWipeDeletesTheCopiesSetAside(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	path := filepath.Join(u.dir, "store.db")
 	f, err := os.OpenFile(path, os.O_WRONLY, 0)
 	if err != nil {

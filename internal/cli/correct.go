@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"kabinet/internal/domain"
-	"kabinet/internal/store"
 )
 
 // readingID reads the --id flag: the number `kabinet status` shows before
@@ -23,7 +21,7 @@ func (c *command) readingID(raw string) (uint64, bool) {
 
 // readingWithdraw is `kabinet reading withdraw --id N`: a reading that
 // waits to be sent is removed and never sent. It needs no connection.
-func (c *command) readingWithdraw(args []string) int {
+func (c *command) readingWithdraw(ctx context.Context, args []string) int {
 	fs := c.flags("reading withdraw")
 	rawID := fs.String("id", "", "the waiting reading's number (see kabinet status)")
 	if err := fs.Parse(args); err != nil {
@@ -33,23 +31,12 @@ func (c *command) readingWithdraw(args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	st, err := c.openStore()
-	if err != nil {
-		return c.fail(err)
+	s, code := c.open(ctx, false)
+	if s == nil {
+		return code
 	}
-	defer st.Close()
-	p, ok := c.savedProfile(st)
-	if !ok {
-		return ExitFailed
-	}
-	it, ok, err := st.Item(id)
-	if err != nil {
-		return c.fail(err)
-	}
-	if !ok || it.Profile != p {
-		return c.fail(store.ErrNotQueued())
-	}
-	if _, err := st.Withdraw(id); err != nil {
+	defer c.close(s)
+	if err := s.svc.WithdrawReading(id); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintln(c.out, c.say("withdrawn", id))
@@ -74,70 +61,54 @@ func (c *command) readingCorrect(ctx context.Context, args []string) int {
 	if !ok {
 		return ExitUsage
 	}
-	s, code := c.open(ctx)
+	s, code := c.open(ctx, true)
 	if s == nil {
 		return code
 	}
 	defer c.close(s)
-	it, ok, err := s.store.Item(id)
+	waiting, err := s.svc.ReadingToCorrect(id)
 	if err != nil {
-		return c.fail(err)
-	}
-	if !ok || it.Profile != s.profile || it.Kind != store.KindReading {
-		return c.fail(store.ErrNotQueued())
-	}
-	if err := it.ChangeError(); err != nil {
-		return c.fail(err)
-	}
-	doc, ok, err := s.store.Document(s.profile, it.Account)
-	if err != nil {
-		return c.fail(err)
-	}
-	if !ok {
-		return c.fail(errNoData)
-	}
-	var meter *domain.Meter
-	for i := range doc.Doc.Meters {
-		if doc.Doc.Meters[i].ID == it.Meter {
-			meter = &doc.Doc.Meters[i]
+		code := c.fail(err)
+		if domain.ErrorCode(err) == domain.CodeUnknownMeter {
+			fmt.Fprintln(c.err, c.say("withdraw_hint", id))
 		}
+		return code
 	}
-	if meter == nil {
-		return c.fail(&domain.Error{Code: domain.CodeUnknownMeter,
-			Message: "Счётчика этих показаний больше нет на лицевом счёте. Отмените их: kabinet reading withdraw --id " + strconv.FormatUint(id, 10)})
-	}
-	values, ok := c.zoneValues(meter, *value, *night, *halfPeak)
+	values, ok := c.zoneValues(&waiting.Meter, *value, *night, *halfPeak)
 	if !ok {
 		return ExitUsage
 	}
-	taken := it.TakenOn
+	taken := waiting.TakenOn
 	if *date != "" {
 		if taken, err = domain.ParseDate(*date); err != nil {
 			fmt.Fprintln(c.err, c.say("bad_date"))
 			return ExitUsage
 		}
 	}
-	q, err := s.engine.CorrectReading(id, values, taken, *confirm)
+	q, err := s.svc.CorrectReadingOn(id, values, taken, *confirm)
 	if err != nil {
-		code := c.fail(err)
-		var de *domain.Error
-		if errors.As(err, &de) && de.Code == domain.CodeNeedsConfirmation {
-			fmt.Fprintln(c.err, c.say("confirm_hint"))
-		}
-		return code
+		return c.refuse(err)
 	}
 	fmt.Fprintln(c.out, c.say("corrected", id))
 	return c.deliver(ctx, s, q)
 }
 
-// savedProfile is the person last logged in with this store; without one
-// it says to log in.
-func (c *command) savedProfile(st *store.Store) (store.Profile, bool) {
-	portal, _, _ := st.Setting("portal")
-	customer, _, _ := st.Setting("customer")
-	if portal == "" || customer == "" {
-		fmt.Fprintln(c.err, c.say("need_login"))
-		return store.Profile{}, false
+// question is `kabinet question --text … [--topic …] [--account A]`: a
+// question to the company, checked as the portal checks it, sent at once
+// when the portal can be reached and kept until it can otherwise.
+func (c *command) question(ctx context.Context, args []string) int {
+	fs := c.flags("question")
+	account := fs.String("account", "", "лицевой счёт the question is about (optional)")
+	topic := fs.String("topic", "", "the question's topic (up to 200 characters)")
+	text := fs.String("text", "", "the question (up to 4000 characters)")
+	s, code := c.start(ctx, fs, args, true)
+	if s == nil {
+		return code
 	}
-	return store.Profile{Portal: portal, Customer: customer}, true
+	defer c.close(s)
+	item, err := s.svc.AskQuestion(*account, *topic, *text)
+	if err != nil {
+		return c.fail(err)
+	}
+	return c.sendNow(ctx, s, item.ID, "question_sent", "question_later", "question_not_sent", "question_refused")
 }

@@ -1,22 +1,20 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
-	"kabinet/internal/pdf"
-	"kabinet/internal/store"
 )
 
 // export writes a bill or a consumption statement as PDF from the stored
-// data (it works offline):
+// data (it works offline), the same document the window prints:
 //
 //	kabinet export invoice --account A --period 2026-10 -o file.pdf
 //	kabinet export statement --account A --from 2024-01 --to 2026-10 -o file.pdf
-func (c *command) export(args []string) int {
+func (c *command) export(ctx context.Context, args []string) int {
 	if len(args) == 0 || (args[0] != "invoice" && args[0] != "statement") {
 		fmt.Fprintln(c.err, c.say("export_usage"))
 		return ExitUsage
@@ -35,84 +33,72 @@ func (c *command) export(args []string) int {
 		fmt.Fprintln(c.err, c.say("export_usage"))
 		return ExitUsage
 	}
-	st, err := c.openStore()
-	if err != nil {
-		return c.fail(err)
+	s, code := c.openAccount(ctx, false, account)
+	if s == nil {
+		return code
 	}
-	defer st.Close()
-	portal, _, _ := st.Setting("portal")
-	customer, _, _ := st.Setting("customer")
-	p := store.Profile{Portal: portal, Customer: customer}
-	if *account == "" {
-		list := accountsOf(st, p)
-		if len(list) != 1 {
-			fmt.Fprintln(c.err, c.say("choose_account", strings.Join(list, ", ")))
-			return ExitUsage
-		}
-		*account = list[0]
-	}
-	cached, ok, err := st.Document(p, *account)
-	if err != nil {
-		return c.fail(err)
-	}
-	if !ok {
-		return c.fail(errNoData)
-	}
-	doc := &cached.Doc
+	defer c.close(s)
 	var write func(io.Writer) error
-	switch kind {
-	case "invoice":
-		var inv *domain.Invoice
-		for i := range doc.Invoices {
-			if *period == "" && (inv == nil || inv.Period.Before(doc.Invoices[i].Period)) || doc.Invoices[i].Period.String() == *period {
-				inv = &doc.Invoices[i]
-			}
-		}
-		if inv == nil {
-			fmt.Fprintln(c.err, c.say("no_invoice", *period))
-			return ExitFailed
-		}
-		id := inv.ID
-		write = func(w io.Writer) error { return pdf.Invoice(w, doc, id, pdf.Options{Now: c.env.Now}) }
-	case "statement":
-		last := domain.Period{}
-		for _, r := range doc.Readings {
-			if last.Before(r.Period) {
-				last = r.Period
-			}
-		}
-		toP, fromP := last, last.AddMonths(-11)
-		if *to != "" {
-			if toP, err = domain.ParsePeriod(*to); err != nil {
-				fmt.Fprintln(c.err, c.say("bad_period"))
-				return ExitUsage
-			}
-			fromP = toP.AddMonths(-11)
-		}
-		if *from != "" {
-			if fromP, err = domain.ParsePeriod(*from); err != nil {
-				fmt.Fprintln(c.err, c.say("bad_period"))
-				return ExitUsage
-			}
-		}
-		if toP.Before(fromP) {
-			fmt.Fprintln(c.err, c.say("bad_period"))
-			return ExitUsage
-		}
-		write = func(w io.Writer) error { return pdf.Statement(w, doc, fromP, toP, pdf.Options{Now: c.env.Now}) }
+	if kind == "invoice" {
+		write, code = c.invoice(s.svc, *account, *period)
+	} else {
+		write, code = c.statement(s.svc, *account, *from, *to)
 	}
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return c.fail(err)
+	if write == nil {
+		return code
 	}
-	if err := write(f); err != nil {
-		f.Close()
-		os.Remove(*out)
-		return c.fail(err)
-	}
-	if err := f.Close(); err != nil {
+	if err := cabinet.WritePDF(*out, write); err != nil {
 		return c.fail(err)
 	}
 	fmt.Fprintln(c.out, c.say("exported", *out))
 	return ExitOK
+}
+
+// invoice picks the bill of --period, or the latest.
+func (c *command) invoice(svc *cabinet.Service, account, period string) (func(io.Writer) error, int) {
+	var p domain.Period
+	if period != "" {
+		var err error
+		if p, err = domain.ParsePeriod(period); err != nil {
+			fmt.Fprintln(c.err, c.say("no_invoice", period))
+			return nil, ExitFailed
+		}
+	}
+	p, ok, err := svc.InvoicePeriod(account, p)
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	if !ok {
+		fmt.Fprintln(c.err, c.say("no_invoice", period))
+		return nil, ExitFailed
+	}
+	return func(w io.Writer) error { return svc.InvoicePDF(w, account, p) }, ExitOK
+}
+
+// statement picks the months of --from and --to, 12 months up to the
+// latest reading by default.
+func (c *command) statement(svc *cabinet.Service, account, from, to string) (func(io.Writer) error, int) {
+	var fromP, toP domain.Period
+	for _, f := range []struct {
+		raw string
+		p   *domain.Period
+	}{{from, &fromP}, {to, &toP}} {
+		if f.raw == "" {
+			continue
+		}
+		var err error
+		if *f.p, err = domain.ParsePeriod(f.raw); err != nil {
+			fmt.Fprintln(c.err, c.say("bad_period"))
+			return nil, ExitUsage
+		}
+	}
+	fromP, toP, err := svc.StatementPeriods(account, fromP, toP)
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	if toP.Before(fromP) {
+		fmt.Fprintln(c.err, c.say("bad_period"))
+		return nil, ExitUsage
+	}
+	return func(w io.Writer) error { return svc.StatementPDF(w, account, fromP, toP) }, ExitOK
 }

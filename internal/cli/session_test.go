@@ -31,8 +31,7 @@ func liveSessions(t *testing.T, p *portaltest.Server) int {
 func TestWithoutAKeyringEveryCommandClosesTheSessionItOpened(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newKeyringlessUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	if n := liveSessions(t, p); n != 0 {
 		t.Errorf("after login: %d sessions left open on the portal, want 0", n)
 	}
@@ -79,8 +78,7 @@ func TestGlobalFlagsBeforeTheCommand(t *testing.T) {
 func TestUnreachablePortalSaysNoConnectionNotLogIn(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newKeyringlessUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	_, meter := lastValue(t, u.dir)
 	p.Down.Store(true)
 	for _, args := range [][]string{{"sync"}, {"reading", "add", "--value", wholePlus(meter, 10)}} {
@@ -99,8 +97,7 @@ func TestUnreachablePortalSaysNoConnectionNotLogIn(t *testing.T) {
 func TestAfterAStoreRecoveryStatusShowsTheRestoredReadingsAndSyncWaits(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newKeyringlessUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	_, meter := lastValue(t, u.dir)
 	value := wholePlus(meter, 35)
 	p.Down.Store(true)
@@ -159,8 +156,7 @@ func waitingID(t *testing.T, u *user) uint64 {
 func TestWaitingReadingCanBeWithdrawnOrCorrectedButNotOnceSent(t *testing.T) {
 	p := portaltest.Start(t)
 	u := newKeyringlessUser(t)
-	u.env["KABINET_PASSWORD"] = "demo12345"
-	u.mustRun(cli.ExitOK, "login", "--portal", p.URL, "--customer", "100001")
+	u.logIn(p)
 	_, meter := lastValue(t, u.dir)
 	before := p.CustomerReadings(t)
 

@@ -2,109 +2,84 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/store"
-	"kabinet/internal/syncer"
 )
 
-func (c *command) status(args []string) int {
-	if err := c.flags("status").Parse(args); err != nil {
-		return ExitUsage
+func (c *command) status(ctx context.Context, args []string) int {
+	s, code := c.start(ctx, c.flags("status"), args, false)
+	if s == nil {
+		return code
 	}
-	st, err := c.openStore()
+	defer c.close(s)
+	fmt.Fprintf(c.out, "%s %s — %s\n", map[bool]string{false: "Клиент", true: "Customer"}[c.english], s.svc.Customer(), s.svc.Portal())
+	accounts, err := s.svc.Overview()
 	if err != nil {
 		return c.fail(err)
 	}
-	defer st.Close()
-	portal, _, _ := st.Setting("portal")
-	customer, _, _ := st.Setting("customer")
-	if portal == "" {
-		fmt.Fprintln(c.err, c.say("need_login"))
-		return ExitFailed
-	}
-	p := store.Profile{Portal: portal, Customer: customer}
-	fmt.Fprintf(c.out, "%s %s — %s\n", map[bool]string{false: "Клиент", true: "Customer"}[c.english], customer, portal)
-	accounts := accountsOf(st, p)
 	if len(accounts) == 0 {
 		fmt.Fprintln(c.out, c.say("no_accounts"))
 	}
-	today := domain.DateOf(c.env.Now(), domain.Moscow)
-	for _, number := range accounts {
-		doc, ok, err := st.Document(p, number)
-		if err != nil {
-			return c.fail(err)
-		}
-		if !ok {
-			fmt.Fprintln(c.out, number+": "+c.say("no_accounts"))
-			continue
-		}
-		d := doc.Doc
-		title, address := "", ""
-		if d.Account != nil {
-			title, address = d.Account.Title, d.Account.Address
-		}
-		fmt.Fprintln(c.out, c.say("account_line", number, title, address))
-		b := d.Balance
-		switch {
-		case b.Debt > 0 && !b.DueOn.IsZero():
-			fmt.Fprintln(c.out, c.say("debt", b.Debt, b.DueOn.Russian()))
-		case b.Debt > 0:
-			fmt.Fprintln(c.out, c.say("debt_nodate", b.Debt))
-		case b.Debt < 0:
-			fmt.Fprintln(c.out, c.say("overpaid", -b.Debt))
-		default:
-			fmt.Fprintln(c.out, c.say("no_debt"))
-		}
-		for _, m := range d.Meters {
-			if !m.Active() {
-				continue
-			}
-			var vals []string
-			for _, z := range m.Zones {
-				vals = append(vals, c.say("zone_value", z.Name, z.LastValue.Format(m.FractionDigits), z.LastDate.Russian()))
-			}
-			fmt.Fprintln(c.out, c.say("meter_line", m.Serial, m.Model, m.ID, strings.Join(vals, "; ")))
-			if nv := m.NextVerification; !nv.IsZero() && today.DaysUntil(nv) <= 90 {
-				fmt.Fprintln(c.out, c.say("verification_due", m.Serial, nv.Russian()))
-			}
-		}
-		if w := firstWindow(d.Meters); !w.Start.IsZero() {
-			if w.Open {
-				fmt.Fprintln(c.out, c.say("window_open", w.End.Russian()))
-			} else {
-				fmt.Fprintln(c.out, c.say("window_closed", w.Start.Russian(), w.End.Russian()))
-			}
-		}
-		fmt.Fprintln(c.out, c.say("fresh", doc.FetchedAt.In(domain.Moscow).Format("02.01.2006 15:04")))
+	for _, a := range accounts {
+		c.printAccount(a)
 	}
-	return c.printQueue(st, p)
+	return c.printQueue(s.svc)
 }
 
-func firstWindow(ms []domain.Meter) domain.WindowState {
-	for _, m := range ms {
-		if m.Active() {
-			return m.Window
+// printAccount prints an account's debt, meters and reading window.
+func (c *command) printAccount(a cabinet.AccountOverview) {
+	if !a.HasData {
+		fmt.Fprintln(c.out, a.Number+": "+c.say("no_accounts"))
+		return
+	}
+	fmt.Fprintln(c.out, c.say("account_line", a.Number, a.Title, a.Address))
+	b := a.Balance
+	switch {
+	case b.Debt > 0 && !b.DueOn.IsZero():
+		fmt.Fprintln(c.out, c.say("debt", b.Debt, b.DueOn.Russian()))
+	case b.Debt > 0:
+		fmt.Fprintln(c.out, c.say("debt_nodate", b.Debt))
+	case b.Debt < 0:
+		fmt.Fprintln(c.out, c.say("overpaid", -b.Debt))
+	default:
+		fmt.Fprintln(c.out, c.say("no_debt"))
+	}
+	for _, m := range a.Meters {
+		var vals []string
+		for _, z := range m.Zones {
+			vals = append(vals, c.say("zone_value", z.Name, z.LastValue.Format(m.FractionDigits), z.LastDate.Russian()))
+		}
+		fmt.Fprintln(c.out, c.say("meter_line", m.Serial, m.Model, m.ID, strings.Join(vals, "; ")))
+		for _, v := range a.VerifySoon {
+			if v.ID == m.ID {
+				fmt.Fprintln(c.out, c.say("verification_due", m.Serial, m.NextVerification.Russian()))
+			}
 		}
 	}
-	return domain.WindowState{}
+	if w := a.Window; !w.Start.IsZero() {
+		if w.Open {
+			fmt.Fprintln(c.out, c.say("window_open", w.End.Russian()))
+		} else {
+			fmt.Fprintln(c.out, c.say("window_closed", w.Start.Russian(), w.End.Russian()))
+		}
+	}
+	fmt.Fprintln(c.out, c.say("fresh", a.FreshAt.In(domain.Moscow).Format("02.01.2006 15:04")))
 }
 
 // printQueue lists what waits and returns ExitQueued when something does.
-func (c *command) printQueue(st *store.Store, p store.Profile) int {
-	items, err := st.Pending(p)
+func (c *command) printQueue(svc *cabinet.Service) int {
+	items, err := svc.Outbox()
 	if err != nil {
 		return c.fail(err)
 	}
 	waiting, attention := 0, 0
 	for _, it := range items {
-		if it.State == store.StateAttention {
+		if it.State == cabinet.Refused {
 			attention++
 		} else {
 			waiting++
@@ -116,13 +91,13 @@ func (c *command) printQueue(st *store.Store, p store.Profile) int {
 	}
 	for _, it := range items {
 		state := c.say("state_pending")
-		if it.State == store.StateAttention && it.Problem != nil {
+		if it.State == cabinet.Refused && it.Problem != nil {
 			state = c.say("state_attention", it.Problem.Detail)
-		} else if it.LastError != "" {
-			state += " (" + it.LastError + ")"
+		} else if it.Problem != nil && it.Problem.Detail != "" {
+			state += " (" + it.Problem.Detail + ")"
 		}
 		when := it.CreatedAt.In(domain.Moscow).Format("02.01 15:04")
-		if it.Kind == store.KindQuestion {
+		if it.Kind == cabinet.KindQuestion {
 			fmt.Fprintln(c.out, c.say("queued_question", when, it.Topic, state))
 			continue
 		}
@@ -152,40 +127,14 @@ func (c *command) readingAdd(ctx context.Context, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	s, code := c.open(ctx)
+	s, code := c.openAccount(ctx, true, account)
 	if s == nil {
 		return code
 	}
 	defer c.close(s)
-	if *account == "" {
-		list := accountsOf(s.store, s.profile)
-		if len(list) != 1 {
-			fmt.Fprintln(c.err, c.say("choose_account", strings.Join(list, ", ")))
-			return ExitUsage
-		}
-		*account = list[0]
-	}
-	doc, ok, err := s.store.Document(s.profile, *account)
-	if err != nil {
-		return c.fail(err)
-	}
-	if !ok {
-		return c.fail(errNoData)
-	}
-	var meter *domain.Meter
-	var ids []string
-	for i, m := range doc.Doc.Meters {
-		if !m.Active() {
-			continue
-		}
-		ids = append(ids, m.ID)
-		if m.ID == *meterID || (*meterID == "" && meter == nil) {
-			meter = &doc.Doc.Meters[i]
-		}
-	}
-	if meter == nil || (*meterID == "" && len(ids) > 1) {
-		fmt.Fprintln(c.err, c.say("choose_meter", strings.Join(ids, ", ")))
-		return ExitUsage
+	meter, code := c.chooseMeter(s.svc, *account, *meterID)
+	if meter == nil {
+		return code
 	}
 	values, ok := c.zoneValues(meter, *value, *night, *halfPeak)
 	if !ok {
@@ -193,58 +142,99 @@ func (c *command) readingAdd(ctx context.Context, args []string) int {
 	}
 	var taken domain.Date
 	if *date != "" {
+		var err error
 		if taken, err = domain.ParseDate(*date); err != nil {
 			fmt.Fprintln(c.err, c.say("bad_date"))
 			return ExitUsage
 		}
 	}
-	q, err := s.engine.QueueReading(*account, meter.ID, values, taken, *confirm)
+	q, err := s.svc.QueueReadingOn(*account, meter.ID, values, taken, *confirm)
 	if err != nil {
-		code := c.fail(err)
-		var de *domain.Error
-		if errors.As(err, &de) && de.Code == domain.CodeNeedsConfirmation {
-			fmt.Fprintln(c.err, c.say("confirm_hint"))
-		}
-		return code
+		return c.refuse(err)
 	}
 	return c.deliver(ctx, s, q)
 }
 
+// chooseMeter is the meter in service given by id, or the only one; with
+// several and none given it asks for --meter.
+func (c *command) chooseMeter(svc *cabinet.Service, account, id string) (*domain.Meter, int) {
+	list, err := svc.Overview()
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	var meters []domain.Meter
+	found := false
+	for _, a := range list {
+		if a.Number == account {
+			meters, found = a.Meters, a.HasData
+		}
+	}
+	if !found {
+		return nil, c.fail(cabinet.ErrNoData)
+	}
+	var ids []string
+	var meter *domain.Meter
+	for i, m := range meters {
+		ids = append(ids, m.ID)
+		if m.ID == id || (id == "" && meter == nil) {
+			meter = &meters[i]
+		}
+	}
+	if meter == nil || (id == "" && len(ids) > 1) {
+		fmt.Fprintln(c.err, c.say("choose_meter", strings.Join(ids, ", ")))
+		return nil, ExitUsage
+	}
+	return meter, ExitOK
+}
+
+// refuse says why a reading was not saved, and how to confirm an unusual
+// one.
+func (c *command) refuse(err error) int {
+	code := c.fail(err)
+	if domain.ErrorCode(err) == domain.CodeNeedsConfirmation {
+		fmt.Fprintln(c.err, c.say("confirm_hint"))
+	}
+	return code
+}
+
 // deliver tries to send the reading just queued or corrected and says what
 // became of it.
-func (c *command) deliver(ctx context.Context, s *session, q syncer.Queued) int {
+func (c *command) deliver(ctx context.Context, s *session, q cabinet.QueuedReading) int {
 	if q.Notice != "" {
 		fmt.Fprintln(c.out, q.Notice)
 		return ExitQueued
 	}
-	if !s.online {
-		fmt.Fprintln(c.out, c.say("saved_later"))
+	return c.sendNow(ctx, s, q.Item.ID, "sent_ok", "saved_later", "saved_not_sent", "refused")
+}
+
+// sendNow sends item id at once when the portal can be reached and says
+// what became of it with the messages given: delivered, kept for later,
+// kept after a failed try, refused.
+func (c *command) sendNow(ctx context.Context, s *session, id uint64, sent, later, notSent, refused string) int {
+	if !s.Online {
+		fmt.Fprintln(c.out, c.say(later))
 		c.notOnline(s)
 		return ExitQueued
 	}
 	sctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	r := s.engine.SyncNow(sctx)
-	item, _, err := s.store.Item(q.Item.ID)
+	o, err := s.svc.SendNow(sctx, id)
 	switch {
 	case err != nil:
 		return c.fail(err)
-	case item.State == store.StateSent:
-		fmt.Fprintln(c.out, c.say("sent_ok", sentMessage(item)))
+	case o.Delivered:
+		fmt.Fprintln(c.out, c.say(sent, o.Message))
 		return ExitOK
-	case item.State == store.StateAttention && item.Problem != nil:
-		fmt.Fprintln(c.err, c.say("refused", item.Problem.Detail))
+	case o.Refused != "":
+		fmt.Fprintln(c.err, c.say(refused, o.Refused))
 		return ExitFailed
-	}
-	if r.Err != nil {
-		fmt.Fprintln(c.out, c.say("saved_not_sent", portalclient.Message(r.Err)))
-	} else {
-		fmt.Fprintln(c.out, c.say("saved_later"))
+	case o.Err != nil:
+		fmt.Fprintln(c.out, c.say(notSent, portalclient.Message(o.Err)))
+	default:
+		fmt.Fprintln(c.out, c.say(later))
 	}
 	return ExitQueued
 }
-
-var errNoData error = &domain.Error{Code: domain.CodeNoData, Message: "Данных по этому лицевому счёту ещё нет. Выполните kabinet sync, когда будет связь."}
 
 // zoneValues maps the flags onto the meter's zones.
 func (c *command) zoneValues(m *domain.Meter, value, night, halfPeak string) (map[domain.Zone]string, bool) {
@@ -268,12 +258,4 @@ func (c *command) zoneValues(m *domain.Meter, value, night, halfPeak string) (ma
 		}
 	}
 	return values, true
-}
-
-func sentMessage(it store.OutboxItem) string {
-	var m struct{ Message string }
-	if err := json.Unmarshal(it.Response, &m); err == nil {
-		return m.Message
-	}
-	return ""
 }

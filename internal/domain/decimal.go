@@ -104,7 +104,7 @@ func ParseDecimal(s string) (Decimal, error) {
 		s = s[1:]
 	}
 	whole, frac, _ := strings.Cut(strings.Replace(s, ",", ".", 1), ".")
-	if whole == "" || len(frac) > 2 || len(whole) > 15 || !allDigits(whole) || !allDigits(frac) {
+	if whole == "" || len(frac) > 2 || len(whole) > 15 || !IsDigits(whole) || (frac != "" && !IsDigits(frac)) {
 		return 0, fmt.Errorf("decimal: bad value %q", s)
 	}
 	w, _ := strconv.ParseInt(whole, 10, 64)
@@ -117,15 +117,6 @@ func ParseDecimal(s string) (Decimal, error) {
 		v = -v
 	}
 	return v, nil
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // groupThousands puts a narrow no-break space between groups of three

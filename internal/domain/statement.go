@@ -70,25 +70,9 @@ func (p Period) InRange(from, to Period) bool { return !p.Before(from) && !to.Be
 func (d *AccountDocument) Statement(from, to Period) Statement {
 	st := Statement{From: from, To: to}
 	readings := d.AcceptedReadings()
-	// The latest bill of a month counts.
-	bills := map[Period]*Invoice{}
-	for i := range d.Invoices {
-		inv := &d.Invoices[i]
-		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
-			bills[inv.Period] = inv
-		}
-	}
-	var meters []*Meter
-	for _, active := range []bool{true, false} {
-		for i := range d.Meters {
-			if d.Meters[i].Active() == active {
-				meters = append(meters, &d.Meters[i])
-			}
-		}
-	}
-	years := map[int]*StatementYear{}
-	yearMonths := map[Period]bool{}
-	for _, m := range meters {
+	bills := d.latestBills()
+	years := yearTotals{years: map[int]*StatementYear{}, months: map[Period]bool{}}
+	for _, m := range d.metersInServiceFirst() {
 		var mine []Reading
 		last := map[Period]int{} // the month's last reading carries its bill
 		for _, r := range readings {
@@ -122,28 +106,12 @@ func (d *AccountDocument) Statement(from, to Period) Statement {
 				}
 				mo := StatementMonth{Period: r.Period, TakenOn: r.TakenOn, Start: start, End: end, Source: r.Source, Volume: used}
 				if inv := bills[r.Period]; inv != nil && last[r.Period] == i {
-					for _, l := range inv.Lines {
-						if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && len(zones) == 1)) {
-							mo.Prices = append(mo.Prices, l.Price)
-							mo.Amount += l.Amount
-							mo.Billed = true
-						}
-					}
+					mo.bill(inv, m, z, len(zones) == 1)
 				}
 				s.Months = append(s.Months, mo)
 				s.Volume += used
 				s.Amount += mo.Amount
-				y := years[r.Period.Year]
-				if y == nil {
-					y = &StatementYear{Year: r.Period.Year}
-					years[r.Period.Year] = y
-				}
-				y.Volume += used
-				y.Amount += mo.Amount
-				if !yearMonths[r.Period] {
-					yearMonths[r.Period] = true
-					y.Months++
-				}
+				years.add(mo)
 			}
 			if len(s.Months) > 0 {
 				st.Fraction = max(st.Fraction, s.Fraction)
@@ -152,11 +120,69 @@ func (d *AccountDocument) Statement(from, to Period) Statement {
 		}
 	}
 	for y := from.Year; y <= to.Year; y++ {
-		if t := years[y]; t != nil {
+		if t := years.years[y]; t != nil {
 			st.Years = append(st.Years, *t)
 			st.Volume += t.Volume
 			st.Amount += t.Amount
 		}
 	}
 	return st
+}
+
+// latestBills is the bill of each month: the latest issued counts.
+func (d *AccountDocument) latestBills() map[Period]*Invoice {
+	bills := map[Period]*Invoice{}
+	for i := range d.Invoices {
+		inv := &d.Invoices[i]
+		if old, ok := bills[inv.Period]; !ok || old.IssuedOn.Before(inv.IssuedOn) {
+			bills[inv.Period] = inv
+		}
+	}
+	return bills
+}
+
+// metersInServiceFirst lists the meters, those in service first.
+func (d *AccountDocument) metersInServiceFirst() []*Meter {
+	var meters []*Meter
+	for _, active := range []bool{true, false} {
+		for i := range d.Meters {
+			if d.Meters[i].Active() == active {
+				meters = append(meters, &d.Meters[i])
+			}
+		}
+	}
+	return meters
+}
+
+// bill adds the lines of inv for meter m's zone z (a line without a zone
+// is a single-zone meter's) to the month.
+func (mo *StatementMonth) bill(inv *Invoice, m *Meter, z Zone, oneZone bool) {
+	for _, l := range inv.Lines {
+		if l.MeterSerial == m.Serial && (l.Zone == z || (l.Zone == "" && oneZone)) {
+			mo.Prices = append(mo.Prices, l.Price)
+			mo.Amount += l.Amount
+			mo.Billed = true
+		}
+	}
+}
+
+// yearTotals adds up the months of a statement by year; a month of several
+// meters or zones counts once.
+type yearTotals struct {
+	years  map[int]*StatementYear
+	months map[Period]bool
+}
+
+func (t yearTotals) add(mo StatementMonth) {
+	y := t.years[mo.Period.Year]
+	if y == nil {
+		y = &StatementYear{Year: mo.Period.Year}
+		t.years[mo.Period.Year] = y
+	}
+	y.Volume += mo.Volume
+	y.Amount += mo.Amount
+	if !t.months[mo.Period] {
+		t.months[mo.Period] = true
+		y.Months++
+	}
 }

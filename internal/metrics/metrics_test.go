@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 
 	"kabinet/internal/metrics"
 	"kabinet/internal/sms"
+	"kabinet/internal/sms/smstest"
 )
 
 // scrape fetches /metrics the way Prometheus does and returns the text.
@@ -106,25 +106,15 @@ kabinet_readings_total{result="replayed"} 1
 `, "kabinet_readings_total")
 }
 
-// fakeSender fails every message whose text says so.
-type fakeSender struct {
-	mu   sync.Mutex
-	sent []sms.Message
-}
-
-func (f *fakeSender) Send(_ context.Context, m sms.Message) error {
-	if strings.Contains(m.Text, "fail") {
-		return errors.New("gateway down")
-	}
-	f.mu.Lock()
-	f.sent = append(f.sent, m)
-	f.mu.Unlock()
-	return nil
-}
-
 func TestSMSCountsOutcomes(t *testing.T) {
 	m := metrics.New(nil)
-	next := &fakeSender{}
+	// The gateway fails every message whose text says so.
+	next := &smstest.Recorder{Refuse: func(m sms.Message) error {
+		if strings.Contains(m.Text, "fail") {
+			return errors.New("gateway down")
+		}
+		return nil
+	}}
 	s := m.SMS(next)
 	for _, text := range []string{"Код 1234", "fail", "Код 5678", "fail", "fail"} {
 		err := s.Send(context.Background(), sms.Message{Phone: "+79121234567", Text: text})
@@ -132,8 +122,8 @@ func TestSMSCountsOutcomes(t *testing.T) {
 			t.Errorf("Send(%q) = %v: the wrapper must pass the result through", text, err)
 		}
 	}
-	if len(next.sent) != 2 || next.sent[0].Text != "Код 1234" {
-		t.Errorf("delivered %v", next.sent)
+	if sent := next.Messages(); len(sent) != 2 || sent[0].Text != "Код 1234" {
+		t.Errorf("delivered %v", sent)
 	}
 	compare(t, m, `
 # HELP kabinet_sms_total Text messages handed to the SMS gateway, by outcome.
@@ -274,7 +264,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	if err := m.RegisterDB("sqlite", nil); err != nil {
 		t.Error(err)
 	}
-	next := &fakeSender{}
+	next := &smstest.Recorder{}
 	if s := m.SMS(next); s != sms.Sender(next) {
 		t.Errorf("SMS on nil Metrics wraps the sender")
 	}

@@ -21,7 +21,7 @@ import (
 	"kabinet/internal/metrics"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
-	"kabinet/internal/sms"
+	"kabinet/internal/sms/smstest"
 )
 
 func init() { auth.UseFastParamsForTests() }
@@ -34,10 +34,6 @@ type portalEnv struct {
 	token   string
 }
 
-type nopSender struct{}
-
-func (nopSender) Send(context.Context, sms.Message) error { return nil }
-
 func newPortal(tb testing.TB, m *metrics.Metrics) *portalEnv {
 	tb.Helper()
 	ctx := context.Background()
@@ -49,7 +45,7 @@ func newPortal(tb testing.TB, m *metrics.Metrics) *portalEnv {
 	if _, err := demo.Load(ctx, db, time.Now()); err != nil {
 		tb.Fatal(err)
 	}
-	cfg := portal.Config{DB: db, SMS: m.SMS(nopSender{}), Window: domain.AlwaysOpen,
+	cfg := portal.Config{DB: db, SMS: m.SMS(&smstest.Recorder{}), Window: domain.AlwaysOpen,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if m != nil {
 		// Without metrics the field stays nil, as in a server built

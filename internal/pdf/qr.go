@@ -46,12 +46,12 @@ func PaymentQR(p domain.Payee, inv domain.Invoice, account domain.Account, purpo
 	inn, kpp := strings.TrimSpace(p.INN), strings.TrimSpace(p.KPP)
 	check(name != "", "не указано наименование получателя")
 	check(utf8.RuneCountInString(name) <= 160, "наименование получателя длиннее 160 знаков")
-	check(digits(acc, 20), "расчётный счёт получателя должен состоять из 20 цифр")
+	check(len(acc) == 20 && domain.IsDigits(acc), "расчётный счёт получателя должен состоять из 20 цифр")
 	check(bank != "", "не указан банк получателя")
 	check(utf8.RuneCountInString(bank) <= 45, "название банка длиннее 45 знаков")
-	check(digits(bic, 9), "БИК банка должен состоять из 9 цифр")
-	check(digits(corr, 20), "корреспондентский счёт банка должен состоять из 20 цифр")
-	check(inn == "" || digits(inn, 10) || digits(inn, 12), "ИНН получателя должен состоять из 10 или 12 цифр")
+	check(len(bic) == 9 && domain.IsDigits(bic), "БИК банка должен состоять из 9 цифр")
+	check(len(corr) == 20 && domain.IsDigits(corr), "корреспондентский счёт банка должен состоять из 20 цифр")
+	check(inn == "" || (len(inn) == 10 && domain.IsDigits(inn)) || (len(inn) == 12 && domain.IsDigits(inn)), "ИНН получателя должен состоять из 10 или 12 цифр")
 	check(kpp == "" || len(kpp) == 9 && alnum(kpp), "КПП получателя должен состоять из 9 знаков")
 	if len(problems) > 0 {
 		return "", errors.New("QR-код для оплаты не сформирован: " + strings.Join(problems, "; "))
@@ -104,19 +104,6 @@ func PaymentQR(p domain.Payee, inv domain.Invoice, account domain.Account, purpo
 		b.WriteString(f[1])
 	}
 	return b.String(), nil
-}
-
-// digits reports whether s is exactly n ASCII digits.
-func digits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func alnum(s string) bool {

@@ -205,6 +205,41 @@ func (s *sheet) header(y float64) float64 {
 	return y
 }
 
+// shades are the zones' colours in the chart, the first zone's first.
+var shades = []rgb{colAccent, {80, 140, 200}, {150, 190, 225}}
+
+// total is the month's consumption over all zones.
+func (b stmtBar) total() domain.Decimal {
+	var sum domain.Decimal
+	for _, v := range b.volumes {
+		sum += v
+	}
+	return sum
+}
+
+// bar draws a month's bar, one segment a zone, mmPerKWh high, from bottom
+// up, and returns the y of its top.
+func (s *sheet) bar(b stmtBar, x, bottom, w, mmPerKWh float64) float64 {
+	y := bottom
+	for zi, v := range b.volumes {
+		h := mmPerKWh * float64(v) / domain.DecimalScale
+		if h <= 0 {
+			continue
+		}
+		c := shades[min(zi, len(shades)-1)]
+		if b.estimated {
+			c = colBarAlt
+			if zi > 0 {
+				c = rgb{190, 198, 205}
+			}
+		}
+		s.fill(c)
+		s.f.Rect(x, y-h, w, h, "F")
+		y -= h
+	}
+	return y
+}
+
 // chart draws the bar chart of monthly consumption and returns the y below
 // it.
 func (s *sheet) chart(y float64) float64 {
@@ -223,11 +258,7 @@ func (s *sheet) chart(y float64) float64 {
 	// The scale: a round step giving four to six gridlines.
 	var peak float64
 	for _, b := range st.bars {
-		var sum domain.Decimal
-		for _, v := range b.volumes {
-			sum += v
-		}
-		peak = max(peak, float64(sum)/domain.DecimalScale)
+		peak = max(peak, float64(b.total())/domain.DecimalScale)
 	}
 	n := len(st.bars)
 	labels := n <= 13 // the volume above each bar
@@ -251,33 +282,12 @@ func (s *sheet) chart(y float64) float64 {
 
 	slot := plotW / float64(max(n, 1))
 	barW := slot * 0.7
-	shades := []rgb{colAccent, {80, 140, 200}, {150, 190, 225}}
 	for i, b := range st.bars {
 		x := x0 + slot*float64(i) + (slot-barW)/2
-		yy := bottom
-		for zi, v := range b.volumes {
-			h := plotH * (float64(v) / domain.DecimalScale) / scaleMax
-			if h <= 0 {
-				continue
-			}
-			c := shades[min(zi, len(shades)-1)]
-			if b.estimated {
-				c = colBarAlt
-				if zi > 0 {
-					c = rgb{190, 198, 205}
-				}
-			}
-			s.fill(c)
-			s.f.Rect(x, yy-h, barW, h, "F")
-			yy -= h
-		}
+		top := s.bar(b, x, bottom, barW, plotH/scaleMax)
 		if labels && b.has {
-			var sum domain.Decimal
-			for _, v := range b.volumes {
-				sum += v
-			}
 			s.font("", 7, colText)
-			s.text(x-3, yy-lineH(7)-0.3, barW+6, clean(sum.Format(0)), "C")
+			s.text(x-3, top-lineH(7)-0.3, barW+6, clean(b.total().Format(0)), "C")
 		}
 	}
 	s.color(colRule)

@@ -18,6 +18,7 @@ import (
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
 	"kabinet/internal/portaldb/dbtest"
+	"kabinet/internal/sms/smstest"
 )
 
 // benchEnv is the demo portal (three years of history) served in-process,
@@ -35,7 +36,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if _, err := demo.Load(context.Background(), db, now); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := portal.New(context.Background(), portal.Config{DB: db, SMS: &smsBox{}, Window: domain.AlwaysOpen,
+	srv, err := portal.New(context.Background(), portal.Config{DB: db, SMS: &smstest.Recorder{}, Window: domain.AlwaysOpen,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

@@ -1,14 +1,12 @@
 package portal
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -166,11 +164,6 @@ type questionRequest struct {
 	Text    string `json:"text"`
 }
 
-const (
-	maxTopic    = 200
-	maxQuestion = 4000
-)
-
 func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 	key, err := idempotencyKey(r)
 	if err != nil {
@@ -186,32 +179,19 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 	if req.Topic == "" {
 		req.Topic = "Вопрос"
 	}
-	switch {
-	case req.Text == "":
-		s.writeError(w, r, questionProblem("text", "Напишите ваш вопрос."))
-		return
-	case utf8.RuneCountInString(req.Text) > maxQuestion:
-		s.writeError(w, r, questionProblem("text", fmt.Sprintf("Вопрос слишком длинный: не больше %d знаков. Сократите его.", maxQuestion)).withParam("max", strconv.Itoa(maxQuestion)))
-		return
-	case utf8.RuneCountInString(req.Topic) > maxTopic:
-		s.writeError(w, r, questionProblem("topic", fmt.Sprintf("Тема слишком длинная: не больше %d знаков.", maxTopic)).withParam("max", strconv.Itoa(maxTopic)))
+	if err := domain.CheckQuestion(req.Topic, req.Text); err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	sess := sessionOf(r)
-	fingerprint := requestHash(r, req)
-	var stored portaldb.StoredResponse
-	replayed := false
+	op := newOnce(r, sess.CustomerID, key, req)
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		prev, found, err := tx.IdempotentResponse(r.Context(), sess.CustomerID, key)
 		if err != nil {
 			return err
 		}
 		if found {
-			if !bytes.Equal(prev.RequestHash, fingerprint) {
-				return keyReused()
-			}
-			stored, replayed = prev, true
-			return nil
+			return op.replay(prev)
 		}
 		if req.Account != "" {
 			if _, err := tx.AccountRef(r.Context(), sess.CustomerID, req.Account); errors.Is(err, portaldb.ErrNotFound) {
@@ -224,28 +204,14 @@ func (s *Server) askQuestion(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(map[string]any{"question": q,
+		return op.record(r.Context(), tx, http.StatusCreated, map[string]any{"question": q,
 			"message": "Вопрос отправлен. Ответ появится в разделе «Задать вопрос» обычно в течение 3 рабочих дней."})
-		if err != nil {
-			return err
-		}
-		stored = portaldb.StoredResponse{RequestHash: fingerprint, Status: http.StatusCreated, Body: body}
-		return tx.SaveIdempotentResponse(r.Context(), sess.CustomerID, key, stored)
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
-	}
-	writeBody(w, stored.Status, stored.Body)
-}
-
-func questionProblem(field, detail string) *Problem {
-	p := problem(http.StatusUnprocessableEntity, codeBadQuestion, detail)
-	p.Field = field
-	return p
+	op.write(w)
 }
 
 func (s *Server) questions(w http.ResponseWriter, r *http.Request) {

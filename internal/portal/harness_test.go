@@ -18,7 +18,7 @@ import (
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
 	"kabinet/internal/portaldb/dbtest"
-	"kabinet/internal/sms"
+	"kabinet/internal/sms/smstest"
 )
 
 func init() { auth.UseFastParamsForTests() }
@@ -36,29 +36,10 @@ func (c *clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-// smsBox records the SMS the server sends.
-type smsBox struct {
-	mu   sync.Mutex
-	sent []sms.Message
-}
-
-func (b *smsBox) Send(_ context.Context, m sms.Message) error {
-	b.mu.Lock()
-	b.sent = append(b.sent, m)
-	b.mu.Unlock()
-	return nil
-}
-
-func (b *smsBox) Messages() []sms.Message {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]sms.Message(nil), b.sent...)
-}
-
 type env struct {
 	t     *testing.T
 	clock *clock
-	sms   *smsBox
+	sms   *smstest.Recorder
 	db    *portaldb.DB
 	srv   *portal.Server
 	http  *httptest.Server
@@ -87,7 +68,7 @@ func withWindow(w domain.SubmissionWindow) envOption {
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{t: novemberNoon}, sms: &smsBox{}, logs: &bytes.Buffer{}}
+	e := &env{t: t, clock: &clock{t: novemberNoon}, sms: &smstest.Recorder{}, logs: &bytes.Buffer{}}
 	ctx := context.Background()
 	db := dbtest.Open(t, portaldb.Options{Now: e.clock.Now})
 	if err := db.LoadSeed(ctx, fixture(t)); err != nil {

@@ -16,6 +16,7 @@ import (
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
 	"kabinet/internal/portaldb/dbtest"
+	"kabinet/internal/sms/smstest"
 )
 
 // loginBody is a login request, with a device token when one is given.
@@ -200,7 +201,7 @@ func TestRestartGivesNoFreshGuesses(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		srv, err := portal.New(ctx, portal.Config{DB: db, SMS: &smsBox{}, Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
+		srv, err := portal.New(ctx, portal.Config{DB: db, SMS: &smstest.Recorder{}, Now: c.Now, Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)
 		}

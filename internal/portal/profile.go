@@ -60,6 +60,65 @@ type profileResponse struct {
 	Message      string `json:"message,omitempty"`
 }
 
+// normalized is the request's e-mail and phone as stored, or the rule
+// they break.
+func (req profileRequest) normalized() (email, phone string, err error) {
+	if email, err = domain.NormalizeEmail(req.Email); err != nil {
+		return "", "", err
+	}
+	if phone, err = domain.NormalizePhone(req.Phone); err != nil {
+		return "", "", err
+	}
+	if utf8.RuneCountInString(email) > 254 {
+		return "", "", domain.Errorf(domain.CodeBadEmail, "Адрес электронной почты слишком длинный.").WithField("email")
+	}
+	return email, phone, nil
+}
+
+// savePhoneChange keeps a new phone waiting for its code and counts the
+// code's SMS. The pending change is written first: on PostgreSQL its row
+// makes a second request of the customer wait for this one, so the count
+// sees every code sent before. Over the day's budget the error rolls the
+// transaction back and nothing changes, the e-mail neither.
+func (s *Server) savePhoneChange(ctx context.Context, tx *portaldb.Tx, customer int64, change portaldb.PhoneChange) error {
+	if err := tx.SetPhoneChange(ctx, customer, change); err != nil {
+		return err
+	}
+	if err := tx.LogSMSTo(ctx, customer, smsPhoneCode, change.Phone); err != nil {
+		return err
+	}
+	dayAgo := change.CreatedAt.Add(-24 * time.Hour)
+	mine, _, err := tx.SMSSent(ctx, customer, smsPhoneCode, dayAgo)
+	if err != nil {
+		return err
+	}
+	theirs, err := tx.SMSSentTo(ctx, change.Phone, smsPhoneCode, dayAgo)
+	if err != nil {
+		return err
+	}
+	if mine > phoneCodesPerDay || theirs > phoneCodesPerDay {
+		return tooManyPhoneCodes(s.contactPhone)
+	}
+	return nil
+}
+
+// saveEmail stores a new e-mail and queues the notices of the change: a
+// letter to the old address, an SMS (counted here) to the phone on file.
+func saveEmail(ctx context.Context, tx *portaldb.Tx, cust portaldb.CustomerRecord, email string) error {
+	if err := tx.SetEmail(ctx, cust.ID, email); err != nil {
+		return err
+	}
+	if cust.Email != "" {
+		if err := tx.QueueEmailChangedNotice(ctx, cust.Email, maskEmail(email)); err != nil {
+			return err
+		}
+	}
+	if cust.Phone != "" {
+		return tx.LogSMS(ctx, cust.ID, smsNotice)
+	}
+	return nil
+}
+
 func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	var req profileRequest
@@ -67,18 +126,9 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	email, err := domain.NormalizeEmail(req.Email)
+	email, phone, err := req.normalized()
 	if err != nil {
 		s.writeError(w, r, err)
-		return
-	}
-	phone, err := domain.NormalizePhone(req.Phone)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if utf8.RuneCountInString(email) > 254 {
-		s.writeError(w, r, domain.Errorf(domain.CodeBadEmail, "Адрес электронной почты слишком длинный.").WithField("email"))
 		return
 	}
 	var cust portaldb.CustomerRecord
@@ -124,27 +174,9 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		if phoneChanged {
-			// The pending change is written first: on PostgreSQL its row
-			// makes a second request of the customer wait for this one, so
-			// the count below sees every code sent before. Over budget, the
-			// transaction is rolled back and nothing changes, the e-mail
-			// neither.
-			if err := tx.SetPhoneChange(r.Context(), cust.ID, portaldb.PhoneChange{Phone: phone, CodeHash: codeHash, CreatedAt: now, ExpiresAt: now.Add(phoneCodeTTL)}); err != nil {
+			change := portaldb.PhoneChange{Phone: phone, CodeHash: codeHash, CreatedAt: now, ExpiresAt: now.Add(phoneCodeTTL)}
+			if err := s.savePhoneChange(r.Context(), tx, cust.ID, change); err != nil {
 				return err
-			}
-			if err := tx.LogSMSTo(r.Context(), cust.ID, smsPhoneCode, phone); err != nil {
-				return err
-			}
-			mine, _, err := tx.SMSSent(r.Context(), cust.ID, smsPhoneCode, now.Add(-24*time.Hour))
-			if err != nil {
-				return err
-			}
-			theirs, err := tx.SMSSentTo(r.Context(), phone, smsPhoneCode, now.Add(-24*time.Hour))
-			if err != nil {
-				return err
-			}
-			if mine > phoneCodesPerDay || theirs > phoneCodesPerDay {
-				return tooManyPhoneCodes(s.contactPhone)
 			}
 		} else if hasPending {
 			// The phone on file kept: a change waiting for its code is given up.
@@ -153,19 +185,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if emailChanged {
-			if err := tx.SetEmail(r.Context(), cust.ID, email); err != nil {
-				return err
-			}
-			if cust.Email != "" {
-				if err := tx.QueueEmailChangedNotice(r.Context(), cust.Email, maskEmail(email)); err != nil {
-					return err
-				}
-			}
-			if cust.Phone != "" {
-				if err := tx.LogSMS(r.Context(), cust.ID, smsNotice); err != nil {
-					return err
-				}
-			}
+			return saveEmail(r.Context(), tx, cust, email)
 		}
 		return nil
 	})

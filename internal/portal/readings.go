@@ -1,7 +1,6 @@
 package portal
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
@@ -108,9 +107,7 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := sessionOf(r)
-	fingerprint := requestHash(r, req)
-	var stored portaldb.StoredResponse
-	replayed := false
+	op := newOnce(r, sess.CustomerID, key, req)
 	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
 		// The stored answer, the account (locked), the meter and the
 		// tariff, in one round trip on PostgreSQL.
@@ -118,12 +115,8 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if prev := t.Replay; prev != nil {
-			if !bytes.Equal(prev.RequestHash, fingerprint) {
-				return keyReused()
-			}
-			stored, replayed = *prev, true
-			return nil
+		if t.Replay != nil {
+			return op.replay(*t.Replay)
 		}
 		a, charge, err := s.checkReading(t, req)
 		if err != nil {
@@ -140,26 +133,20 @@ func (s *Server) submitReading(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(ReadingResponse{Reading: &reading, Charge: charge, Replaces: replacedOf(a),
+		return op.record(r.Context(), tx, http.StatusCreated, ReadingResponse{Reading: &reading, Charge: charge, Replaces: replacedOf(a),
 			Message: acceptedMessage(a, t.Meter.FractionDigits, charge)})
-		if err != nil {
-			return err
-		}
-		stored = portaldb.StoredResponse{RequestHash: fingerprint, Status: http.StatusCreated, Body: body}
-		return tx.SaveIdempotentResponse(r.Context(), sess.CustomerID, key, stored)
 	})
 	if err != nil {
 		s.refuseReading(w, r, err)
 		return
 	}
-	if replayed {
-		w.Header().Set("Idempotent-Replayed", "true")
+	if op.replayed {
 		s.metrics.ObserveReading(readingReplayed)
 	} else {
 		s.log.Info("reading accepted")
 		s.metrics.ObserveReading(readingAccepted)
 	}
-	writeBody(w, stored.Status, stored.Body)
+	op.write(w)
 }
 
 // Results of a reading submission in the metrics, besides problem codes.

@@ -145,182 +145,222 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Введите номер клиента и пароль."))
 		return
 	}
-	var cust portaldb.CustomerRecord
-	var usedTemp *portaldb.TempPassword
-	var device *[32]byte
-	err := s.db.Read(r.Context(), func(tx *portaldb.Tx) error {
-		var err error
-		cust, err = tx.CustomerByNumber(r.Context(), number)
-		if errors.Is(err, portaldb.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		tp, has, err := tx.TempPassword(r.Context(), cust.ID)
-		if err != nil {
-			return err
-		}
-		if has && !tp.Used && s.now().Before(tp.ExpiresAt) {
-			usedTemp = &tp
-		}
-		if req.DeviceToken != "" && len(req.DeviceToken) <= 100 {
-			h := auth.HashToken(req.DeviceToken)
-			live, err := tx.Device(r.Context(), cust.ID, h)
-			if live {
-				device = &h
-			}
-			return err
-		}
-		return nil
-	})
+	a, err := s.loginSubject(r.Context(), number, req.DeviceToken)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-
-	// The gates in order; the last one is the account's.
-	gates := []gate{{s.loginByAddress, s.clientAddress(r)}, {s.loginByCustomer, number}}
-	if device != nil {
-		gates = []gate{{s.loginByDevice, hex.EncodeToString(device[:])}}
-	}
-	var passed []gate
-	release := func() {
-		for _, g := range passed {
-			g.th.Release(g.key)
-		}
-	}
-	tempOnly := false
-	var accountWait time.Duration
-	for i, g := range gates {
-		wait, ok := g.th.Allow(g.key)
-		if ok {
-			passed = append(passed, g)
-			continue
-		}
-		if i == len(gates)-1 && usedTemp != nil {
-			tempOnly, accountWait = true, wait
-			continue
-		}
-		release()
-		s.writeError(w, r, tooManyAttempts(wait))
+	if p := a.passGates(s, s.clientAddress(r)); p != nil {
+		s.writeError(w, r, p)
 		return
 	}
-
-	// Exactly two argon2id computations whatever the customer's state
-	// (three for a password that NFC changes), so the time taken tells
-	// nobody whether the number exists.
-	raw := req.Password
-	if len(raw) > maxPasswordBytes {
-		raw = raw[:maxPasswordBytes]
-	}
-	password := normalizePassword(raw)
-	ok, byTemp := false, false
-	var rehash string
-	err = s.withHashing(r.Context(), func() {
-		if cust.ID != 0 && !tempOnly {
-			ok, _ = auth.VerifyPassword(cust.PasswordHash, password)
-		} else {
-			auth.BurnVerify(password)
-		}
-		if raw != password {
-			// A hash stored before passwords were normalised holds the
-			// password as it was typed then: accept it once and store
-			// the normalised one.
-			if cust.ID != 0 && !tempOnly && !ok {
-				if ok, _ = auth.VerifyPassword(cust.PasswordHash, raw); ok {
-					rehash, _ = auth.HashPassword(password)
-				}
-			} else {
-				auth.BurnVerify(raw)
-			}
-		}
-		if usedTemp != nil {
-			byTemp, _ = auth.VerifyPassword(usedTemp.Hash, password)
-			byTemp = byTemp && !ok
-			ok = ok || byTemp
-		} else {
-			auth.BurnVerify(password)
-		}
-		if len(req.Password) > maxPasswordBytes {
-			ok = false
-		}
-	})
-	if err != nil {
-		release()
+	if err := s.withHashing(r.Context(), func() { a.checkPassword(req.Password) }); err != nil {
+		a.release()
 		s.writeError(w, r, err)
 		return
 	}
-	if !ok {
-		for _, g := range passed {
+	if !a.ok {
+		for _, g := range a.passed {
 			g.th.Fail(g.key)
 		}
 		s.log.Info("login failed")
-		if tempOnly {
-			s.writeError(w, r, tooManyAttempts(accountWait))
+		if a.tempOnly {
+			s.writeError(w, r, tooManyAttempts(a.accountWait))
 			return
 		}
 		s.writeError(w, r, problem(http.StatusUnauthorized, codeWrongCredentials,
 			"Неверный номер клиента или пароль. Номер клиента напечатан в квитанции. Если забыли пароль, нажмите «Не получили или забыли пароль?»."))
 		return
 	}
-	if !byTemp {
-		usedTemp = nil
+	a.admit(s)
+	resp, err := s.openSession(r.Context(), a)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	// The account's gate is cleared; an address only by time, as a
-	// library's computers share one. A temporary password clears the
-	// customer's gate, whichever way it came in: the customer is back.
-	for _, g := range passed {
+	s.log.Info("login", "temporary_password", a.usedTemp != nil, "device", a.device != nil)
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// loginAttempt is one login on its way through the throttles and the
+// password check.
+type loginAttempt struct {
+	number string
+	cust   portaldb.CustomerRecord // ID 0: no such customer
+	// usedTemp is the customer's live temporary password; after the
+	// check, only when it is the one that let them in.
+	usedTemp *portaldb.TempPassword
+	// device is the hash of the customer's live device token brought.
+	device *[32]byte
+
+	passed      []gate
+	tempOnly    bool // the account's gate is closed: only a temporary password may pass
+	accountWait time.Duration
+
+	ok, byTemp bool
+	rehash     string // the password hashed anew, normalised
+}
+
+// loginSubject reads the customer, their temporary password and whether
+// the device token brought is theirs and live.
+func (s *Server) loginSubject(ctx context.Context, number, deviceToken string) (*loginAttempt, error) {
+	a := &loginAttempt{number: number}
+	err := s.db.Read(ctx, func(tx *portaldb.Tx) error {
+		var err error
+		a.cust, err = tx.CustomerByNumber(ctx, number)
+		if errors.Is(err, portaldb.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		tp, has, err := tx.TempPassword(ctx, a.cust.ID)
+		if err != nil {
+			return err
+		}
+		if has && !tp.Used && s.now().Before(tp.ExpiresAt) {
+			a.usedTemp = &tp
+		}
+		if deviceToken != "" && len(deviceToken) <= 100 {
+			h := auth.HashToken(deviceToken)
+			live, err := tx.Device(ctx, a.cust.ID, h)
+			if live {
+				a.device = &h
+			}
+			return err
+		}
+		return nil
+	})
+	return a, err
+}
+
+// passGates takes the attempt through the throttles in order, the
+// account's last; a closed account gate still lets a temporary password
+// be tried. The problem says how long to wait.
+func (a *loginAttempt) passGates(s *Server, address string) *Problem {
+	gates := []gate{{s.loginByAddress, address}, {s.loginByCustomer, a.number}}
+	if a.device != nil {
+		gates = []gate{{s.loginByDevice, hex.EncodeToString(a.device[:])}}
+	}
+	for i, g := range gates {
+		wait, ok := g.th.Allow(g.key)
+		if ok {
+			a.passed = append(a.passed, g)
+			continue
+		}
+		if i == len(gates)-1 && a.usedTemp != nil {
+			a.tempOnly, a.accountWait = true, wait
+			continue
+		}
+		a.release()
+		return tooManyAttempts(wait)
+	}
+	return nil
+}
+
+// release lets go of the gates passed, counting nothing.
+func (a *loginAttempt) release() {
+	for _, g := range a.passed {
+		g.th.Release(g.key)
+	}
+}
+
+// checkPassword checks the password typed: exactly two argon2id
+// computations whatever the customer's state (three for a password that
+// NFC changes), so the time taken tells nobody whether the number exists.
+func (a *loginAttempt) checkPassword(typed string) {
+	raw := typed
+	if len(raw) > maxPasswordBytes {
+		raw = raw[:maxPasswordBytes]
+	}
+	password := normalizePassword(raw)
+	known := a.cust.ID != 0 && !a.tempOnly
+	if known {
+		a.ok, _ = auth.VerifyPassword(a.cust.PasswordHash, password)
+	} else {
+		auth.BurnVerify(password)
+	}
+	if raw != password {
+		// A hash stored before passwords were normalised holds the
+		// password as it was typed then: accept it once and store the
+		// normalised one.
+		if known && !a.ok {
+			if a.ok, _ = auth.VerifyPassword(a.cust.PasswordHash, raw); a.ok {
+				a.rehash, _ = auth.HashPassword(password)
+			}
+		} else {
+			auth.BurnVerify(raw)
+		}
+	}
+	if a.usedTemp != nil {
+		a.byTemp, _ = auth.VerifyPassword(a.usedTemp.Hash, password)
+		a.byTemp = a.byTemp && !a.ok
+		a.ok = a.ok || a.byTemp
+	} else {
+		auth.BurnVerify(password)
+	}
+	if len(typed) > maxPasswordBytes {
+		a.ok = false
+	}
+	if !a.byTemp {
+		a.usedTemp = nil
+	}
+}
+
+// admit clears the gates of a good login: the account's; an address only
+// by time, as a library's computers share one. A temporary password clears
+// the customer's gate, whichever way it came in: the customer is back.
+func (a *loginAttempt) admit(s *Server) {
+	for _, g := range a.passed {
 		if g.th == s.loginByAddress {
 			g.th.Release(g.key)
 		} else {
 			g.th.Succeed(g.key)
 		}
 	}
-	if usedTemp != nil {
-		s.loginByCustomer.Succeed(number)
-		if device != nil && tempOnly {
-			s.loginByDevice.Succeed(hex.EncodeToString(device[:]))
+	if a.usedTemp != nil {
+		s.loginByCustomer.Succeed(a.number)
+		if a.device != nil && a.tempOnly {
+			s.loginByDevice.Succeed(hex.EncodeToString(a.device[:]))
 		}
 	}
+}
+
+// openSession creates the session of a good login (with a new device
+// token unless a password change comes first), using up a single-use
+// temporary password and storing a rehashed one, in one transaction.
+func (s *Server) openSession(ctx context.Context, a *loginAttempt) (loginResponse, error) {
 	token, hash, err := auth.NewToken()
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return loginResponse{}, err
 	}
 	resp := loginResponse{Token: token, ExpiresAt: s.now().Add(s.sessionTTL).UTC().Truncate(time.Second),
-		MustChangePassword: cust.MustChange || usedTemp != nil}
+		MustChangePassword: a.cust.MustChange || a.usedTemp != nil}
 	var deviceHash [32]byte
 	if !resp.MustChangePassword {
 		if resp.DeviceToken, deviceHash, err = auth.NewToken(); err != nil {
-			s.writeError(w, r, err)
-			return
+			return loginResponse{}, err
 		}
 	}
-	err = s.db.Write(r.Context(), func(tx *portaldb.Tx) error {
-		if usedTemp != nil && usedTemp.SingleUse {
-			if err := tx.MarkTempPasswordUsed(r.Context(), cust.ID); err != nil {
+	err = s.db.Write(ctx, func(tx *portaldb.Tx) error {
+		if a.usedTemp != nil && a.usedTemp.SingleUse {
+			if err := tx.MarkTempPasswordUsed(ctx, a.cust.ID); err != nil {
 				return err
 			}
 		}
-		if rehash != "" {
-			if err := tx.RehashPassword(r.Context(), cust.ID, rehash); err != nil {
+		if a.rehash != "" {
+			if err := tx.RehashPassword(ctx, a.cust.ID, a.rehash); err != nil {
 				return err
 			}
 		}
 		if resp.DeviceToken != "" {
-			if err := tx.AddDevice(r.Context(), cust.ID, deviceHash, s.now().Add(deviceTTL), device); err != nil {
+			if err := tx.AddDevice(ctx, a.cust.ID, deviceHash, s.now().Add(deviceTTL), a.device); err != nil {
 				return err
 			}
 		}
-		return tx.CreateSession(r.Context(), hash, portaldb.Session{CustomerID: cust.ID, ExpiresAt: resp.ExpiresAt, MustChangePassword: resp.MustChangePassword})
+		return tx.CreateSession(ctx, hash, portaldb.Session{CustomerID: a.cust.ID, ExpiresAt: resp.ExpiresAt, MustChangePassword: resp.MustChangePassword})
 	})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.log.Info("login", "temporary_password", usedTemp != nil, "device", device != nil)
-	writeJSON(w, http.StatusCreated, resp)
+	return resp, err
 }
 
 func tooManyAttempts(wait time.Duration) *Problem {

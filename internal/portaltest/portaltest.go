@@ -22,6 +22,7 @@ import (
 	"kabinet/internal/portaldb"
 	"kabinet/internal/portaldb/dbtest"
 	"kabinet/internal/sms"
+	"kabinet/internal/sms/smstest"
 )
 
 // Server is a running demo portal.
@@ -38,21 +39,8 @@ type Server struct {
 
 	mu     sync.Mutex
 	keys   []string
-	sms    smsBox
+	sms    smstest.Recorder
 	portal *portal.Server
-}
-
-// smsBox records the SMS the portal sends.
-type smsBox struct {
-	mu   sync.Mutex
-	sent []sms.Message
-}
-
-func (b *smsBox) Send(_ context.Context, m sms.Message) error {
-	b.mu.Lock()
-	b.sent = append(b.sent, m)
-	b.mu.Unlock()
-	return nil
 }
 
 // Start runs a demo portal for the test; it stops with the test. Password
@@ -117,9 +105,7 @@ func hijackAndClose(w http.ResponseWriter) {
 // SMS returns the messages the portal sent, once those in flight are out.
 func (s *Server) SMS() []sms.Message {
 	s.portal.Wait()
-	s.sms.mu.Lock()
-	defer s.sms.mu.Unlock()
-	return append([]sms.Message(nil), s.sms.sent...)
+	return s.sms.Messages()
 }
 
 // ReadingKeys returns the Idempotency-Keys of the reading POSTs received.

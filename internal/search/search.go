@@ -14,6 +14,7 @@
 package search
 
 import (
+	"kabinet/internal/domain"
 	"math"
 	"slices"
 	"strings"
@@ -173,19 +174,10 @@ func parseQuery(q string) []queryTerm {
 		last = len(terms) - 1
 		return true
 	})
-	if last >= 0 && !isDigits(terms[last].folded) && utf8.RuneCountInString(terms[last].folded) >= minPrefixRunes {
+	if last >= 0 && !domain.IsDigits(terms[last].folded) && utf8.RuneCountInString(terms[last].folded) >= minPrefixRunes {
 		terms[last].prefix = true
 	}
 	return terms
-}
-
-func isDigits(s string) bool {
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // expand lists the index terms a query term matches with their weights.

@@ -186,23 +186,11 @@ func upsert[T any](list, changes []T, id func(T) string) []T {
 // integers written in decimal, so "9" comes before "10". Anything else falls
 // back to comparing the strings.
 func compareIDs(a, b string) int {
-	if isDigits(a) && isDigits(b) {
+	if domain.IsDigits(a) && domain.IsDigits(b) {
 		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
 		return cmp.Or(cmp.Compare(len(a), len(b)), strings.Compare(a, b))
 	}
 	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func comparePeriods(a, b domain.Period) int {
