@@ -3,7 +3,7 @@
 # and the X11/OpenGL headers Fyne links against) when they are missing.
 # Usage: scripts/ensure-deps.sh [extra-package ...]
 set -euo pipefail
-packages=(gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev "$@")
+packages=(ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev xorg-dev libxkbcommon-dev "$@")
 missing=()
 for p in "${packages[@]}"; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
