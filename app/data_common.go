@@ -270,11 +270,6 @@ func dataListRows(l *widget.List, rows int) fyne.CanvasObject {
 	}}, l)
 }
 
-// dataLineHeight is the height of a one-line label at the current text size.
-func dataLineHeight() float32 {
-	return fyne.MeasureText("Ag", theme.TextSize(), fyne.TextStyle{}).Height + 2*theme.InnerPadding()
-}
-
 // dataWrap is a row of objects that wraps when it does not fit.
 func dataWrap(objs ...fyne.CanvasObject) *fyne.Container {
 	return newWrap(objs...)

@@ -61,15 +61,6 @@ func problem(status int, code, detail string) *Problem {
 	return &Problem{Type: "urn:kabinet:problem:" + code, Title: http.StatusText(status), Status: status, Code: code, Detail: detail}
 }
 
-// withParam adds a parameter the client can build its own sentence from.
-func (p *Problem) withParam(key, value string) *Problem {
-	if p.Params == nil {
-		p.Params = map[string]string{}
-	}
-	p.Params[key] = value
-	return p
-}
-
 // ruleProblem turns a broken domain rule into a 422.
 func ruleProblem(e *domain.Error) *Problem {
 	p := problem(http.StatusUnprocessableEntity, string(e.Code), e.Message)
