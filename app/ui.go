@@ -100,7 +100,8 @@ type UI struct {
 	syncing      bool
 	online       bool
 	login        *loginForm
-	dialogs      []dialog.Dialog // open dialogs, the top one last
+	dialogs      []dialog.Dialog  // open dialogs, the top one last
+	notice       *deliveredNotice // the open notice of readings accepted, if any
 
 	loggingOut  bool
 	afterLogout []func()       // what waits for the running logout
@@ -274,6 +275,13 @@ func (u *UI) onEvent(e cabinet.Event) {
 	if u.shell == nil {
 		return
 	}
+	shown := false
+	if s, ok := u.screen.(eventScreen); ok {
+		shown = s.OnEvent(e)
+	}
+	if e.Kind == cabinet.ItemDelivered && !shown && e.Item != nil && e.Item.Kind == cabinet.KindReading {
+		u.noticeDelivered(*e.Item)
+	}
 	switch e.Kind {
 	case cabinet.SyncStarted:
 		u.syncing = true
@@ -296,7 +304,15 @@ func (u *UI) onEvent(e cabinet.Event) {
 	u.shell.updateStatus()
 }
 
-// closeWindow ends a public session before the window closes.
+// closeWindow ends a public session before the window closes; on a home
+// computer it says first that readings still waiting go at the next start.
 func (u *UI) closeWindow() {
-	u.endSession(45*time.Second, func() { u.app.Quit() })
+	closeNow := func() { u.endSession(45*time.Second, func() { u.app.Quit() }) }
+	if u.svc != nil && !u.svc.Public() && u.ended == nil {
+		if n := u.waitingReadings(); n > 0 {
+			u.askClose(n, closeNow)
+			return
+		}
+	}
+	closeNow()
 }
