@@ -52,7 +52,7 @@ func (r *readingResult) Show(e cabinet.Event, behind *cabinet.Item) {
 		it := *e.Item
 		r.set(lang.L("Портал не принял показания: {{.Reason}}", map[string]any{"Reason": readingReason(it)}),
 			r.kit.button(lang.L("Исправить"), func() { r.OnFix(it) }),
-			r.kit.button(lang.L("Удалить"), func() { r.OnDiscard(it) }))
+			r.kit.button(lang.L("Удалить"), func() { r.OnDiscard(it) }), again)
 	case cabinet.ItemBlocked:
 		if behind == nil {
 			r.set(lang.L("Показания сохранены. Они ждут, пока вы исправите или удалите непринятые показания этого счётчика."), again)

@@ -512,7 +512,9 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 		tu.svc.SyncNow(ctx)
 		return false
 	}, "the month's first reading in the document")
-	readingTap(s, func() fyne.Tappable { return readingResultButton(t, s, "Вернуться к вводу показаний") })
+	readingTap(s, func() fyne.Tappable {
+		return readingResultButton(t, s, "Вернуться к вводу показаний")
+	})
 	// Under the field: what the month is counted from, and that the
 	// month's first reading will be replaced — not the first as «прошлое».
 	var hint string

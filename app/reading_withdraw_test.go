@@ -110,7 +110,9 @@ func TestReadingWaitingCanBeCorrectedOrWithdrawn(t *testing.T) {
 	}
 
 	// A second reading, then «Отменить отправку» with a yes.
-	readingTap(s, func() fyne.Tappable { return readingResultButton(t, s, "Вернуться к вводу показаний") })
+	readingTap(s, func() fyne.Tappable {
+		return readingResultButton(t, s, "Вернуться к вводу показаний")
+	})
 	second := readingAbove(s, 0, 150)
 	readingType(s, 0, second)
 	readingSubmit(t, tu, s)
