@@ -25,6 +25,13 @@ type deliveredNotice struct {
 	dialog dialog.Dialog
 }
 
+// waitedLong reports whether it is a reading that waited in the queue (an
+// attempt failed, or it was typed before this start), so its acceptance
+// is news to the person.
+func (u *UI) waitedLong(it cabinet.Item) bool {
+	return it.Kind == cabinet.KindReading && (it.Tried || it.CreatedAt.Before(u.sessionStart))
+}
+
 // noticeDelivered tells about the accepted reading it unless the screen
 // already shows it.
 func (u *UI) noticeDelivered(it cabinet.Item) {

@@ -279,7 +279,7 @@ func (u *UI) onEvent(e cabinet.Event) {
 	if s, ok := u.screen.(eventScreen); ok {
 		shown = s.OnEvent(e)
 	}
-	if e.Kind == cabinet.ItemDelivered && !shown && e.Item != nil && e.Item.Kind == cabinet.KindReading {
+	if e.Kind == cabinet.ItemDelivered && !shown && e.Item != nil && u.waitedLong(*e.Item) {
 		u.noticeDelivered(*e.Item)
 	}
 	switch e.Kind {
