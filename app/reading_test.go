@@ -7,6 +7,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portaldb"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // readingUI logs customer in on the demo portal and opens «Ввод показаний
@@ -28,65 +30,71 @@ func readingUI(t *testing.T, customer string) (*testUI, *readingScreen) {
 	tu := newTestUI(t, false)
 	tu.loginAs(customer)
 	s := readingOpen(tu)
-	var n int
-	readingDo(s, func() { n = len(s.fields) })
-	if n == 0 {
+	if s.form == nil || len(s.form.fields) == 0 {
 		t.Fatalf("no reading fields; the screen shows %q", readingTexts(tu, s))
 	}
 	return tu, s
 }
 
-// readingOpen opens the section and waits until it is shown and stays so.
-// The engine's first passes after the login send events from their own
-// goroutine, which Fyne's test driver runs at once: one that arrives while
-// the dashboard is still up builds the section anew, racing with the
-// navigation (the shell may then hold one screen and show another). Once
-// the reading screen is up, events only refresh it in place.
+// readingOpen opens the section and returns its screen once shown.
 func readingOpen(tu *testUI) *readingScreen {
 	tu.t.Helper()
-	for try := 0; try < 5; try++ {
-		fyne.DoAndWait(func() { tu.navigate("reading") })
-		var last Screen
-		since := time.Now()
-		tu.waitFor(func() bool {
-			if tu.UI.screen != last || tu.UI.syncing {
-				last, since = tu.UI.screen, time.Now()
-				return false
-			}
-			return time.Since(since) > 300*time.Millisecond
-		}, "the screen to settle")
-		s, ok := last.(*readingScreen)
-		shown := false
-		fyne.DoAndWait(func() {
-			shown = ok && len(tu.UI.shell.content.Objects) == 1 && tu.UI.shell.content.Objects[0] == s.page
-		})
-		if shown {
-			return s
+	fyne.DoAndWait(func() { tu.navigate("reading") })
+	pump()
+	s, ok := tu.UI.screen.(*readingScreen)
+	if !ok || len(tu.UI.shell.content.Objects) != 1 || tu.UI.shell.content.Objects[0] != s.page {
+		tu.t.Fatalf("the reading screen is not shown: %T", tu.UI.screen)
+	}
+	return s
+}
+
+// readingDo runs f on the screen, then lets the work it started (the
+// check, a save) finish as the UI goroutine would see it.
+func readingDo(s *readingScreen, f func()) {
+	f()
+	readingSettle(s)
+}
+
+// readingSettle runs the queued UI work until the screen holds still: no
+// button waits for its work, and complete values in the form have their
+// answer (the preview, an error, or the question to confirm).
+func readingSettle(s *readingScreen) {
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		pump()
+		if s.form == nil {
+			return
+		}
+		busy := s.form.next.Disabled() || s.submit != nil && s.submit.Disabled()
+		if !busy && (s.step != readingStepForm || readingAnswered(s.form)) {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// readingAnswered reports whether the form shows the answer to what is
+// typed (or nothing is to check: a field is empty or not a number).
+func readingAnswered(f *readingForm) bool {
+	if values, _ := f.read(); len(values) < len(f.fields) {
+		return true
+	}
+	for _, fd := range f.fields {
+		if fd.err.Visible() {
+			return true
 		}
 	}
-	tu.t.Fatalf("the reading screen does not stay up: %T", tu.UI.screen)
-	return nil
+	question := len(f.confirmBox.Objects) > 0 && !f.confirm.Checked
+	return f.preview.Visible() || f.general.Visible() || question
 }
 
-// readingDo runs f alone with the screen, as the UI goroutine would. In
-// Fyne's test driver, sync events and the end of a send run at once on
-// their own goroutines; the screen's lock keeps them apart from the test.
-func readingDo(s *readingScreen, f func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	f()
-}
-
-// readingTexts is every text shown, while the screen holds still.
-func readingTexts(tu *testUI, s *readingScreen) (out []string) {
-	readingDo(s, func() { out = tu.texts() })
-	return out
-}
+// readingTexts is every text shown.
+func readingTexts(tu *testUI, s *readingScreen) []string { return tu.texts() }
 
 // readingType replaces the field's text by typing.
 func readingType(s *readingScreen, zone int, text string) {
 	readingDo(s, func() {
-		f := s.fields[zone]
+		f := s.form.fields[zone]
 		f.entry.SetText("")
 		test.Type(f.entry, text)
 	})
@@ -97,31 +105,45 @@ func readingTap(s *readingScreen, w func() fyne.Tappable) {
 	readingDo(s, func() { test.Tap(w()) })
 }
 
-func (s *readingScreen) nextButton() fyne.Tappable   { return s.next }
+func (s *readingScreen) nextButton() fyne.Tappable   { return s.form.next }
 func (s *readingScreen) submitButton() fyne.Tappable { return s.submit }
+func (s *readingScreen) confirmBox() fyne.Tappable   { return s.form.confirm }
 
 // readingAbove is the last value of zone i plus add whole kWh, as typed.
-func readingAbove(s *readingScreen, i int, add int64) (v string) {
-	readingDo(s, func() { v = strconv.FormatInt(s.meter.Zones[i].LastValue.Whole()+add, 10) })
-	return v
+func readingAbove(s *readingScreen, i int, add int64) string {
+	return strconv.FormatInt(s.meter.Zones[i].LastValue.Whole()+add, 10)
 }
 
 // readingStepNow is the screen's step.
-func readingStepNow(s *readingScreen) (st readingStep) {
-	readingDo(s, func() { st = s.step })
-	return st
+func readingStepNow(s *readingScreen) readingStep {
+	pump()
+	return s.step
 }
 
 // readingFieldState is what a field shows under it and the preview.
 func readingFieldState(s *readingScreen, zone int) (errShown bool, errText string, preview string) {
-	readingDo(s, func() {
-		f := s.fields[zone]
-		errShown, errText = f.err.Visible(), f.err.Text
-		if s.preview.Visible() {
-			preview = s.preview.Text
+	readingSettle(s)
+	f := s.form.fields[zone]
+	errShown, errText = f.err.Visible(), f.err.Text
+	if s.form.preview.Visible() {
+		preview = s.form.preview.Text
+	}
+	return
+}
+
+// readingButton is the shown button of the result step with the text.
+func readingResultButton(t *testing.T, s *readingScreen, text string) fyne.Tappable {
+	t.Helper()
+	var found *widget.Button
+	walkWidgets(t, s.result.box, func(w fyne.Widget) {
+		if b, ok := w.(*widget.Button); ok && b.Text == text {
+			found = b
 		}
 	})
-	return
+	if found == nil {
+		t.Fatalf("no button «%s» in the result: %q", text, objectTexts(t, s.result.box))
+	}
+	return found
 }
 
 // readingSubmit goes through «Далее» and «Передать показания».
@@ -142,7 +164,7 @@ func readingWaitResult(t *testing.T, tu *testUI, s *readingScreen, want string) 
 	t.Helper()
 	var got string
 	tu.waitFor(func() bool {
-		readingDo(s, func() { got = s.result.Text })
+		got = s.result.text.Text
 		return strings.Contains(got, want)
 	}, "«"+want+"»")
 	if texts := readingTexts(tu, s); !contains(texts, want) {
@@ -154,8 +176,8 @@ func readingWaitResult(t *testing.T, tu *testUI, s *readingScreen, want string) 
 func TestReadingLowerOrLettersShowInlineErrors(t *testing.T) {
 	tu, s := readingUI(t, "100001")
 	readingDo(s, func() {
-		if len(s.fields) != 1 || s.fields[0].label.Text != "Показание" {
-			t.Fatalf("a single-zone meter has one field «Показание»: %d fields", len(s.fields))
+		if len(s.form.fields) != 1 || s.form.fields[0].label.Text != "Показание" {
+			t.Fatalf("a single-zone meter has one field «Показание»: %d fields", len(s.form.fields))
 		}
 	})
 	if texts := readingTexts(tu, s); !contains(texts, "Прошлое показание: ") {
@@ -185,7 +207,7 @@ func TestReadingLowerOrLettersShowInlineErrors(t *testing.T) {
 	}
 
 	// Empty: no error while typing; «Далее» says what is missing.
-	readingDo(s, func() { s.fields[0].entry.SetText("") })
+	readingDo(s, func() { s.form.fields[0].entry.SetText("") })
 	if shown, text, preview := readingFieldState(s, 0); shown || preview != "" {
 		t.Fatalf("an empty field shows %q / %q", text, preview)
 	}
@@ -210,9 +232,10 @@ func TestReadingNormalValueIsDelivered(t *testing.T) {
 
 	// A refresh keeps what was typed, and the preview.
 	fyne.DoAndWait(s.Refresh)
+	readingSettle(s)
 	readingDo(s, func() {
-		if s.fields[0].entry.Text != value || !s.preview.Visible() {
-			t.Fatalf("Refresh changed what was typed: %q → %q", value, s.fields[0].entry.Text)
+		if s.form.fields[0].entry.Text != value || !s.form.preview.Visible() {
+			t.Fatalf("Refresh changed what was typed: %q → %q", value, s.form.fields[0].entry.Text)
 		}
 	})
 
@@ -226,8 +249,8 @@ func TestReadingNormalValueIsDelivered(t *testing.T) {
 	}
 	tu.waitFor(func() bool { return contains(readingTexts(tu, s), "— отправлено ") }, "the sent reading in the list")
 	readingDo(s, func() {
-		if s.fields[0].entry.Text != "" {
-			t.Errorf("the form still holds %q after sending", s.fields[0].entry.Text)
+		if s.form.fields[0].entry.Text != "" {
+			t.Errorf("the form still holds %q after sending", s.form.fields[0].entry.Text)
 		}
 	})
 }
@@ -263,8 +286,9 @@ func TestReadingOfflineWaitsAndIsSentOnce(t *testing.T) {
 		tu.svc.SyncNow(ctx)
 		time.Sleep(50 * time.Millisecond)
 	}
+	// SyncNow waits for a pass of the engine's own that is running, then
+	// runs one: after it, a second copy would be on the portal.
 	tu.svc.SyncNow(ctx)
-	time.Sleep(200 * time.Millisecond)
 	if n := tu.portal.CustomerReadings(t); n != before+1 {
 		t.Fatalf("the portal has %d customer readings, want exactly %d", n, before+1)
 	}
@@ -281,7 +305,7 @@ func TestReadingJumpNeedsConfirmation(t *testing.T) {
 	before := tu.portal.CustomerReadings(t)
 	readingType(s, 0, readingAbove(s, 0, 10000))
 	var question string
-	readingDo(s, func() { question = s.confirmText.Text })
+	readingDo(s, func() { question = s.form.question.Text })
 	if !strings.Contains(question, "намного больше обычного") || !contains(readingTexts(tu, s), "Да, показание верное") {
 		t.Fatalf("a jump does not ask for confirmation: %q", readingTexts(tu, s))
 	}
@@ -293,10 +317,10 @@ func TestReadingJumpNeedsConfirmation(t *testing.T) {
 		t.Fatal("«Далее» went to the review without the confirmation")
 	}
 
-	readingTap(s, func() fyne.Tappable { return s.confirm })
+	readingTap(s, s.confirmBox)
 	readingDo(s, func() {
-		if !s.confirm.Checked || !s.preview.Visible() {
-			t.Fatalf("ticking «Да, показание верное» gives no preview (%v, %q)", s.confirm.Checked, s.preview.Text)
+		if !s.form.confirm.Checked || !s.form.preview.Visible() {
+			t.Fatalf("ticking «Да, показание верное» gives no preview (%v, %q)", s.form.confirm.Checked, s.form.preview.Text)
 		}
 	})
 	readingSubmit(t, tu, s)
@@ -319,8 +343,8 @@ func TestReadingTwoZoneFields(t *testing.T) {
 		}
 	}
 	readingDo(s, func() {
-		if len(s.fields) != 2 {
-			t.Fatalf("%d fields for a two-zone meter", len(s.fields))
+		if len(s.form.fields) != 2 {
+			t.Fatalf("%d fields for a two-zone meter", len(s.form.fields))
 		}
 	})
 	// Both zones are needed; then the review lists each with its charge.
@@ -339,7 +363,7 @@ func TestReadingTwoZoneFields(t *testing.T) {
 	}
 	readingTap(s, func() fyne.Tappable { return s.back })
 	readingDo(s, func() {
-		if s.step != readingStepForm || s.fields[1].entry.Text == "" {
+		if s.step != readingStepForm || s.form.fields[1].entry.Text == "" {
 			t.Fatal("«Исправить» lost the values")
 		}
 	})
@@ -353,8 +377,8 @@ func TestReadingRemovedMeterIsNotOffered(t *testing.T) {
 	})
 	s := readingOpen(tu)
 	readingDo(s, func() {
-		if s.meterSelect != nil || s.meter.Serial != "46231987" {
-			t.Fatalf("the dacha offers %v / %s", s.meterIDs, s.meter.Serial)
+		if s.choice.sel != nil || s.meter.Serial != "46231987" {
+			t.Fatalf("the dacha offers %v / %s", s.choice.ids, s.meter.Serial)
 		}
 	})
 	for _, txt := range readingTexts(tu, s) {
@@ -368,7 +392,11 @@ func TestReadingRemovedMeterIsNotOffered(t *testing.T) {
 // both translation files, the Russian one word for word.
 func TestReadingTranslations(t *testing.T) {
 	var src []byte
-	for _, name := range []string{"reading.go", "reading_withdraw.go"} {
+	names, _ := filepath.Glob("reading*.go")
+	for _, name := range append(names, "notices.go") {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
 		b, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -446,7 +474,7 @@ func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 	}
 	// «Исправить»: the form comes back with the refused values; a value above
 	// the portal's goes through and the refused one leaves the queue.
-	readingTap(s, func() fyne.Tappable { return s.fixRefused })
+	readingTap(s, func() fyne.Tappable { return readingResultButton(t, s, "Исправить") })
 	tu.waitFor(func() bool { return readingStepNow(s) == readingStepForm }, "the form again")
 	readingType(s, 0, readingAbove(s, 0, 150))
 	readingSubmit(t, tu, s)
@@ -484,11 +512,13 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 		tu.svc.SyncNow(ctx)
 		return false
 	}, "the month's first reading in the document")
-	readingTap(s, func() fyne.Tappable { return s.again })
+	readingTap(s, func() fyne.Tappable {
+		return readingResultButton(t, s, "Вернуться к вводу показаний")
+	})
 	// Under the field: what the month is counted from, and that the
 	// month's first reading will be replaced — not the first as «прошлое».
 	var hint string
-	readingDo(s, func() { hint = s.fields[0].last.Text })
+	readingDo(s, func() { hint = s.form.fields[0].last.Text })
 	if !strings.Contains(hint, "Прошлое показание: "+m.Zones[0].LastValue.Format(m.FractionDigits)) ||
 		!strings.Contains(hint, "В этом месяце уже передано "+(m.Zones[0].LastValue+domain.DecimalFromInt(5)).Format(m.FractionDigits)) {
 		t.Errorf("the hint under the field: %q", hint)

@@ -1,7 +1,8 @@
 package app
 
 import (
-	"fyne.io/fyne/v2"
+	"context"
+
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -11,82 +12,91 @@ import (
 )
 
 // A reading waiting to be sent can be corrected or withdrawn from the
-// queue on the reading screen until the engine starts sending it; after
-// that the service refuses, and the screen says why.
+// queue until the engine starts sending it, and a refused one corrected or
+// deleted; after that the service refuses, and the screen says why.
 
-// waitingButtons are «Исправить» and «Отменить отправку» under a reading
-// that waits to be sent.
-func (s *readingScreen) waitingButtons(it cabinet.Item) fyne.CanvasObject {
-	u := s.u
-	var btns []fyne.CanvasObject
-	if s.offers(it.Meter) {
-		btns = append(btns, u.button(lang.L("Исправить"), func() { s.fixItem(it) }))
+// fixItem puts a refused or waiting reading back into the form; the
+// corrected values replace it in the queue, under a new key.
+func (s *readingScreen) fixItem(it cabinet.Item) {
+	if it.Meter != s.meter.ID {
+		if !s.choice.offers(it.Meter) {
+			return
+		}
+		s.choice.choose(it.Meter) // rebuilds the form
 	}
-	btns = append(btns, u.button(lang.L("Отменить отправку"), func() { s.askWithdraw(it) }))
-	return readingButtons(btns...)
-}
-
-// askWithdraw removes a waiting reading from the queue after the person
-// says yes.
-func (s *readingScreen) askWithdraw(it cabinet.Item) {
-	u := s.u
-	doc, _, _ := u.currentDocument()
-	d := dialog.NewCustomConfirm(lang.L("Отменить отправку показаний?"), lang.L("Отменить отправку"), lang.L("Не отменять"),
-		para(lang.L("Показания «{{.Reading}}» не будут переданы на портал. Отменить их отправку?", map[string]any{"Reading": s.describe(doc, it)})),
-		func(yes bool) {
-			u.touch()
-			if !yes {
-				return
-			}
-			err := u.svc.WithdrawReading(it.ID)
-			if err == nil || domain.ErrorCode(err) == domain.CodeNotQueued {
-				if it.ID == s.fixID {
-					s.endFix()
-				}
-				if it.ID == s.lastID {
-					s.lastID = 0
-					s.showStep(readingStepForm)
-				}
-			}
-			if err != nil {
-				u.showError(err)
-			}
-			s.refreshQueue()
-			if u.shell != nil {
-				u.shell.updateStatus()
-			}
-		}, u.win)
-	// Cancelling is the step that cannot be undone: red, not the blue of
-	// a default choice.
-	d.SetConfirmImportance(widget.DangerImportance)
-	u.showDialog(d)
-}
-
-// previewFor checks the typed values: as a new reading, or, while a queued
-// one is corrected, against the meter without it.
-func (s *readingScreen) previewFor(values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error) {
-	u := s.u
-	if s.fixID != 0 {
-		return u.svc.PreviewCorrection(s.fixID, values, confirm)
+	s.lastID = 0
+	s.showStep(readingStepForm)
+	note := lang.L("Исправьте показания, которые ждут отправки, и нажмите «Далее» — на портал уйдут только исправленные.")
+	if it.State == cabinet.Refused {
+		note = lang.L("Портал не принял эти показания: {{.Reason}} Исправьте их и нажмите «Далее» — непринятые показания заменятся исправленными.",
+			map[string]any{"Reason": problemText(it.Problem)})
 	}
-	return u.svc.Preview(u.account, s.meter.ID, values, confirm)
-}
-
-// queueOrCorrect saves the reviewed values: a new reading, or the
-// correction of the one being fixed, which keeps its place in the queue.
-func (s *readingScreen) queueOrCorrect() (cabinet.QueuedReading, error) {
-	u := s.u
-	if s.fixID != 0 {
-		return u.svc.CorrectReading(s.fixID, s.values, s.confirmed)
-	}
-	return u.svc.QueueReading(u.account, s.meter.ID, s.values, s.confirmed)
+	s.fixID = it.ID
+	s.form.Fill(it.Values, note)
+	s.scrollTo(s.form.box)
+	s.form.FocusFirst()
 }
 
 // endFix leaves the correction of a queued reading.
 func (s *readingScreen) endFix() {
 	s.fixID = 0
-	s.fixNote.SetText("")
-	s.fixNote.Hide()
+	s.form.fixNote.SetText("")
+	s.form.fixNote.Hide()
+}
+
+// askDiscard deletes a refused reading after the person says yes; b, the
+// button pressed, stays disabled while it is deleted.
+func (s *readingScreen) askDiscard(it cabinet.Item, b *widget.Button) {
+	d := dialog.NewCustomConfirm(lang.L("Удалить показания?"), lang.L("Удалить"), lang.L("Не удалять"),
+		para(lang.L("Эти показания не будут переданы. Удалить их?")), func(yes bool) {
+			s.u.touch()
+			if yes {
+				s.remove(it, b, s.svc.Discard)
+			}
+		}, s.u.win)
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.u.showDialog(d)
+}
+
+// askWithdraw removes a waiting reading from the queue after the person
+// says yes.
+func (s *readingScreen) askWithdraw(it cabinet.Item, b *widget.Button) {
+	doc, _ := s.document()
+	d := dialog.NewCustomConfirm(lang.L("Отменить отправку показаний?"), lang.L("Отменить отправку"), lang.L("Не отменять"),
+		para(lang.L("Показания «{{.Reading}}» не будут переданы на портал. Отменить их отправку?", map[string]any{"Reading": readingDescribe(doc, it)})),
+		func(yes bool) {
+			s.u.touch()
+			if yes {
+				s.remove(it, b, s.svc.WithdrawReading)
+			}
+		}, s.u.win)
+	// Cancelling is the step that cannot be undone: red, not the blue of
+	// a default choice.
+	d.SetConfirmImportance(widget.DangerImportance)
+	s.u.showDialog(d)
+}
+
+// remove takes it out of the queue off the UI goroutine, then says what
+// happened.
+func (s *readingScreen) remove(it cabinet.Item, b *widget.Button, remove func(uint64) error) {
+	s.u.run(b, func(context.Context) error { return remove(it.ID) }, func(err error) {
+		if err == nil || domain.ErrorCode(err) == domain.CodeNotQueued {
+			if it.ID == s.fixID {
+				s.endFix()
+			}
+			if it.ID == s.lastID {
+				s.lastID = 0
+				s.toForm()
+			}
+		}
+		if err != nil {
+			s.u.showError(err)
+		}
+		s.refreshQueue()
+		if s.u.shell != nil {
+			s.u.shell.updateStatus()
+		}
+	})
 }
 
 // readingTooLate reports a correction or withdrawal refused because the

@@ -21,7 +21,7 @@ func readingQueueButton(t *testing.T, tu *testUI, s *readingScreen, text string)
 	t.Helper()
 	var found *widget.Button
 	readingDo(s, func() {
-		walkWidgets(t, s.queue, func(w fyne.Widget) {
+		walkWidgets(t, s.queue.box, func(w fyne.Widget) {
 			if b, ok := w.(*widget.Button); ok && b.Text == text {
 				found = b
 			}
@@ -78,7 +78,7 @@ func TestReadingWaitingCanBeCorrectedOrWithdrawn(t *testing.T) {
 	readingTap(s, s.nextButton)
 	if readingStepNow(s) != readingStepReview {
 		// The typo is large: confirm it, as a person who did not notice would.
-		readingTap(s, func() fyne.Tappable { return s.confirm })
+		readingTap(s, s.confirmBox)
 	}
 	readingSubmit(t, tu, s)
 	readingWaitResult(t, tu, s, "войдёте в личный кабинет заново")
@@ -96,7 +96,7 @@ func TestReadingWaitingCanBeCorrectedOrWithdrawn(t *testing.T) {
 		t.Fatalf("the form does not say a waiting reading is corrected: %q", texts)
 	}
 	var shown string
-	readingDo(s, func() { shown = s.fields[0].entry.Text })
+	readingDo(s, func() { shown = s.form.fields[0].entry.Text })
 	if shown != typo {
 		t.Errorf("the form shows %q, want the waiting %q", shown, typo)
 	}
@@ -110,7 +110,9 @@ func TestReadingWaitingCanBeCorrectedOrWithdrawn(t *testing.T) {
 	}
 
 	// A second reading, then «Отменить отправку» with a yes.
-	readingTap(s, func() fyne.Tappable { return s.again })
+	readingTap(s, func() fyne.Tappable {
+		return readingResultButton(t, s, "Вернуться к вводу показаний")
+	})
 	second := readingAbove(s, 0, 150)
 	readingType(s, 0, second)
 	readingSubmit(t, tu, s)

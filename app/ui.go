@@ -105,7 +105,8 @@ type UI struct {
 	syncing      bool
 	online       bool
 	login        *loginForm
-	dialogs      []dialog.Dialog // open dialogs, the top one last
+	dialogs      []dialog.Dialog  // open dialogs, the top one last
+	notice       *deliveredNotice // the open notice of readings accepted, if any
 
 	loggingOut  bool
 	afterLogout []func()       // what waits for the running logout
@@ -270,6 +271,13 @@ func (u *UI) onEvent(e cabinet.Event) {
 	if u.shell == nil {
 		return
 	}
+	shown := false
+	if s, ok := u.screen.(eventScreen); ok {
+		shown = s.OnEvent(e)
+	}
+	if e.Kind == cabinet.ItemDelivered && !shown && e.Item != nil && u.waitedLong(*e.Item) {
+		u.noticeDelivered(*e.Item)
+	}
 	switch e.Kind {
 	case cabinet.SyncStarted:
 		u.syncing = true
@@ -292,8 +300,16 @@ func (u *UI) onEvent(e cabinet.Event) {
 	u.shell.updateStatus()
 }
 
-// closeWindow ends a public session before the window closes.
+// closeWindow ends a public session before the window closes; on a home
+// computer it says first that readings still waiting go at the next start.
 func (u *UI) closeWindow() {
 	u.rememberSize()
-	u.endSession(45*time.Second, func() { u.app.Quit() })
+	closeNow := func() { u.endSession(45*time.Second, func() { u.app.Quit() }) }
+	if u.svc != nil && !u.svc.Public() && u.ended == nil {
+		if n := u.waitingReadings(); n > 0 {
+			u.askClose(n, closeNow)
+			return
+		}
+	}
+	closeNow()
 }

@@ -202,7 +202,7 @@ const (
 	// DataRefreshed: Account's data changed.
 	DataRefreshed
 	// PausedForLogin: the portal ended the session; nothing is sent until
-	// the person logs in again.
+	// the person logs in again. Item, when set, is one that waits for it.
 	PausedForLogin
 )
 
@@ -218,7 +218,7 @@ type Event struct {
 }
 
 func eventOf(e syncer.Event) Event {
-	v := Event{Account: e.Account, Err: e.Err, NextAttempt: e.NextAttempt}
+	v := Event{Account: e.Account, Err: e.Err, NextAttempt: e.NextAttempt, Behind: e.Behind}
 	if e.Item != nil {
 		it := itemOf(*e.Item)
 		v.Item = &it
@@ -242,6 +242,10 @@ func eventOf(e syncer.Event) Event {
 		v.Kind = DataRefreshed
 	case syncer.Paused:
 		v.Kind = PausedForLogin
+	case syncer.Blocked:
+		v.Kind = ItemBlocked
+	case syncer.Kept:
+		v.Kind = ItemKept
 	}
 	return v
 }

@@ -186,6 +186,10 @@ func (c *command) flags(name string) *flag.FlagSet {
 func (c *command) fail(err error) int {
 	var de *domain.Error
 	switch {
+	case domain.ErrorCode(err) == domain.CodeNoData:
+		fmt.Fprintln(c.err, c.say("no_data"))
+	case domain.ErrorCode(err) == domain.CodeNotLoggedIn:
+		fmt.Fprintln(c.err, c.say("need_login"))
 	case errors.As(err, &de):
 		// Rules, the store's and the service's own errors and the
 		// portal client's all carry a code and a Russian Message.

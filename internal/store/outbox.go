@@ -110,7 +110,9 @@ var ErrNotWaiting = errors.New("store: the outbox item no longer waits to be sen
 // idempotency key, State pending and CreatedAt. Only after the commit is the
 // item appended to the journal, and only then does Enqueue return, so the
 // screen may say «сохранено» as soon as it does. The lifecycle fields of
-// item (ID, key, state, attempts, errors, sent time, response) are ignored.
+// item (ID, key, state, attempts, errors, sent time, response) are ignored;
+// NextAttemptAt keeps a reading typed while the window is closed until it
+// opens.
 func (s *Store) Enqueue(item OutboxItem) (OutboxItem, error) {
 	switch item.Kind {
 	case KindReading, KindQuestion:
@@ -130,6 +132,7 @@ func (s *Store) Enqueue(item OutboxItem) (OutboxItem, error) {
 		Confirm:        item.Confirm,
 		Topic:          item.Topic,
 		Text:           item.Text,
+		NextAttemptAt:  item.NextAttemptAt, // a reading kept for the window waits for it
 		IdempotencyKey: newIdempotencyKey(),
 		State:          StatePending,
 		CreatedAt:      s.now(),

@@ -245,16 +245,28 @@ func (e *Engine) emit(ev Event) {
 }
 
 // push delivers the outbox in ID order; a meter's later readings wait while
-// an earlier one is unsent, so months arrive in order.
+// an earlier one is unsent, so months arrive in order. Every item the pass
+// does not send is told about, so a screen waiting for one learns why it
+// did not go: refused items hold back their lane (Blocked), a reading kept
+// for the window waits for it (Kept), and after a failed attempt the rest
+// wait with it (Waiting), or for a login (Paused).
 func (e *Engine) push(ctx context.Context, r *Report, force bool) error {
-	if e.isPaused() {
-		return portalclient.ErrUnauthorized
-	}
 	items, err := e.cfg.Store.Pending(e.cfg.Profile)
 	if err != nil {
 		return err
 	}
-	blocked := map[string]bool{} // meters (or "questions") with an earlier unsent item
+	if e.isPaused() {
+		for _, it := range items {
+			if it.State == store.StatePending {
+				e.emit(Event{Kind: Paused, Item: &it, Err: portalclient.ErrUnauthorized})
+			}
+		}
+		return portalclient.ErrUnauthorized
+	}
+	// lanes holds, per meter (or "questions"), the earliest unsent item
+	// that holds the later ones back.
+	lanes := map[string]store.OutboxItem{}
+	var stopped error // the failure that ended the sending
 	for _, it := range items {
 		lane := it.Account + "/" + it.Meter
 		if it.Kind == store.KindQuestion {
@@ -262,22 +274,52 @@ func (e *Engine) push(ctx context.Context, r *Report, force bool) error {
 		}
 		if it.State == store.StateAttention {
 			r.Attention++
-			blocked[lane] = true
+			if _, held := lanes[lane]; !held {
+				lanes[lane] = it
+			}
+			continue
+		}
+		if stopped != nil {
+			e.emitHeld(it, lanes[lane], stopped)
 			continue
 		}
 		// Attempts 0 with a future time is a reading kept for the window.
 		wait := it.NextAttemptAt.After(e.cfg.Now()) && (!force || it.Attempts == 0)
-		if blocked[lane] || wait {
-			blocked[lane] = true
+		if first, held := lanes[lane]; held || wait {
+			if !held {
+				lanes[lane] = it
+				first = it
+			}
+			e.emitHeld(it, first, nil)
 			continue
 		}
 		if err := e.send(ctx, it, r); err != nil {
 			// Offline, the portal failing, or logged out: the rest would
 			// fare no better now.
-			return err
+			if e.isPaused() || ctx.Err() != nil {
+				return err
+			}
+			stopped = err
+			lanes[lane] = it
 		}
 	}
-	return nil
+	return stopped
+}
+
+// emitHeld tells why pending item it was not sent in this pass: first is
+// the item that holds its lane back (it itself when it waits on its own
+// account), stopped the failure that ended the sending, if any.
+func (e *Engine) emitHeld(it, first store.OutboxItem, stopped error) {
+	switch {
+	case first.ID != 0 && first.ID != it.ID && first.State == store.StateAttention:
+		e.emit(Event{Kind: Blocked, Item: &it, Behind: first.ID})
+	case stopped != nil:
+		e.emit(Event{Kind: Waiting, Item: &it, Err: stopped, NextAttempt: it.NextAttemptAt})
+	case first.Attempts == 0 && first.NextAttemptAt.After(e.cfg.Now()):
+		e.emit(Event{Kind: Kept, Item: &it, NextAttempt: first.NextAttemptAt})
+	}
+	// Waiting out a backoff, alone or behind an item that is: it was told
+	// when the attempt failed.
 }
 
 // send delivers one item and records the outcome. The item is claimed in

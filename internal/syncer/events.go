@@ -17,7 +17,9 @@ const (
 	ItemNeedsAttention // the portal refused an item (Item, Message)
 	Waiting            // an attempt failed; the item waits until NextAttempt
 	DataRefreshed      // an account's data changed (Account)
-	Paused             // the session ended: nothing is sent until a new login
+	Paused             // the session ended: nothing is sent until a new login (Item: one that waits for it, or none)
+	Blocked            // Item waits behind Behind, an item of its lane the portal refused
+	Kept               // Item is a reading kept for the reading window; it goes at NextAttempt
 )
 
 // Event is what the engine tells the GUI.
@@ -30,6 +32,7 @@ type Event struct {
 	Err         error
 	Message     string // a Russian sentence for a person, when there is one
 	NextAttempt time.Time
+	Behind      uint64 // Blocked: the refused item that holds Item back
 }
 
 // Status is what every screen shows about sync: what waits to be sent and
