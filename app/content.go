@@ -76,12 +76,12 @@ func foundCard(objs ...fyne.CanvasObject) fyne.CanvasObject {
 // screenshots) does not.
 type formPage struct {
 	box    *fyne.Container
-	scroll *container.Scroll
+	scroll *lineScroll
 }
 
 func newFormPage(title string, body ...fyne.CanvasObject) *formPage {
 	box := container.NewVBox(append([]fyne.CanvasObject{heading(title)}, body...)...)
-	return &formPage{box: box, scroll: container.NewVScroll(container.NewPadded(box))}
+	return &formPage{box: box, scroll: newVScroll(container.NewPadded(box))}
 }
 
 // relayout lays the column out again after something in it changed.
