@@ -536,7 +536,7 @@ func TestDataLongHistory(t *testing.T) {
 	}
 	u := &UI{app: a, svc: docService{doc: cabinet.Document{Doc: doc}}, account: acc.Number}
 
-	inv := newInvoices(u).(*invoicesScreen)
+	inv := newInvoices(depsFor[invoicesService](u, u.svc, place{}), u).(*invoicesScreen)
 	w := test.NewTempWindow(t, inv.Content())
 	w.Resize(fyne.NewSize(900, 700))
 	inv.showList() // it opens with the newest bill
@@ -705,8 +705,13 @@ func TestDataNoDocument(t *testing.T) {
 	test.NewTempApp(t)
 	LoadTranslations(false)
 	u := &UI{svc: noDocService{}, account: "1100012345"}
-	for _, build := range []func(*UI) Screen{newMainData, newServices, newInvoices, newPayments, newContract, newMeters, newStatement} {
-		s := build(u)
+	for _, sec := range sections() {
+		switch sec.id {
+		case "main", "services", "invoices", "payments", "contract", "meters", "statement":
+		default:
+			continue
+		}
+		s := sec.build(u, place{screen: sec.id})
 		texts := objectTexts(t, s.Content())
 		if !contains(texts, "Данных пока нет") {
 			t.Errorf("%T shows %q", s, texts)

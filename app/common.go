@@ -110,8 +110,9 @@ func (u *UI) touch() {
 }
 
 // run does slow work (the network) off the UI goroutine: the button stays
-// disabled and the status line shows progress until it returns; done runs
-// on the UI goroutine.
+// disabled and the status line shows progress until it returns, then what
+// the work changed (a reading queued or withdrawn); done runs on the UI
+// goroutine.
 func (u *UI) run(b *widget.Button, work func(ctx context.Context) error, done func(err error)) {
 	if b != nil {
 		b.Disable()
@@ -128,7 +129,7 @@ func (u *UI) run(b *widget.Button, work func(ctx context.Context) error, done fu
 				b.Enable()
 			}
 			if u.shell != nil {
-				u.shell.busy(false)
+				u.shell.updateStatus()
 			}
 			done(err)
 		})
@@ -136,9 +137,12 @@ func (u *UI) run(b *widget.Button, work func(ctx context.Context) error, done fu
 }
 
 // showError tells the person what went wrong and what to do.
-func (u *UI) showError(err error) {
-	d := dialog.NewInformation(lang.L("Не получилось"), message(err), u.win)
-	u.showDialog(d)
+func (u *UI) showError(err error) { errorDialog(u, err) }
+
+// errorDialog tells the person over f's window what went wrong and what
+// to do.
+func errorDialog(f frame, err error) {
+	f.showDialog(dialog.NewInformation(lang.L("Не получилось"), message(err), f.Window()))
 }
 
 // showDialog shows d; Escape closes it (Fyne's dialogs have no key
@@ -195,10 +199,15 @@ func kwh(d domain.Decimal, frac int) string {
 
 // currentDocument returns the shown account's document, if stored.
 func (u *UI) currentDocument() (*domain.AccountDocument, time.Time, bool) {
-	if u.account == "" {
+	return storedDocument(u.svc, u.account)
+}
+
+// storedDocument returns account's stored document, if there is one.
+func storedDocument(svc dataService, account string) (*domain.AccountDocument, time.Time, bool) {
+	if account == "" {
 		return nil, time.Time{}, false
 	}
-	doc, ok, err := u.svc.Document(u.account)
+	doc, ok, err := svc.Document(account)
 	if err != nil || !ok {
 		return nil, time.Time{}, false
 	}

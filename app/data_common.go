@@ -18,22 +18,30 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 )
+
+// dataService is what the account-data screens ask of the personal
+// account: the stored document of the account shown.
+type dataService interface {
+	Document(account string) (cabinet.Document, bool, error)
+}
 
 // dataScreen is a plain account-data screen: a heading, the account it is
 // about and a body drawn from the stored document. When new data arrive it
 // redraws the body in place, so the person keeps the place they scrolled to.
 type dataScreen struct {
-	u      *UI
-	title  string
-	body   func(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject
-	box    *fyne.Container
-	scroll *lineScroll
+	svc     dataService
+	account string
+	title   string
+	body    func(doc *domain.AccountDocument) []fyne.CanvasObject
+	box     *fyne.Container
+	scroll  *lineScroll
 }
 
-func newDataScreen(u *UI, title string, body func(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject) *dataScreen {
-	return &dataScreen{u: u, title: title, body: body}
+func newDataScreen(d deps[dataService], title string, body func(doc *domain.AccountDocument) []fyne.CanvasObject) *dataScreen {
+	return &dataScreen{svc: d.svc, account: d.account, title: title, body: body}
 }
 
 func (s *dataScreen) Content() fyne.CanvasObject {
@@ -52,9 +60,9 @@ func (s *dataScreen) Refresh() {
 
 func (s *dataScreen) fill() {
 	objs := []fyne.CanvasObject{heading(s.title)}
-	if doc, _, ok := s.u.currentDocument(); ok && doc.Account != nil {
-		objs = append(objs, para(s.u.accountTitle(doc)))
-		objs = append(objs, s.body(s.u, doc)...)
+	if doc, _, ok := storedDocument(s.svc, s.account); ok && doc.Account != nil {
+		objs = append(objs, para(accountTitle(s.account, doc)))
+		objs = append(objs, s.body(doc)...)
 	} else {
 		objs = append(objs, noData())
 	}

@@ -13,11 +13,11 @@ import (
 // newContract is «Договорные значения»: for a legal entity the maximum
 // capacity, voltage level, price category and contracted monthly volumes;
 // for a household the residents and the consumption norm.
-func newContract(u *UI) Screen {
-	return newDataScreen(u, lang.L("Договорные значения"), contractBody)
+func newContract(d deps[dataService]) Screen {
+	return newDataScreen(d, lang.L("Договорные значения"), contractBody)
 }
 
-func contractBody(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject {
+func contractBody(doc *domain.AccountDocument) []fyne.CanvasObject {
 	cv := doc.ContractValues
 	if cv == nil || (cv.MaxCapacityKW == 0 && cv.VoltageLevel == "" && cv.PriceCategory == "" &&
 		len(cv.MonthlyVolumes) == 0 && cv.Residents == 0 && cv.NormPerResident == 0) {

@@ -12,15 +12,26 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 )
+
+// invoicesService is what «Выставленные счета» asks of the personal
+// account: the stored document, and a bill's PDF made from it.
+type invoicesService interface {
+	Document(account string) (cabinet.Document, bool, error)
+	InvoicePDF(w io.Writer, account string, period domain.Period) error
+}
 
 // invoicesScreen is «Выставленные счета»: the bills by month, newest first,
 // in a list that draws only the rows in view; a chosen bill opens as its
 // own page (with «← К списку счетов»), which the wheel scrolls whole.
 type invoicesScreen struct {
-	u       *UI
+	frame   frame
+	svc     invoicesService
+	print   printer
 	account string
+	found   string // the ID of the bill «Поиск» opened, shown first
 	root    *fyne.Container
 	doc     *domain.AccountDocument
 	// invoices are the document's, newest period first.
@@ -30,13 +41,15 @@ type invoicesScreen struct {
 	listPage fyne.CanvasObject
 	chosen   domain.Period // the bill open, zero when the list is shown
 	quiet    bool          // selecting in code, not by the person
-	opened   bool          // the newest bill was shown once
+	opened   bool          // the first bill was shown once
 	// sample is the longest month, sum and paid mark of the bills: the
 	// row template.
 	sample [3]string
 }
 
-func newInvoices(u *UI) Screen { return &invoicesScreen{u: u} }
+func newInvoices(d deps[invoicesService], p printer) Screen {
+	return &invoicesScreen{frame: d.frame, svc: d.svc, print: p, account: d.account, found: d.found}
+}
 
 func (s *invoicesScreen) Content() fyne.CanvasObject {
 	s.root = container.NewStack()
@@ -49,11 +62,11 @@ func (s *invoicesScreen) Refresh() {
 	if s.root == nil {
 		return
 	}
-	if s.list == nil || s.account != s.u.account {
+	if s.list == nil {
 		s.build()
 		return
 	}
-	doc, _, ok := s.u.currentDocument()
+	doc, _, ok := storedDocument(s.svc, s.account)
 	if !ok || doc.Account == nil || len(doc.Invoices) == 0 {
 		s.build()
 		return
@@ -100,16 +113,14 @@ func (s *invoicesScreen) indexOf(p domain.Period) int {
 }
 
 func (s *invoicesScreen) build() {
-	u := s.u
-	s.account = u.account
 	s.list = nil
 	title := lang.L("Выставленные счета")
-	doc, _, ok := u.currentDocument()
+	doc, _, ok := storedDocument(s.svc, s.account)
 	switch {
 	case !ok || doc.Account == nil:
 		s.root.Objects = []fyne.CanvasObject{page(title, noData())}
 	case len(doc.Invoices) == 0:
-		s.root.Objects = []fyne.CanvasObject{page(title, para(u.accountTitle(doc)), para(lang.L("Счетов пока нет.")))}
+		s.root.Objects = []fyne.CanvasObject{page(title, para(accountTitle(s.account, doc)), para(lang.L("Счетов пока нет.")))}
 	default:
 		s.load(doc)
 		// Rows are three lines so that they fit at twice the text size; the
@@ -135,24 +146,35 @@ func (s *invoicesScreen) build() {
 			})
 		s.list.OnSelected = func(id widget.ListItemID) {
 			if !s.quiet {
-				u.touch()
+				s.frame.touch()
 				s.showBill(id)
 			}
 		}
-		s.listPage = container.NewBorder(container.NewPadded(container.NewVBox(heading(title), para(u.accountTitle(doc)),
+		s.listPage = container.NewBorder(container.NewPadded(container.NewVBox(heading(title), para(accountTitle(s.account, doc)),
 			para(lang.L("Выберите месяц — счёт за него откроется целиком.")))), nil, nil, nil, s.list)
 		s.root.Objects = []fyne.CanvasObject{s.listPage}
-		// The screen opens with the newest bill, the one a person looks
-		// for; «← К списку счетов» shows the others.
+		// The screen opens with the bill «Поиск» found, else the newest,
+		// the one a person looks for; «← К списку счетов» shows the others.
 		if !s.opened {
 			s.opened = true
-			s.chosen = s.invoices[0].Period
+			s.chosen = s.first()
 		}
 		if i := s.indexOf(s.chosen); i >= 0 {
 			s.showBill(i)
 		}
 	}
 	s.root.Refresh()
+}
+
+// first is the period of the bill the screen opens with: the one «Поиск»
+// found, else the newest.
+func (s *invoicesScreen) first() domain.Period {
+	for _, inv := range s.invoices {
+		if s.found != "" && inv.ID == s.found {
+			return inv.Period
+		}
+	}
+	return s.invoices[0].Period
 }
 
 // showList goes back from a bill to the list.
@@ -173,10 +195,10 @@ func (s *invoicesScreen) showBill(id int) {
 	}
 	inv := s.invoices[id]
 	s.chosen = inv.Period
-	account, period := s.u.account, inv.Period
-	back := s.u.button("← "+lang.L("К списку счетов"), s.showList)
-	buttons := s.u.printButtons(func() string { return "Счёт-" + account + "-" + period.String() + ".pdf" },
-		func(w io.Writer) error { return s.u.svc.InvoicePDF(w, account, period) })
+	svc, account, period := s.svc, s.account, inv.Period
+	back := s.frame.button("← "+lang.L("К списку счетов"), s.showList)
+	buttons := s.print.printButtons(func() string { return "Счёт-" + account + "-" + period.String() + ".pdf" },
+		func(w io.Writer) error { return svc.InvoicePDF(w, account, period) })
 	detail := invoiceDetail(s.doc, &inv, s.paid[inv.Period])
 	// The bill's top holds what matters: the sum or that it is paid, then
 	// «Печать / PDF»; the page scrolls whole with the wheel.

@@ -11,11 +11,11 @@ import (
 
 // newMainData is «Основные данные»: who the customer is and what the
 // account or contract is.
-func newMainData(u *UI) Screen {
-	return newDataScreen(u, lang.L("Основные данные"), mainDataBody)
+func newMainData(d deps[dataService]) Screen {
+	return newDataScreen(d, lang.L("Основные данные"), mainDataBody)
 }
 
-func mainDataBody(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject {
+func mainDataBody(doc *domain.AccountDocument) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	legal := dataLegal(doc)
 	if c := doc.Customer; c != nil {

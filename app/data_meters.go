@@ -13,11 +13,11 @@ const verificationWarnDays = 90
 
 // newMeters is «Приборы учета»: the installed meters with their passport
 // data and last readings, and below them the meters taken away.
-func newMeters(u *UI) Screen {
-	return newDataScreen(u, lang.L("Приборы учета"), metersBody)
+func newMeters(d deps[dataService]) Screen {
+	return newDataScreen(d, lang.L("Приборы учета"), metersBody)
 }
 
-func metersBody(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject {
+func metersBody(doc *domain.AccountDocument) []fyne.CanvasObject {
 	if len(doc.Meters) == 0 {
 		return []fyne.CanvasObject{para(lang.L("Счётчиков на этом счёте нет."))}
 	}

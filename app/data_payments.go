@@ -15,7 +15,7 @@ import (
 // months and every payment, newest first, in a list that draws only the
 // rows in view.
 type paymentsScreen struct {
-	u        *UI
+	svc      dataService
 	account  string
 	root     *fyne.Container
 	payments []domain.Payment
@@ -24,7 +24,7 @@ type paymentsScreen struct {
 	sample   [2]string // the longest lines of the payments: the row template
 }
 
-func newPayments(u *UI) Screen { return &paymentsScreen{u: u} }
+func newPayments(d deps[dataService]) Screen { return &paymentsScreen{svc: d.svc, account: d.account} }
 
 func (s *paymentsScreen) Content() fyne.CanvasObject {
 	s.root = container.NewStack()
@@ -37,8 +37,8 @@ func (s *paymentsScreen) Refresh() {
 	if s.root == nil {
 		return
 	}
-	doc, _, ok := s.u.currentDocument()
-	if s.list == nil || s.account != s.u.account || !ok || doc.Account == nil || len(doc.Payments) == 0 {
+	doc, _, ok := storedDocument(s.svc, s.account)
+	if s.list == nil || !ok || doc.Account == nil || len(doc.Payments) == 0 {
 		s.build()
 		return
 	}
@@ -59,16 +59,14 @@ func (s *paymentsScreen) load(doc *domain.AccountDocument) {
 }
 
 func (s *paymentsScreen) build() {
-	u := s.u
-	s.account = u.account
 	s.list = nil
 	title := lang.L("Зачисленные платежи")
-	doc, _, ok := u.currentDocument()
+	doc, _, ok := storedDocument(s.svc, s.account)
 	switch {
 	case !ok || doc.Account == nil:
 		s.root.Objects = []fyne.CanvasObject{page(title, noData())}
 	case len(doc.Payments) == 0:
-		s.root.Objects = []fyne.CanvasObject{page(title, para(u.accountTitle(doc)), para(lang.L("Платежей пока нет.")))}
+		s.root.Objects = []fyne.CanvasObject{page(title, para(accountTitle(s.account, doc)), para(lang.L("Платежей пока нет.")))}
 	default:
 		s.summary = container.NewVBox()
 		s.load(doc)
@@ -86,7 +84,7 @@ func (s *paymentsScreen) build() {
 				}
 			})
 		s.list.OnSelected = func(widget.ListItemID) { s.list.UnselectAll() }
-		top := container.NewVBox(heading(title), para(u.accountTitle(doc)), s.summary, subheading(lang.L("Все платежи")))
+		top := container.NewVBox(heading(title), para(accountTitle(s.account, doc)), s.summary, subheading(lang.L("Все платежи")))
 		s.root.Objects = []fyne.CanvasObject{newVScroll(container.NewPadded(
 			container.NewBorder(top, nil, nil, nil, dataListRows(s.list, 8))))}
 	}

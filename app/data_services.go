@@ -12,11 +12,11 @@ import (
 
 // newServices is «Оказываемые услуги»: every service with the prices it is
 // billed at now, and the prices before.
-func newServices(u *UI) Screen {
-	return newDataScreen(u, lang.L("Оказываемые услуги"), servicesBody)
+func newServices(d deps[dataService]) Screen {
+	return newDataScreen(d, lang.L("Оказываемые услуги"), servicesBody)
 }
 
-func servicesBody(u *UI, doc *domain.AccountDocument) []fyne.CanvasObject {
+func servicesBody(doc *domain.AccountDocument) []fyne.CanvasObject {
 	if len(doc.Services) == 0 {
 		return []fyne.CanvasObject{para(lang.L("Сведений об услугах пока нет."))}
 	}

@@ -14,44 +14,74 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// printButtons are «Печать / PDF» (the document is saved — at home in the
+// pdfService is what printing asks of the personal account: to save a
+// document where this computer keeps them, and whether the computer is a
+// public one.
+type pdfService interface {
+	SavePDF(name string, write func(io.Writer) error) (string, error)
+	Public() bool
+}
+
+// printer makes a document's «Печать / PDF» and «Сохранить как…»: the
+// window is one; a test may pass its own.
+type printer interface {
+	printButtons(name func() string, write func(w io.Writer) error) fyne.CanvasObject
+}
+
+// printKit prints and saves documents: the frame's buttons and dialogs,
+// the service that saves, and open, which shows a file or folder in the
+// computer's own program (Fyne cannot print).
+type printKit struct {
+	frame frame
+	svc   pdfService
+	open  func(*url.URL) error
+}
+
+// printButtons are the window's print buttons (see printKit.buttons).
+func (u *UI) printButtons(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
+	open := func(x *url.URL) error { return u.app.OpenURL(x) }
+	return printKit{frame: u, svc: u.svc, open: open}.buttons(name, write)
+}
+
+// buttons are «Печать / PDF» (the document is saved — at home in the
 // person's «Документы» — and a dialog offers to open it in the computer's
 // PDF viewer, which prints; Fyne cannot print) and «Сохранить как…» (at
 // home anywhere; on a public computer only in the session's folder). name
 // is the file's name, write makes the PDF from the stored data, so both
 // work offline.
-func (u *UI) printButtons(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
+func (p printKit) buttons(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
+	f := p.frame
 	status := para("")
 	status.Hide()
 	problem := errorText()
 	saved := func(path string) {
-		status.SetText(u.savedText(path))
+		status.SetText(p.savedText(path))
 		status.Show()
-		u.showSaved(path, problem)
+		p.showSaved(path, problem)
 	}
-	printBtn := u.primary(lang.L("Печать / PDF"), nil)
+	printBtn := f.primary(lang.L("Печать / PDF"), nil)
 	printBtn.OnTapped = func() {
-		u.touch()
+		f.touch()
 		problem.Hide()
-		path, err := u.svc.SavePDF(name(), write)
+		path, err := p.svc.SavePDF(name(), write)
 		if err != nil {
 			setError(problem, err)
 			return
 		}
 		saved(path)
 	}
-	saveAs := u.button(lang.L("Сохранить как…"), func() {
+	saveAs := f.button(lang.L("Сохранить как…"), func() {
 		problem.Hide()
 		// On a public computer the file cannot leave with the visitor
 		// through a file dialog that browses the whole computer: it goes
 		// to the session's folder, which logout deletes, and the person is
 		// told so.
-		if u.svc.Public() {
-			u.saveInSessionFolder(name, write, saved, problem)
+		if p.svc.Public() {
+			p.saveInSessionFolder(name, write, saved, problem)
 			return
 		}
 		d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			u.touch()
+			f.touch()
 			if err != nil {
 				setError(problem, err)
 				return
@@ -68,7 +98,7 @@ func (u *UI) printButtons(name func() string, write func(w io.Writer) error) fyn
 				return
 			}
 			saved(wc.URI().Path())
-		}, u.win)
+		}, f.Window())
 		d.SetFileName(name())
 		d.Show()
 	})
@@ -78,9 +108,9 @@ func (u *UI) printButtons(name func() string, write func(w io.Writer) error) fyn
 // savedText says where a document went, in the words of the computer's
 // kind: at home the folder; on a public computer the session's folder by
 // its meaning (a raw temporary path tells a visitor nothing).
-func (u *UI) savedText(path string) string {
+func (p printKit) savedText(path string) string {
 	file := filepath.Base(path)
-	if u.svc.Public() {
+	if p.svc.Public() {
 		return lang.L("Документ «{{.File}}» сохранён во временную папку этого сеанса. Он будет удалён, когда вы выйдете из личного кабинета.", map[string]any{"File": file})
 	}
 	return lang.L("Документ «{{.File}}» сохранён в папку {{.Folder}}", map[string]any{"File": file, "Folder": filepath.Dir(path)})
@@ -90,27 +120,29 @@ func (u *UI) savedText(path string) string {
 // in the computer's PDF viewer (to read or print), «Открыть папку» the
 // folder it is in (on a public computer that is the session's folder, and
 // no other).
-func (u *UI) showSaved(path string, problem *widget.Label) {
+func (p printKit) showSaved(path string, problem *widget.Label) {
+	f := p.frame
 	var d dialog.Dialog
-	openURL := func(p string) {
-		u.touch()
+	openURL := func(path string) {
+		f.touch()
 		d.Hide()
-		if err := u.app.OpenURL(fileURL(p)); err != nil {
+		if err := p.open(fileURL(path)); err != nil {
 			setError(problem, err)
 		}
 	}
-	open := u.primary(lang.L("Открыть"), func() { openURL(path) })
-	folder := u.button(lang.L("Открыть папку"), func() { openURL(filepath.Dir(path)) })
-	closeBtn := u.button(lang.L("Закрыть"), func() { d.Hide() })
+	open := f.primary(lang.L("Открыть"), func() { openURL(path) })
+	folder := f.button(lang.L("Открыть папку"), func() { openURL(filepath.Dir(path)) })
+	closeBtn := f.button(lang.L("Закрыть"), func() { d.Hide() })
 	body := container.NewVBox(
-		para(u.savedText(path)),
+		para(p.savedText(path)),
 		para(lang.L("Чтобы напечатать, откройте документ и выберите в программе просмотра «Печать».")),
 		newWrap(open, folder, closeBtn),
 	)
-	d = dialog.NewCustomWithoutButtons(lang.L("Документ сохранён"), body, u.win)
-	d.Resize(fyne.NewSize(min(u.win.Canvas().Size().Width*0.9, 32*theme.TextSize()), 0))
-	u.showDialog(d)
-	u.win.Canvas().Focus(open)
+	win := f.Window()
+	d = dialog.NewCustomWithoutButtons(lang.L("Документ сохранён"), body, win)
+	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.9, 32*theme.TextSize()), 0))
+	f.showDialog(d)
+	f.focus(open)
 }
 
 // fileURL is the file:// address of a path, on Windows too («C:\…» is
@@ -126,24 +158,26 @@ func fileURL(path string) *url.URL {
 // saveInSessionFolder is «Сохранить как…» on a public computer: it says
 // first that the file stays on this computer, in the session's temporary
 // folder, and is deleted at logout; saved tells where it went.
-func (u *UI) saveInSessionFolder(name func() string, write func(io.Writer) error, saved func(path string), problem *widget.Label) {
+func (p printKit) saveInSessionFolder(name func() string, write func(io.Writer) error, saved func(path string), problem *widget.Label) {
+	f := p.frame
 	body := container.NewVBox(
 		bold(lang.L("Файл останется на этом компьютере.")),
 		para(lang.L("Это общественный компьютер. Документ можно сохранить только во временную папку вашего сеанса. Когда вы выйдете из личного кабинета, папка будет удалена вместе с документом.")),
 		para(lang.L("Чтобы унести документ с собой, напечатайте его или до выхода скопируйте файл из этой папки на свою флешку.")),
 	)
+	win := f.Window()
 	d := dialog.NewCustomConfirm(lang.L("Сохранить документ"), lang.L("Сохранить"), lang.L("Отмена"), body, func(ok bool) {
-		u.touch()
+		f.touch()
 		if !ok {
 			return
 		}
-		path, err := u.svc.SavePDF(name(), write)
+		path, err := p.svc.SavePDF(name(), write)
 		if err != nil {
 			setError(problem, err)
 			return
 		}
 		saved(path)
-	}, u.win)
-	d.Resize(fyne.NewSize(min(u.win.Canvas().Size().Width*0.9, 30*theme.TextSize()), 0))
-	u.showDialog(d)
+	}, win)
+	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.9, 30*theme.TextSize()), 0))
+	f.showDialog(d)
 }

@@ -25,11 +25,6 @@ type readingService interface {
 	WithdrawReading(id uint64) error
 }
 
-// readingDeps is what the screen is built from.
-type readingDeps struct {
-	svc readingService
-}
-
 // readingStep is where the person is on the reading screen: typing the
 // values, checking them before they go, or reading what happened.
 type readingStep int
@@ -46,11 +41,12 @@ const (
 // the queue. It refreshes in place, so a sync never wipes what the person
 // is typing.
 type readingScreen struct {
-	u    *UI
-	svc  readingService
-	kit  readingKit
-	page *lineScroll
-	body *fyne.Container
+	frame   frame
+	svc     readingService
+	account string
+	kit     readingKit
+	page    *lineScroll
+	body    *fyne.Container
 
 	accountLine, windowLine, meterLine *widget.Label
 	choice                             *readingMeterChoice
@@ -76,11 +72,9 @@ type readingScreen struct {
 	awaitSent bool // the result waits for the engine's word on lastID
 }
 
-func newReadingScreen(u *UI) Screen { return newReadingScreenWith(u, readingDeps{svc: u.svc}) }
-
-func newReadingScreenWith(u *UI, d readingDeps) *readingScreen {
-	s := &readingScreen{u: u, svc: d.svc}
-	s.kit = readingKit{button: u.button, primary: u.primary, focus: func(f fyne.Focusable) { u.win.Canvas().Focus(f) }}
+func newReadingScreen(d deps[readingService]) *readingScreen {
+	s := &readingScreen{frame: d.frame, svc: d.svc, account: d.account}
+	s.kit = readingKit{button: d.button, primary: d.primary, focus: d.focus}
 	return s
 }
 
@@ -94,14 +88,8 @@ func (s *readingScreen) Content() fyne.CanvasObject {
 
 // document is the shown account's data, if stored.
 func (s *readingScreen) document() (*domain.AccountDocument, bool) {
-	if s.u.account == "" {
-		return nil, false
-	}
-	doc, ok, err := s.svc.Document(s.u.account)
-	if err != nil || !ok {
-		return nil, false
-	}
-	return &doc.Doc, true
+	doc, _, ok := storedDocument(s.svc, s.account)
+	return doc, ok
 }
 
 // build lays out the whole screen from the stored document.
@@ -113,7 +101,7 @@ func (s *readingScreen) build() {
 		s.setBody(noData())
 		return
 	}
-	s.accountLine = para(s.u.accountTitle(doc))
+	s.accountLine = para(accountTitle(s.account, doc))
 	s.queue = newReadingQueue(s.kit)
 	s.queue.OnFix, s.queue.OnDiscard, s.queue.OnWithdraw = s.fixItem, s.askDiscard, s.askWithdraw
 	queueCard := widget.NewCard("", "", container.NewVBox(subheading(lang.L("Отправка показаний")), s.queue.box))
@@ -133,13 +121,13 @@ func (s *readingScreen) build() {
 	s.windowLine = bold("")
 	s.meterLine = para("")
 	objs := []fyne.CanvasObject{s.accountLine, s.windowLine}
-	s.choice = newReadingMeterChoice(active, s.meter.ID, func(id string) { s.u.touch(); s.chooseMeter(id) })
+	s.choice = newReadingMeterChoice(active, s.meter.ID, func(id string) { s.frame.touch(); s.chooseMeter(id) })
 	if s.choice.sel != nil {
 		objs = append(objs, bold(lang.L("Счётчик")), s.choice.sel)
 	}
 	s.review = container.NewVBox()
-	s.back = s.u.button(lang.L("Исправить"), s.toForm)
-	s.submit = newKeyButton(s.u.primary(lang.L("Передать показания"), s.send), s.toForm)
+	s.back = s.frame.button(lang.L("Исправить"), s.toForm)
+	s.submit = newKeyButton(s.frame.primary(lang.L("Передать показания"), s.send), s.toForm)
 	s.result = newReadingResult(s.kit)
 	s.result.OnFix = s.fixItem
 	s.result.OnDiscard = func(it cabinet.Item) { s.askDiscard(it, nil) }
@@ -246,7 +234,7 @@ func (s *readingScreen) Refresh() {
 		s.build() // the first data arrived, or the meters changed
 		return
 	}
-	s.accountLine.SetText(s.u.accountTitle(doc))
+	s.accountLine.SetText(accountTitle(s.account, doc))
 	s.showMeter(doc)
 	s.form.meter = s.meter
 	s.form.ShowLast(domain.DateOf(nowFunc(), domain.Moscow))
@@ -265,7 +253,7 @@ func (s *readingScreen) refreshQueue() {
 	doc, _ := s.document()
 	pending, _ := s.svc.Outbox()
 	sent, _ := s.svc.SentSince(nowFunc().AddDate(0, 0, -62))
-	s.queue.Show(doc, s.u.account, pending, sent, s.fixable, nowFunc())
+	s.queue.Show(doc, s.account, pending, sent, s.fixable, nowFunc())
 }
 
 // fixable reports whether the form can show the meter.

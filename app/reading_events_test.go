@@ -171,7 +171,7 @@ func fakeReadingScreen(t *testing.T, svc *fakeReadings) (*UI, *readingScreen) {
 	}
 	u := New(a, Options{})
 	u.account = "1100012345"
-	s := newReadingScreenWith(u, readingDeps{svc: svc})
+	s := newReadingScreen(deps[readingService]{frame: u, svc: svc, account: u.account})
 	u.win.SetContent(s.Content())
 	u.win.Resize(fyne.NewSize(900, 700))
 	return u, s

@@ -11,7 +11,7 @@ import (
 // a queued one is corrected, against the meter without it. It may run off
 // the UI goroutine.
 func (s *readingScreen) previewer() func(map[domain.Zone]string, bool) (domain.Assessment, *domain.Charge, error) {
-	svc, account, meter, fix := s.svc, s.u.account, s.meter.ID, s.fixID
+	svc, account, meter, fix := s.svc, s.account, s.meter.ID, s.fixID
 	if fix != 0 {
 		return func(v map[domain.Zone]string, c bool) (domain.Assessment, *domain.Charge, error) {
 			return svc.PreviewCorrection(fix, v, c)
@@ -46,7 +46,7 @@ func (s *readingScreen) check(values map[domain.Zone]string, confirm, next bool)
 		return
 	}
 	var r readingCheck
-	s.u.run(s.form.next, func(ctx context.Context) error { r = runReadingCheck(preview, values, confirm); return nil },
+	s.frame.run(s.form.next, func(ctx context.Context) error { r = runReadingCheck(preview, values, confirm); return nil },
 		func(error) { answer(r) })
 }
 
@@ -57,10 +57,10 @@ func (s *readingScreen) send() {
 	if s.step != readingStepReview || s.saving {
 		return
 	}
-	svc, account, meter, fix, r := s.svc, s.u.account, s.meter.ID, s.fixID, s.checked
+	svc, account, meter, fix, r := s.svc, s.account, s.meter.ID, s.fixID, s.checked
 	s.saving, s.early = true, map[uint64]cabinet.Event{}
 	var q cabinet.QueuedReading
-	s.u.run(&s.submit.Button, func(context.Context) (err error) {
+	s.frame.run(&s.submit.Button, func(context.Context) (err error) {
 		if fix != 0 {
 			q, err = svc.CorrectReading(fix, r.values, r.confirmed())
 		} else {

@@ -49,13 +49,13 @@ func (s *readingScreen) endFix() {
 func (s *readingScreen) askDiscard(it cabinet.Item, b *widget.Button) {
 	d := dialog.NewCustomConfirm(lang.L("Удалить показания?"), lang.L("Удалить"), lang.L("Не удалять"),
 		para(lang.L("Эти показания не будут переданы. Удалить их?")), func(yes bool) {
-			s.u.touch()
+			s.frame.touch()
 			if yes {
 				s.remove(it, b, s.svc.Discard)
 			}
-		}, s.u.win)
+		}, s.frame.Window())
 	d.SetConfirmImportance(widget.DangerImportance)
-	s.u.showDialog(d)
+	s.frame.showDialog(d)
 }
 
 // askWithdraw removes a waiting reading from the queue after the person
@@ -65,21 +65,21 @@ func (s *readingScreen) askWithdraw(it cabinet.Item, b *widget.Button) {
 	d := dialog.NewCustomConfirm(lang.L("Отменить отправку показаний?"), lang.L("Отменить отправку"), lang.L("Не отменять"),
 		para(lang.L("Показания «{{.Reading}}» не будут переданы на портал. Отменить их отправку?", map[string]any{"Reading": readingDescribe(doc, it)})),
 		func(yes bool) {
-			s.u.touch()
+			s.frame.touch()
 			if yes {
 				s.remove(it, b, s.svc.WithdrawReading)
 			}
-		}, s.u.win)
+		}, s.frame.Window())
 	// Cancelling is the step that cannot be undone: red, not the blue of
 	// a default choice.
 	d.SetConfirmImportance(widget.DangerImportance)
-	s.u.showDialog(d)
+	s.frame.showDialog(d)
 }
 
 // remove takes it out of the queue off the UI goroutine, then says what
 // happened.
 func (s *readingScreen) remove(it cabinet.Item, b *widget.Button, remove func(uint64) error) {
-	s.u.run(b, func(context.Context) error { return remove(it.ID) }, func(err error) {
+	s.frame.run(b, func(context.Context) error { return remove(it.ID) }, func(err error) {
 		if err == nil || domain.ErrorCode(err) == domain.CodeNotQueued {
 			if it.ID == s.fixID {
 				s.endFix()
@@ -90,12 +90,9 @@ func (s *readingScreen) remove(it cabinet.Item, b *widget.Button, remove func(ui
 			}
 		}
 		if err != nil {
-			s.u.showError(err)
+			errorDialog(s.frame, err)
 		}
 		s.refreshQueue()
-		if s.u.shell != nil {
-			s.u.shell.updateStatus()
-		}
 	})
 }
 

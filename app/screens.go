@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
@@ -43,6 +44,10 @@ type frame interface {
 	focus(f fyne.Focusable)
 	navigate(id string)
 	goTo(p place)
+	// Window is the window dialogs open over; showDialog shows one so
+	// that Escape closes it.
+	Window() fyne.Window
+	showDialog(d dialog.Dialog)
 }
 
 // deps is what a screen is built from: the window around it, the few
@@ -76,13 +81,17 @@ func sections() []section {
 		{"home", lang.L("Главная"), func(u *UI, p place) Screen { return newDashboard(depsFor[dashboardService](u, u.svc, p)) }},
 		{"news", lang.L("Новости"), func(u *UI, p place) Screen { return newNews(depsFor[newsService](u, u.svc, p)) }},
 		{"about", lang.L("О сервисе"), func(u *UI, p place) Screen { return newAbout(depsFor[aboutService](u, u.svc, p)) }},
-		{"main", lang.L("Основные данные"), onUI(newMainData)},
-		{"services", lang.L("Оказываемые услуги"), onUI(newServices)},
-		{"invoices", lang.L("Выставленные счета"), onUI(newInvoices)},
-		{"payments", lang.L("Зачисленные платежи"), onUI(newPayments)},
-		{"contract", lang.L("Договорные значения"), onUI(newContract)},
-		{"meters", lang.L("Приборы учета"), onUI(newMeters)},
-		{"reading", lang.L("Ввод показаний приборов учета"), onUI(newReadingScreen)},
+		{"main", lang.L("Основные данные"), onData(newMainData)},
+		{"services", lang.L("Оказываемые услуги"), onData(newServices)},
+		{"invoices", lang.L("Выставленные счета"), func(u *UI, p place) Screen {
+			return newInvoices(depsFor[invoicesService](u, u.svc, p), u)
+		}},
+		{"payments", lang.L("Зачисленные платежи"), onData(newPayments)},
+		{"contract", lang.L("Договорные значения"), onData(newContract)},
+		{"meters", lang.L("Приборы учета"), onData(newMeters)},
+		{"reading", lang.L("Ввод показаний приборов учета"), func(u *UI, p place) Screen {
+			return newReadingScreen(depsFor[readingService](u, u.svc, p))
+		}},
 		{"statement", lang.L("Ведомость энергопотребления"), onUI(newStatement)},
 		{"subscriptions", lang.L("Подписки"), func(u *UI, p place) Screen {
 			return newSubscriptions(depsFor[subscriptionsService](u, u.svc, p))
@@ -99,8 +108,14 @@ func sections() []section {
 	}
 }
 
-// onUI adapts a screen built from the whole window (the account-data and
-// reading screens, not yet moved to deps).
+// onData builds a plain account-data screen, which asks only for the
+// stored document.
+func onData(build func(d deps[dataService]) Screen) func(u *UI, p place) Screen {
+	return func(u *UI, p place) Screen { return build(depsFor[dataService](u, u.svc, p)) }
+}
+
+// onUI adapts a screen built from the whole window (the statement, not
+// yet moved to deps).
 func onUI(build func(u *UI) Screen) func(u *UI, p place) Screen {
 	return func(u *UI, _ place) Screen { return build(u) }
 }
@@ -139,7 +154,7 @@ func (u *UI) showScreen() { u.show(place{screen: u.screenID}) }
 func (u *UI) show(p place) {
 	for _, sec := range sections() {
 		if sec.id == p.screen {
-			u.screen = sec.build(u, p)
+			u.screen, u.screenFor = sec.build(u, p), u.account
 			u.showContent(u.screen.Content())
 			// A form puts the cursor in its first field, so a person can type
 			// at once (and Tab on from there).
@@ -152,12 +167,13 @@ func (u *UI) show(p place) {
 }
 
 // refreshScreen shows changed data: in place where the screen can, else by
-// building it again.
+// building it again (a screen is built for one account: when the first
+// sync chose one, the screen is built anew for it).
 func (u *UI) refreshScreen() {
 	if u.screen == nil {
 		return
 	}
-	if r, ok := u.screen.(Refresher); ok {
+	if r, ok := u.screen.(Refresher); ok && u.screenFor == u.account {
 		r.Refresh()
 		return
 	}

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -288,5 +290,157 @@ func TestDashboardInEnglish(t *testing.T) {
 	}
 	if !contains(texts(), "November") {
 		t.Errorf("the reading window names no month in English: %q", texts())
+	}
+}
+
+// fakeBills is a service for «Выставленные счета»: an October bill paid on
+// 25.10 and a November bill not paid; InvoicePDF writes which bill it was
+// asked for.
+type fakeBills struct{ doc domain.AccountDocument }
+
+func newFakeBills() *fakeBills {
+	oct, nov := domain.Period{Year: 2026, Month: time.October}, domain.Period{Year: 2026, Month: time.November}
+	return &fakeBills{doc: domain.AccountDocument{
+		Account: &domain.Account{Number: "1100012345", Title: "Квартира", Address: "Сыктывкар, ул. Ленина, д. 1, кв. 2"},
+		Invoices: []domain.Invoice{
+			{ID: "inv-10", Number: "10-2026", Period: oct, IssuedOn: domain.NewDate(2026, 10, 3), DueOn: domain.NewDate(2026, 11, 10), Charged: 100000, TotalDue: 100000},
+			{ID: "inv-11", Number: "11-2026", Period: nov, IssuedOn: domain.NewDate(2026, 11, 3), DueOn: domain.NewDate(2026, 12, 10), Charged: 120000, TotalDue: 120000},
+		},
+		Payments: []domain.Payment{{ID: "p1", PaidOn: domain.NewDate(2026, 10, 25), Amount: 100000, Channel: "Сбербанк Онлайн", Status: domain.PaymentCredited}},
+	}}
+}
+
+func (f *fakeBills) Document(account string) (cabinet.Document, bool, error) {
+	if account != f.doc.Account.Number {
+		return cabinet.Document{}, false, nil
+	}
+	return cabinet.Document{Doc: f.doc}, true, nil
+}
+
+func (f *fakeBills) InvoicePDF(w io.Writer, account string, period domain.Period) error {
+	_, err := io.WriteString(w, account+" "+period.String())
+	return err
+}
+
+// fakePrinter is «Печать / PDF» that keeps what it printed: the file's
+// name and the PDF's bytes.
+type fakePrinter struct {
+	frame   frame
+	printed []string
+}
+
+func (p *fakePrinter) printButtons(name func() string, write func(io.Writer) error) fyne.CanvasObject {
+	return p.frame.primary("Печать / PDF", func() {
+		var b bytes.Buffer
+		if err := write(&b); err == nil {
+			p.printed = append(p.printed, name()+": "+b.String())
+		}
+	})
+}
+
+// shownInWindow builds s in a window of its own, so that lists draw their
+// rows, and returns its texts.
+func shownInWindow(t *testing.T, s Screen) (fyne.CanvasObject, func() []string) {
+	t.Helper()
+	obj := s.Content()
+	w := test.NewTempWindow(t, obj)
+	w.Resize(fyne.NewSize(900, 700))
+	return obj, func() []string { return objectTexts(t, w.Content()) }
+}
+
+func TestInvoicesWithAFakeService(t *testing.T) {
+	frame, _ := newFakeFrame(t)
+	svc := newFakeBills()
+	print := &fakePrinter{frame: frame}
+	oct := paidText(domain.InvoicePaid{State: domain.Paid, PaidOn: domain.NewDate(2026, 10, 25)})
+
+	// Opened from «Поиск» on the October bill: that bill comes first, not
+	// the newest, and says it is paid.
+	s := newInvoices(deps[invoicesService]{frame: frame, svc: svc, account: "1100012345", found: "inv-10"}, print)
+	obj, texts := shownInWindow(t, s)
+	all := texts()
+	for _, want := range []string{"Счёт № 10-2026 за октябрь 2026", "Оплачен 25.10.2026", "Итого по счёту: " + money(100000), "← К списку счетов"} {
+		if !contains(all, want) {
+			t.Errorf("the found bill lacks %q: %q", want, all)
+		}
+	}
+	if contains(all, "11-2026") || contains(all, "Итого к оплате") {
+		t.Errorf("the found bill shows the newest or asks for its sum again: %q", all)
+	}
+	// «Печать / PDF» prints the bill shown.
+	test.Tap(buttonIn(t, obj, "Печать / PDF"))
+	if want := []string{"Счёт-1100012345-2026-10.pdf: 1100012345 2026-10"}; !slices.Equal(print.printed, want) {
+		t.Errorf("printed %q, want %q", print.printed, want)
+	}
+
+	// «← К списку счетов» shows the list: both months, each with its mark.
+	test.Tap(buttonIn(t, obj, "← К списку счетов"))
+	all = texts()
+	for _, want := range []string{"Выберите месяц — счёт за него откроется целиком.", "Ноябрь 2026", "Октябрь 2026", oct, "Не оплачен"} {
+		if !contains(all, want) {
+			t.Errorf("the list lacks %q: %q", want, all)
+		}
+	}
+	if contains(all, "Счёт № 10-2026") || contains(all, "← К списку счетов") {
+		t.Errorf("the bill stays over the list: %q", all)
+	}
+
+	// Opened from the menu it shows the newest bill, which asks to be paid.
+	s = newInvoices(deps[invoicesService]{frame: frame, svc: svc, account: "1100012345"}, print)
+	_, texts = shownInWindow(t, s)
+	all = texts()
+	if !contains(all, "Счёт № 11-2026 за ноябрь 2026") || !contains(all, "Итого к оплате: "+money(120000)+" — оплатить до 10.12.2026") || !contains(all, "Не оплачен") {
+		t.Errorf("from the menu: %q", all)
+	}
+}
+
+// fakeMeters is a service with one account: a meter due for verification
+// that replaced one taken away.
+type fakeMeters struct{ doc domain.AccountDocument }
+
+func (f *fakeMeters) Document(string) (cabinet.Document, bool, error) {
+	return cabinet.Document{Doc: f.doc}, f.doc.Account != nil, nil
+}
+
+func TestMetersWithAFakeService(t *testing.T) {
+	frame, _ := newFakeFrame(t)
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, domain.Moscow)
+	old := nowFunc
+	nowFunc = func() time.Time { return now }
+	t.Cleanup(func() { nowFunc = old })
+	svc := &fakeMeters{}
+
+	// Before the first download the screen says so; when the data come it
+	// shows them in place.
+	s := newMeters(deps[dataService]{frame: frame, svc: svc, account: "1100012345"})
+	_, texts := shown(t, s)
+	if !contains(texts(), "Данных пока нет") {
+		t.Errorf("with no data: %q", texts())
+	}
+	svc.doc = domain.AccountDocument{
+		Account: &domain.Account{Number: "1100012345", Title: "Квартира", Address: "Сыктывкар"},
+		Meters: []domain.Meter{
+			{ID: "m1", Serial: "011552", Model: "Меркурий 201", Digits: 6, FractionDigits: 1,
+				InstalledOn: domain.NewDate(2018, 1, 15), VerifiedOn: domain.NewDate(2010, 12, 20), NextVerification: domain.NewDate(2026, 12, 20),
+				Zones: []domain.MeterZone{{Code: domain.T1, LastValue: 1245000, LastDate: domain.NewDate(2026, 10, 20), LastSource: domain.SourceCustomer}}},
+			{ID: "m0", Serial: "000777", Digits: 5, InstalledOn: domain.NewDate(2008, 3, 1), RemovedOn: domain.NewDate(2018, 1, 15), ReplacedBy: "m1",
+				Zones: []domain.MeterZone{{Code: domain.T1}}},
+		},
+	}
+	s.(Refresher).Refresh()
+	all := texts()
+	for _, want := range []string{
+		"1100012345 — Квартира, Сыктывкар", "Счётчик № 011552", "Модель: Меркурий 201",
+		"Разрядность: 6 цифр до запятой, 1 после",
+		"Срок поверки подходит: до 20.12.2026 осталось 30 дней",
+		"Круглосуточно: 12\u202f450,0 на 20.10.2026, передано клиентом",
+		"Снятые счётчики", "Счётчик № 000777", "Снят 15.01.2018", "Заменён на счётчик № 011552 (Меркурий 201)",
+	} {
+		if !contains(all, want) {
+			t.Errorf("«Приборы учета» lacks %q: %q", want, all)
+		}
+	}
+	if slices.IndexFunc(all, func(s string) bool { return strings.Contains(s, "000777") }) < slices.IndexFunc(all, func(s string) bool { return strings.Contains(s, "Снятые счётчики") }) {
+		t.Errorf("the meter taken away is not below «Снятые счётчики»: %q", all)
 	}
 }

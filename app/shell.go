@@ -440,9 +440,13 @@ func (u *UI) syncNow() {
 }
 
 // accountTitle names the shown account.
-func (u *UI) accountTitle(doc *domain.AccountDocument) string {
+func (u *UI) accountTitle(doc *domain.AccountDocument) string { return accountTitle(u.account, doc) }
+
+// accountTitle names an account by its document: «1100012345 — Квартира,
+// адрес»; by its number before the document is known.
+func accountTitle(account string, doc *domain.AccountDocument) string {
 	if doc == nil || doc.Account == nil {
-		return u.account
+		return account
 	}
 	return fmt.Sprintf("%s — %s, %s", doc.Account.Number, doc.Account.Title, doc.Account.Address)
 }

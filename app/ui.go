@@ -99,6 +99,7 @@ type UI struct {
 	account      string // the account the screens show
 	screenID     string
 	screen       Screen
+	screenFor    string // the account the screen was built for
 	shell        *shell
 	idle         *idleWatch
 	sessionStart time.Time
