@@ -72,6 +72,8 @@ type readingScreen struct {
 	awaitSent bool // the result waits for the engine's word on lastID
 }
 
+// newReadingScreen builds the screen for the account of d; its buttons,
+// focus and dialogs are d's frame's.
 func newReadingScreen(d deps[readingService]) *readingScreen {
 	s := &readingScreen{frame: d.frame, svc: d.svc, account: d.account}
 	s.kit = readingKit{button: d.button, primary: d.primary, focus: d.focus}
