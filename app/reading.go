@@ -49,7 +49,7 @@ type readingScreen struct {
 	u    *UI
 	svc  readingService
 	kit  readingKit
-	page *container.Scroll
+	page *lineScroll
 	body *fyne.Container
 
 	accountLine, windowLine, meterLine *widget.Label
@@ -88,7 +88,7 @@ func newReadingScreenWith(u *UI, d readingDeps) *readingScreen {
 func (s *readingScreen) Content() fyne.CanvasObject {
 	s.body = container.NewVBox()
 	s.build()
-	s.page = page(lang.L("Ввод показаний приборов учета"), s.body).(*container.Scroll)
+	s.page = page(lang.L("Ввод показаний приборов учета"), s.body).(*lineScroll)
 	return s.page
 }
 
