@@ -64,6 +64,23 @@ func TestLargeTextFitsTheScreen(t *testing.T) {
 		}
 	}
 
+	// The reading entry: the field and «Далее»; after it the review with
+	// «Передать показания» and «Исправить».
+	tu.open("reading")
+	rs := tu.UI.screen.(*readingScreen)
+	for _, o := range []fyne.CanvasObject{rs.windowLine, rs.form.fields[0].entry, rs.form.fields[0].last, rs.form.next} {
+		if !tu.inView(o) {
+			t.Errorf("on the reading entry %q is below the fold at 2×", objectTexts(t, o))
+		}
+	}
+	tu.readingReview()
+	tu.waitFor(func() bool { return rs.step == readingStepReview }, "the review")
+	for _, o := range []fyne.CanvasObject{rs.submit, rs.back} {
+		if !tu.inView(o) {
+			t.Errorf("on the review %q is not in view at 2×", objectTexts(t, o))
+		}
+	}
+
 	tu.open("invoices")
 	s := tu.UI.screen.(*invoicesScreen)
 	for _, want := range []string{"← К списку счетов", "Итого к оплате", paidText(s.paid[s.invoices[0].Period]), "Печать / PDF"} {
