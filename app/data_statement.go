@@ -157,7 +157,8 @@ type statementScreen struct {
 	seriesHint     *widget.Label
 	seriesButtons  *fyne.Container // a button per meter zone, when there are several
 	seriesTitle    *widget.Label
-	summary        *fyne.Container
+	summary        *fyne.Container // the total of the months
+	details        *fyne.Container // the totals by year and by meter zone
 	problem        *widget.Label
 	table          *stmtTable
 	quiet          bool // setting the selects in code
@@ -254,6 +255,7 @@ func (s *statementScreen) build() {
 		s.seriesButtons = dataWrap()
 		s.seriesTitle = subheading("")
 		s.summary = container.NewVBox()
+		s.details = container.NewVBox()
 		s.problem = errorText()
 		s.table = newStmtTable(func() []stmtRow {
 			if s.series < len(s.st.series) {
@@ -262,11 +264,12 @@ func (s *statementScreen) build() {
 			return nil
 		})
 		s.setOptions()
+		// The months in one row, their words inline: «С [декабрь 2025] по
+		// [ноябрь 2026]», and the quick choices beside when they fit.
 		pickers := dataWrap(
-			container.NewVBox(widget.NewLabel(lang.L("С какого месяца")), s.fromSel),
-			container.NewVBox(widget.NewLabel(lang.L("По какой месяц")), s.toSel))
-		quick := dataWrap(
-			u.button(lang.L("Последние 12 месяцев"), func() {
+			container.NewHBox(widget.NewLabel(lang.L("С")), s.fromSel),
+			container.NewHBox(widget.NewLabel(lang.L("по")), s.toSel),
+			u.button(lang.L("За 12 месяцев"), func() {
 				last := s.periods[0]
 				if l := s.lastReading(); l != (domain.Period{}) {
 					last = l
@@ -285,11 +288,12 @@ func (s *statementScreen) build() {
 			return "Ведомость-" + account + "-" + s.from.String() + "-" + s.to.String() + ".pdf"
 		},
 			func(w io.Writer) error { return u.svc.StatementPDF(w, account, s.from, s.to) })
-		// The totals first, then the months to choose, then every month;
-		// printing and the notes after the table.
-		top := container.NewVBox(heading(title), s.summary, dataWrap(append(pickers.Objects, quick.Objects...)...), s.problem,
+		// The total in one line and the months to choose, then every month
+		// (at twice the text the first month's card is in view); the totals
+		// by year and by meter, printing and the notes after the table.
+		top := container.NewVBox(heading(title), s.summary, pickers, s.problem,
 			s.seriesHint, s.seriesButtons, s.seriesTitle)
-		bottom := container.NewVBox(print,
+		bottom := container.NewVBox(s.details, print,
 			para(lang.L("Расход — по принятым показаниям. «Начислено по счёту» — из счёта за тот месяц, без перерасчётов и пеней.")),
 			para(u.accountTitle(doc)))
 		// One scroll for the whole page: the wheel moves the table with it.
@@ -369,15 +373,17 @@ func (s *statementScreen) update() {
 		s.problem.SetText("⚠ " + lang.L("Месяц «с» позже месяца «по». Выберите месяцы ещё раз."))
 		s.problem.Show()
 		s.st = statement{}
-		s.summary.Objects = nil
+		s.summary.Objects, s.details.Objects = nil, nil
 		s.summary.Refresh()
+		s.details.Refresh()
 		s.showSeries()
 		return
 	}
 	s.problem.Hide()
 	s.st = statementOf(s.doc, s.from, s.to)
-	s.summary.Objects = statementSummary(s.st, s.from, s.to)
+	s.summary.Objects, s.details.Objects = statementSummary(s.st, s.from, s.to)
 	s.summary.Refresh()
+	s.details.Refresh()
 	s.series = min(s.series, max(0, len(s.st.series)-1))
 	s.seriesButtons.Objects = nil
 	if len(s.st.series) > 1 {
@@ -422,7 +428,10 @@ func (s *statementScreen) showSeries() {
 		}
 		b.Refresh()
 	}
-	if s.series < n {
+	// One meter zone needs no title over its months: its meter is named
+	// in the totals after them, and its first month stays in view at
+	// twice the text.
+	if s.series < n && n > 1 {
 		s.seriesTitle.SetText(s.st.series[s.series].title)
 		s.seriesTitle.Show()
 	} else {
@@ -431,26 +440,28 @@ func (s *statementScreen) showSeries() {
 	s.table.Refresh()
 }
 
-// statementSummary is the totals of the statement, in sentences.
-func statementSummary(st statement, from, to domain.Period) []fyne.CanvasObject {
+// statementSummary is the statement's totals in sentences: the total of
+// the months, in one line, and the details for after the table — the
+// totals by year when the months span several, by meter zone when there
+// are several.
+func statementSummary(st statement, from, to domain.Period) (total, details []fyne.CanvasObject) {
 	if len(st.series) == 0 {
-		return []fyne.CanvasObject{para(lang.L("За выбранные месяцы показаний нет."))}
+		return []fyne.CanvasObject{para(lang.L("За выбранные месяцы показаний нет."))}, nil
 	}
-	out := []fyne.CanvasObject{bold(lang.L("Всего с {{.From}} по {{.To}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+	total = []fyne.CanvasObject{bold(lang.L("Всего с {{.From}} по {{.To}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
 		"From": dataPeriodGenitive(from), "To": dataPeriod(to), "Volume": kwh(st.volume, st.frac), "Amount": money(st.amount)}))}
 	if len(st.years) > 1 {
 		for _, y := range st.years {
-			out = append(out, para("• "+lang.L("{{.Year}} год: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+			details = append(details, para("• "+lang.L("{{.Year}} год: {{.Volume}}, начислено {{.Amount}}", map[string]any{
 				"Year": strconv.Itoa(y.year), "Volume": kwh(y.volume, st.frac), "Amount": money(y.amount)})))
 		}
 	}
-	if len(st.series) > 1 {
-		for _, se := range st.series {
-			out = append(out, para("• "+lang.L("{{.Series}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
-				"Series": se.title, "Volume": kwh(se.volume, st.frac), "Amount": money(se.amount)})))
-		}
+	// By meter zone, even for one: its meter is named here.
+	for _, se := range st.series {
+		details = append(details, para("• "+lang.L("{{.Series}}: {{.Volume}}, начислено {{.Amount}}", map[string]any{
+			"Series": se.title, "Volume": kwh(se.volume, st.frac), "Amount": money(se.amount)})))
 	}
-	return out
+	return total, append([]fyne.CanvasObject{subheading(lang.L("Итоги"))}, details...)
 }
 
 // stmtTable is the statement's table of one meter zone: every column
@@ -500,14 +511,15 @@ func (t *stmtTable) Refresh() {
 func stmtCard(r fitRow) fyne.CanvasObject {
 	c := r.cells
 	if r.bold {
-		return fitCard(c[stmtMonth], [2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
+		return fitPairsCard(c[stmtMonth], [2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
 			[2]string{lang.L("Начислено"), c[stmtAmount]})
 	}
-	return fitCard(c[stmtMonth],
+	// In two columns: what was used, how it was read, what it cost.
+	return fitPairsCard(c[stmtMonth],
 		[2]string{lang.L("Показания"), c[stmtStart] + " → " + c[stmtEnd]},
+		[2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
 		[2]string{lang.L("Дата показания"), c[stmtTaken]},
 		[2]string{lang.L("Как получено"), strings.ReplaceAll(c[stmtSource], "\n", " ")},
-		[2]string{lang.L("Расход"), c[stmtVolume] + " " + lang.L("кВт·ч")},
 		[2]string{lang.L("Тариф за кВт·ч"), c[stmtPrice]},
 		[2]string{lang.L("Начислено по счёту"), c[stmtAmount]})
 }

@@ -35,15 +35,19 @@ func (u *UI) showFirstStart() {
 	}
 	home := u.primary(lang.L("Это мой домашний компьютер"), func() { choose(false) })
 	public := u.primary(lang.L("Это общественный компьютер (библиотека, ЦОД)"), func() { choose(true) })
+	// The question first, both answers in view at large text on a
+	// 1366×768 screen; the portal's address, usually filled in already,
+	// after them, with what is wrong with it between.
 	u.win.SetContent(u.centered(
 		heading(lang.L("Добро пожаловать в личный кабинет")),
-		bold(lang.L("Адрес портала")),
-		para(lang.L("Обычно он уже заполнен. Если нет — спросите в контакт-центре.")),
-		portal, errLabel,
 		bold(lang.L("Чей это компьютер?")),
 		para(lang.L("На домашнем компьютере программа запоминает вход и хранит данные, чтобы их можно было смотреть и без интернета.")),
 		home,
 		para(lang.L("На общественном компьютере после выхода ничего не остаётся, а если долго ничего не делать, личный кабинет закроется сам.")),
 		public,
+		errLabel,
+		bold(lang.L("Адрес портала")),
+		para(lang.L("Обычно он уже заполнен. Если нет — спросите в контакт-центре.")),
+		portal,
 	))
 }

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -271,3 +273,102 @@ func (r *fitCellRenderer) Objects() []fyne.CanvasObject {
 }
 
 func (r *fitCellRenderer) Destroy() {}
+
+// fitPairsCard is fitCard with its pairs in two columns when each fits
+// half the width (one otherwise) and half the padding around the lines:
+// a month of the statement takes four lines at twice the text size, so the
+// first one is in view under the page's title and month pickers.
+func fitPairsCard(title string, pairs ...[2]string) fyne.CanvasObject {
+	grid := container.New(&pairsLayout{})
+	for _, p := range pairs {
+		if strings.TrimSpace(p[1]) == "" {
+			continue
+		}
+		value := widget.NewLabel(p[1])
+		value.TextStyle = fyne.TextStyle{Bold: true}
+		grid.Add(newWrap(widget.NewLabel(p[0]+":"), value))
+	}
+	return container.NewThemeOverride(widget.NewCard("", "", container.NewVBox(bold(title), grid)), compactTheme{})
+}
+
+// pairsLayout places objects in two equal columns when the widest fits
+// half the width, in one column otherwise. Like wrapLayout it keeps the
+// width of its last layout, so its MinSize height covers every row.
+type pairsLayout struct{ width float32 }
+
+func (l *pairsLayout) cols(objs []fyne.CanvasObject, width float32) int {
+	var w float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	if width >= 2*w+gap() {
+		return 2
+	}
+	return 1
+}
+
+// rows is the height of each row of objs in n columns.
+func (l *pairsLayout) rows(objs []fyne.CanvasObject, n int) []float32 {
+	var hs []float32
+	for i, o := range objs {
+		if i%n == 0 {
+			hs = append(hs, 0)
+		}
+		hs[len(hs)-1] = max(hs[len(hs)-1], o.MinSize().Height)
+	}
+	return hs
+}
+
+func (l *pairsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	n := l.cols(objs, size.Width)
+	w := (size.Width - gap()*float32(n-1)) / float32(n)
+	y := float32(0)
+	for r, h := range l.rows(objs, n) {
+		for c := 0; c < n && r*n+c < len(objs); c++ {
+			o := objs[r*n+c]
+			o.Move(fyne.NewPos(float32(c)*(w+gap()), y))
+			o.Resize(fyne.NewSize(w, h))
+		}
+		y += h + theme.Padding()
+	}
+}
+
+func (l *pairsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objs {
+		w = max(w, o.MinSize().Width)
+	}
+	n := 1
+	if l.width > 0 {
+		n = l.cols(objs, l.width)
+	}
+	for i, rh := range l.rows(objs, n) {
+		if i > 0 {
+			h += theme.Padding()
+		}
+		h += rh
+	}
+	return fyne.NewSize(w, h)
+}
+
+// compactTheme is the window's theme with the padding inside a label or a
+// button halved, for lines that belong together.
+type compactTheme struct{}
+
+func (compactTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t compactTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return t.current().Color(n, v)
+}
+
+func (t compactTheme) Font(s fyne.TextStyle) fyne.Resource { return t.current().Font(s) }
+
+func (t compactTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.current().Icon(n) }
+
+func (t compactTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return t.current().Size(theme.SizeNamePadding)
+	}
+	return t.current().Size(n)
+}

@@ -10,9 +10,11 @@ import (
 // inView reports whether o lies wholly inside the screens' area of the
 // window as it is shown (scrolled to the top), so a person sees it
 // without scrolling.
-func (tu *testUI) inView(o fyne.CanvasObject) bool {
+func (tu *testUI) inView(o fyne.CanvasObject) bool { return inArea(tu.UI.shell.content, o) }
+
+// inArea reports whether o lies wholly inside area as it is shown.
+func inArea(area, o fyne.CanvasObject) bool {
 	d := fyne.CurrentApp().Driver()
-	area := tu.UI.shell.content
 	ap, pos := d.AbsolutePositionForObject(area), d.AbsolutePositionForObject(o)
 	return o.Visible() && pos.Y >= ap.Y && pos.Y+o.Size().Height <= ap.Y+area.Size().Height &&
 		pos.X >= ap.X && pos.X+o.Size().Width <= ap.X+area.Size().Width+1
@@ -62,6 +64,23 @@ func TestLargeTextFitsTheScreen(t *testing.T) {
 		}
 	}
 
+	// The reading entry: the field and «Далее»; after it the review with
+	// «Передать показания» and «Исправить».
+	tu.open("reading")
+	rs := tu.UI.screen.(*readingScreen)
+	for _, o := range []fyne.CanvasObject{rs.windowLine, rs.form.fields[0].entry, rs.form.fields[0].last, rs.form.next} {
+		if !tu.inView(o) {
+			t.Errorf("on the reading entry %q is below the fold at 2×", objectTexts(t, o))
+		}
+	}
+	tu.readingReview()
+	tu.waitFor(func() bool { return rs.step == readingStepReview }, "the review")
+	for _, o := range []fyne.CanvasObject{rs.submit, rs.back} {
+		if !tu.inView(o) {
+			t.Errorf("on the review %q is not in view at 2×", objectTexts(t, o))
+		}
+	}
+
 	tu.open("invoices")
 	s := tu.UI.screen.(*invoicesScreen)
 	for _, want := range []string{"← К списку счетов", "Итого к оплате", paidText(s.paid[s.invoices[0].Period]), "Печать / PDF"} {
@@ -84,7 +103,23 @@ func TestLargeTextFitsTheScreen(t *testing.T) {
 	tu.open("statement")
 	st := tu.UI.screen.(*statementScreen)
 	if st.table.view == nil || st.table.view.Wide() {
-		t.Error("at 2× the statement is still a table")
+		t.Fatal("at 2× the statement is still a table")
+	}
+	// The first month's card, every value of it, under the total and the
+	// month pickers.
+	var first fyne.CanvasObject
+	fyne.DoAndWait(func() { first = st.table.view.cards.Objects[0] })
+	texts := objectTexts(t, first)
+	for _, want := range []string{st.st.series[0].rows[0].cells[stmtMonth], "Показания:", "Расход:", "Дата показания:",
+		"Как получено:", "Тариф за кВт·ч:", "Начислено по счёту:"} {
+		if !contains(texts, want) {
+			t.Errorf("the first card has no %q: %q", want, texts)
+		}
+	}
+	for _, o := range []fyne.CanvasObject{first, st.fromSel, st.toSel, st.summary} {
+		if !tu.inView(o) {
+			t.Errorf("on the statement %T %q is below the fold at 2×", o, objectTexts(t, o))
+		}
 	}
 
 	// «Разделы» opens the list of sections; a section closes it.
@@ -161,5 +196,51 @@ func TestViewControlsBeforeLogin(t *testing.T) {
 	fyne.DoAndWait(func() { check.SetChecked(true) })
 	if !tu.UI.theme.contrast {
 		t.Error("the contrast switch on the login screen does nothing")
+	}
+}
+
+// TestLoginFitsTheScreenAtLargeText: at twice the text size on a 1366×768
+// screen the whole login form, «Войти» too, is in view without scrolling.
+func TestLoginFitsTheScreenAtLargeText(t *testing.T) {
+	tu := newTestUI(t, false)
+	fyne.DoAndWait(func() {
+		tu.UI.win.Resize(fyne.NewSize(screenW, screenH))
+		tu.UI.SetTextSize(2)
+	})
+	f := tu.UI.login
+	for _, o := range []fyne.CanvasObject{f.customer, f.password, f.submit} {
+		if !inArea(tu.UI.win.Content(), o) {
+			t.Errorf("on the login screen %q is below the fold at 2×", objectTexts(t, o))
+		}
+	}
+}
+
+// TestFirstStartFitsTheScreen: the first start's two answers, «домашний» and
+// «общественный», are in view at large and at twice the text on a 1366×768
+// screen.
+func TestFirstStartFitsTheScreen(t *testing.T) {
+	tu := newTestUI(t, false)
+	for _, size := range []int{1, 2} {
+		fyne.DoAndWait(func() {
+			tu.UI.win.Resize(fyne.NewSize(screenW, screenH))
+			tu.UI.SetTextSize(size)
+			tu.UI.showFirstStart()
+		})
+		var buttons []*widget.Button
+		fyne.DoAndWait(func() {
+			walkWidgets(t, tu.UI.win.Content(), func(w fyne.Widget) {
+				if b, ok := w.(*widget.Button); ok && b.Importance == widget.HighImportance {
+					buttons = append(buttons, b)
+				}
+			})
+		})
+		if len(buttons) != 2 {
+			t.Fatalf("the first start has %d main buttons", len(buttons))
+		}
+		for _, b := range buttons {
+			if !inArea(tu.UI.win.Content(), b) {
+				t.Errorf("at text size %d %q is below the fold", size, b.Text)
+			}
+		}
 	}
 }

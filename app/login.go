@@ -55,6 +55,14 @@ func (l *columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s.Add(fyne.NewSquareSize(2 * theme.Padding()))
 }
 
+// plainLabel is a label on one line (a bold one for a field's name), for a
+// row of words that wraps whole.
+func plainLabel(text string, bold bool) *widget.Label {
+	l := widget.NewLabel(text)
+	l.TextStyle = fyne.TextStyle{Bold: bold}
+	return l
+}
+
 // loginForm is the login screen's widgets, kept for tests.
 type loginForm struct {
 	customer, password *widget.Entry
@@ -107,8 +115,9 @@ func (u *UI) showLogin() {
 	objs := []fyne.CanvasObject{
 		heading(lang.L("Личный кабинет")),
 		para(lang.L("Коми энергосбытовая компания")),
-		bold(lang.L("Номер клиента")),
-		para(lang.L("Номер клиента напечатан в вашем счёте (квитанции).")),
+		// The hint beside the field's name, so «Войти» is in view at twice
+		// the text on a 1366×768 screen.
+		newWrap(plainLabel(lang.L("Номер клиента"), true), plainLabel(lang.L("— напечатан в вашем счёте (квитанции)"), false)),
 		f.customer,
 		bold(lang.L("Пароль")),
 		f.password,

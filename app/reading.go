@@ -122,7 +122,7 @@ func (s *readingScreen) build() {
 	}
 	s.windowLine = bold("")
 	s.meterLine = para("")
-	objs := []fyne.CanvasObject{s.accountLine, s.windowLine}
+	objs := []fyne.CanvasObject{s.windowLine}
 	s.choice = newReadingMeterChoice(active, s.meter.ID, func(id string) { s.frame.touch(); s.chooseMeter(id) })
 	if s.choice.sel != nil {
 		objs = append(objs, bold(lang.L("Счётчик")), s.choice.sel)
@@ -135,7 +135,10 @@ func (s *readingScreen) build() {
 	s.result.OnDiscard = func(it cabinet.Item) { s.askDiscard(it, nil) }
 	s.result.OnAgain = func() { s.lastID = 0; s.toForm() }
 	s.stepBox = container.NewVBox()
-	s.setBody(append(objs, s.meterLine, widget.NewSeparator(), s.stepBox, queueCard)...)
+	// The window and the form first: at twice the text on a 1366×768
+	// screen the field and «Далее» are in view. The meter's description
+	// and the account's address (named in the top bar too) after them.
+	s.setBody(append(objs, widget.NewSeparator(), s.stepBox, s.meterLine, s.accountLine, queueCard)...)
 	s.chooseMeter(s.meter.ID)
 	s.refreshQueue()
 }

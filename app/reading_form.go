@@ -88,15 +88,25 @@ type readingForm struct {
 // newReadingForm builds the form for meter m.
 func newReadingForm(m domain.Meter, kit readingKit) *readingForm {
 	f := &readingForm{meter: m, focus: kit.focus, OnCheck: func(map[domain.Zone]string, bool) {}, OnNext: func(map[domain.Zone]string, bool) {}}
-	hint := lang.L("Перепишите цифры с табло счётчика. Цифры после запятой (обычно в красной рамке) можно не писать.")
+	hint := lang.L("Цифры после запятой (обычно в красной рамке) можно не писать.")
 	if m.FractionDigits == 0 {
 		hint = lang.L("Перепишите цифры с табло счётчика.")
 	}
 	f.fixNote = para("")
 	f.fixNote.Hide()
-	f.box = container.NewVBox(f.fixNote, para(hint))
+	f.box = container.NewVBox(f.fixNote)
+	if len(m.Zones) != 1 {
+		f.box.Add(para(hint))
+	}
 	for i, z := range m.Zones {
 		fd := &readingField{zone: z.Code, label: bold(readingZoneLabel(z.Code, len(m.Zones))), entry: widget.NewEntry(), last: para(""), err: errorText()}
+		var label fyne.CanvasObject = fd.label
+		if len(m.Zones) == 1 {
+			// The hint beside the field's name, so «Далее» is in view at
+			// twice the text on a 1366×768 screen.
+			fd.label.Wrapping = fyne.TextWrapOff
+			label = container.NewBorder(nil, nil, fd.label, nil, para(hint))
+		}
 		if m.FractionDigits > 0 {
 			fd.entry.SetPlaceHolder(lang.L("например, 12345,6"))
 		} else {
@@ -111,7 +121,7 @@ func newReadingForm(m domain.Meter, kit readingKit) *readingForm {
 			f.submit()
 		}
 		f.fields = append(f.fields, fd)
-		f.box.Objects = append(f.box.Objects, fd.label, fd.entry, fd.last, fd.err)
+		f.box.Objects = append(f.box.Objects, label, fd.entry, fd.last, fd.err)
 	}
 	f.general = errorText()
 	f.question = bold("")

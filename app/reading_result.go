@@ -127,12 +127,9 @@ func readingDay(it cabinet.Item) string {
 	return domain.DateOf(it.CreatedAt, domain.Moscow).DayMonth()
 }
 
-// readingButtons puts buttons one under another, each as wide as its
-// words: a row of them would be cut off at twice the text size.
+// readingButtons puts buttons in a row, each as wide as its words, and
+// moves one to the next row when they do not fit: «Передать показания» and
+// «Исправить» stay in view together at twice the text, nothing is cut.
 func readingButtons(btns ...fyne.CanvasObject) *fyne.Container {
-	box := container.NewVBox()
-	for _, b := range btns {
-		box.Add(container.NewHBox(b))
-	}
-	return box
+	return newWrap(btns...)
 }

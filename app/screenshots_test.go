@@ -79,6 +79,17 @@ func TestScreenshots(t *testing.T) {
 		tu.open("statement")
 		shot("statement-" + look.suffix)
 	}
+
+	// The review in English (-lang en): only the customer's own data may
+	// be in Russian.
+	t.Cleanup(func() { LoadTranslations(false) })
+	t.Setenv("LANGUAGE", "en")
+	t.Setenv("LC_ALL", "en_US.UTF-8")
+	LoadTranslations(true)
+	fyne.DoAndWait(func() { tu.UI.SetTextSize(0); tu.UI.SetHighContrast(false); tu.UI.startSession() })
+	tu.open("reading")
+	tu.readingReview()
+	shot("reading-review-en")
 }
 
 // open shows a section and waits until the sync's events stop rebuilding it.
@@ -124,7 +135,10 @@ func (tu *testUI) readingReview() {
 	}
 	test.Type(field, "25400")
 	fyne.DoAndWait(func() { field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) })
-	tu.waitFor(func() bool { return true }, "the review")
+	tu.waitFor(func() bool {
+		s, ok := tu.UI.screen.(*readingScreen)
+		return ok && s.step == readingStepReview
+	}, "the review")
 }
 
 // openFirstBill opens the newest bill of «Выставленные счета».

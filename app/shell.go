@@ -330,8 +330,12 @@ func (l *barLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 func (u *UI) sizeButton() *widget.Button {
 	var b *widget.Button
 	b = u.button(lang.L(sizeNames[u.theme.size]), func() {
-		u.SetTextSize((u.theme.size + 1) % len(textScales))
-		b.SetText(lang.L(sizeNames[u.theme.size]))
+		// The new name first: the new theme lays the row out again for
+		// it, so the longer «очень крупный» does not run under its
+		// neighbour.
+		next := (u.theme.size + 1) % len(textScales)
+		b.SetText(lang.L(sizeNames[next]))
+		u.SetTextSize(next)
 	})
 	return b
 }

@@ -27,9 +27,13 @@ func (t *kabinetTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 	}
 	black, white := color.Black, color.White
 	switch n {
-	case theme.ColorNameBackground, theme.ColorNameInputBackground, theme.ColorNameMenuBackground,
+	case theme.ColorNameBackground, theme.ColorNameMenuBackground,
 		theme.ColorNameOverlayBackground, theme.ColorNameHeaderBackground:
 		return white
+	case theme.ColorNameInputBackground:
+		// Grey as a button: a month picker has no border of its own, and on
+		// white it read as plain text.
+		return color.NRGBA{0xE6, 0xE6, 0xE6, 0xFF}
 	case theme.ColorNameForeground, theme.ColorNameInputBorder, theme.ColorNameSeparator, theme.ColorNameScrollBar:
 		return black
 	case theme.ColorNameButton:
