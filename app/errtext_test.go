@@ -172,8 +172,16 @@ func TestUncodedErrorIsTheGeneralSentence(t *testing.T) {
 	if !strings.Contains(out, "disk on fire") || !strings.Contains(out, "new_rule_of_2030") {
 		t.Errorf("the errors are not logged: %q", out)
 	}
-	if strings.Contains(out, "1100012345") || len(home) > 1 && strings.Contains(out, home) {
-		t.Errorf("the log has personal data: %q", out)
+	// Fyne's «At:» line names our source file, which is under the home
+	// folder when the checkout is; what the error said must not be.
+	var said []string
+	for _, line := range strings.Split(out, "\n") {
+		if !strings.Contains(line, "  At: ") {
+			said = append(said, line)
+		}
+	}
+	if text := strings.Join(said, "\n"); strings.Contains(text, "1100012345") || len(home) > 1 && strings.Contains(text, home) {
+		t.Errorf("the log has personal data: %q", text)
 	}
 }
 
