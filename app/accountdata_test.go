@@ -177,6 +177,8 @@ func TestDataInvoices(t *testing.T) {
 	// person's documents folder and offers to open it or its folder.
 	tu.tapButton("Печать / PDF")
 	home, _ := os.UserHomeDir()
+	// The PDF is written off the UI goroutine; the dialog comes after.
+	tu.waitFor(func() bool { return strings.Contains(strings.Join(tu.dialogTexts(), "\n"), "Открыть папку") }, "the dialog after «Печать / PDF»")
 	dialogText := strings.Join(tu.dialogTexts(), "\n")
 	for _, want := range []string{"Открыть", "Открыть папку", "сохранён в папку " + home} {
 		if !strings.Contains(dialogText, want) {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -63,12 +64,21 @@ func (p printKit) buttons(name func() string, write func(w io.Writer) error) fyn
 	printBtn.OnTapped = func() {
 		f.touch()
 		problem.Hide()
-		path, err := p.svc.SavePDF(name(), write)
-		if err != nil {
-			setError(problem, err)
-			return
-		}
-		saved(path)
+		// Making the PDF reads the whole document and writes a file: off
+		// the UI goroutine, the button disabled meanwhile.
+		file := name()
+		var path string
+		f.run(printBtn, func(context.Context) error {
+			var err error
+			path, err = p.svc.SavePDF(file, write)
+			return err
+		}, func(err error) {
+			if err != nil {
+				setError(problem, err)
+				return
+			}
+			saved(path)
+		})
 	}
 	saveAs := f.button(lang.L("Сохранить как…"), func() {
 		problem.Hide()
