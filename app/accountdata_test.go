@@ -178,7 +178,9 @@ func TestDataInvoices(t *testing.T) {
 	tu.tapButton("Печать / PDF")
 	home, _ := os.UserHomeDir()
 	// The PDF is written off the UI goroutine; the dialog comes after.
-	tu.waitFor(func() bool { return strings.Contains(strings.Join(tu.dialogTexts(), "\n"), "Открыть папку") }, "the dialog after «Печать / PDF»")
+	tu.waitFor(func() bool {
+		return strings.Contains(strings.Join(tu.dialogTexts(), "\n"), "Открыть папку")
+	}, "the dialog after «Печать / PDF»")
 	dialogText := strings.Join(tu.dialogTexts(), "\n")
 	for _, want := range []string{"Открыть", "Открыть папку", "сохранён в папку " + home} {
 		if !strings.Contains(dialogText, want) {
