@@ -174,22 +174,6 @@ func (l *fitColumns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(0, h)
 }
 
-// fitCard is a row as a card: a bold title and «name: value» pairs. A
-// value is one label that never wraps, so a sum, a date or a reading is
-// never split; a pair moves to a new line whole when it does not fit.
-func fitCard(title string, pairs ...[2]string) fyne.CanvasObject {
-	box := container.NewVBox(bold(title))
-	for _, p := range pairs {
-		if strings.TrimSpace(p[1]) == "" {
-			continue
-		}
-		value := widget.NewLabel(p[1])
-		value.TextStyle = fyne.TextStyle{Bold: true}
-		box.Add(newWrap(widget.NewLabel(p[0]+":"), value))
-	}
-	return widget.NewCard("", "", box)
-}
-
 // fitCell is a table cell: its text on one line (or on the lines its "\n"
 // makes), never wrapped or cut, with less padding than a label so a table
 // of eight columns fits a window of 1100 px at the normal size.
