@@ -263,3 +263,11 @@ func (s *readingScreen) refreshQueue() {
 
 // fixable reports whether the form can show the meter.
 func (s *readingScreen) fixable(id string) bool { return id == s.meter.ID || s.choice.offers(id) }
+
+// focusFirst puts the cursor in the first field when the screen opens, so
+// a person can type the reading at once.
+func (s *readingScreen) focusFirst() {
+	if s.form != nil && s.step == readingStepForm {
+		s.form.FocusFirst()
+	}
+}
