@@ -545,3 +545,14 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestReadingOpensWithTheCursorInTheField: a person opening «Ввод
+// показаний» types the digits at once, without finding the field first.
+func TestReadingOpensWithTheCursorInTheField(t *testing.T) {
+	tu, s := readingUI(t, "100001")
+	fyne.DoAndWait(func() {
+		if got := tu.UI.win.Canvas().Focused(); got != s.form.fields[0].entry {
+			t.Errorf("the focus is on %T, not in the reading field", got)
+		}
+	})
+}
