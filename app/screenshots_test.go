@@ -76,6 +76,8 @@ func TestScreenshots(t *testing.T) {
 		shot("invoices-" + look.suffix)
 		tu.openFirstBill()
 		shot("bill-" + look.suffix)
+		tu.scrollBillTo("Начисления")
+		shot("bill-lines-" + look.suffix)
 		tu.open("statement")
 		shot("statement-" + look.suffix)
 	}
@@ -149,4 +151,28 @@ func (tu *testUI) openFirstBill() {
 		tu.t.Fatalf("the bills screen is %T", tu.UI.screen)
 	}
 	fyne.DoAndWait(s.selectFirst)
+}
+
+// scrollBillTo scrolls the open bill's page so that its part titled title
+// (e.g. «Начисления», the charge lines) is at the top.
+func (tu *testUI) scrollBillTo(title string) {
+	tu.t.Helper()
+	fyne.DoAndWait(func() {
+		var page *lineScroll
+		var part fyne.CanvasObject
+		walkWidgets(tu.t, tu.UI.shell.content, func(o fyne.Widget) {
+			if s, ok := o.(*lineScroll); ok && page == nil {
+				page = s
+			}
+			if l, ok := o.(*widget.Label); ok && l.Text == title && part == nil {
+				part = l
+			}
+		})
+		if page == nil || part == nil {
+			tu.t.Fatalf("no %q on the bill's page", title)
+		}
+		d := fyne.CurrentApp().Driver()
+		y := d.AbsolutePositionForObject(part).Y - d.AbsolutePositionForObject(page).Y + page.Offset.Y
+		page.ScrollToOffset(fyne.NewPos(0, y))
+	})
 }
