@@ -14,6 +14,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/portaltest"
 	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
@@ -100,13 +101,7 @@ func TestRejectedReadingNeedsAttentionAndOthersGoOn(t *testing.T) {
 	// reading passes its local check but the portal refuses it. (A higher
 	// reading of this month sent through another channel would not do:
 	// the app's reading replaces it as a correction.)
-	if err := p.DB.Write(context.Background(), func(tx *portaldb.Tx) error {
-		_, err := tx.ExecContext(context.Background(), `UPDATE reading_values SET value = value + 50000 WHERE reading_id =
-			(SELECT id FROM readings WHERE meter_id = ? AND status = 'accepted' ORDER BY taken_on DESC, id DESC LIMIT 1)`, meter.ID)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	raiseLastAccepted(t, p, meter.ID)
 	bad, err := a.engine.QueueReading(account, meter.ID, plus(meter, 100), domain.Date{}, false)
 	if err != nil {
 		t.Fatal(err)
@@ -291,4 +286,18 @@ func TestEngineStopsWithoutLeaks(t *testing.T) {
 	a.engine.Poke()
 	cancel()
 	<-done
+}
+
+// raiseLastAccepted makes the supplier correct the meter's last accepted
+// reading upwards on the portal (an inspector read the meter), so a reading
+// the app checked against the old value is refused.
+func raiseLastAccepted(t *testing.T, p *portaltest.Server, meterID string) {
+	t.Helper()
+	if err := p.DB.Write(context.Background(), func(tx *portaldb.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `UPDATE reading_values SET value = value + 50000 WHERE reading_id =
+			(SELECT id FROM readings WHERE meter_id = ? AND status = 'accepted' ORDER BY taken_on DESC, id DESC LIMIT 1)`, meterID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -7,7 +7,6 @@ import (
 
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
-	"kabinet/internal/portaldb"
 	"kabinet/internal/store"
 	"kabinet/internal/syncer"
 )
@@ -31,13 +30,7 @@ func (l *eventLog) itemEvents(id uint64) []syncer.Event {
 // one, instead of staying silent about it.
 func TestReadingBehindARefusedOneIsToldItIsBlocked(t *testing.T) {
 	p, a, account, meter := synced(t, portalclient.Options{})
-	if err := p.DB.Write(context.Background(), func(tx *portaldb.Tx) error {
-		_, err := tx.ExecContext(context.Background(), `UPDATE reading_values SET value = value + 50000 WHERE reading_id =
-			(SELECT id FROM readings WHERE meter_id = ? AND status = 'accepted' ORDER BY taken_on DESC, id DESC LIMIT 1)`, meter.ID)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	raiseLastAccepted(t, p, meter.ID)
 	bad, err := a.engine.QueueReading(account, meter.ID, plus(meter, 100), domain.Date{}, false)
 	if err != nil {
 		t.Fatal(err)
