@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -47,11 +46,9 @@ func genericError() string {
 	return lang.L("Не удалось выполнить действие. Попробуйте ещё раз; если ошибка повторится, позвоните в контакт-центр.")
 }
 
-// russianUI reports whether the window speaks Russian (the general
-// sentence comes out in Cyrillic).
-func russianUI() bool {
-	return strings.ContainsFunc(genericError(), func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) })
-}
+// russianUI reports whether the window speaks Russian: the language
+// LoadTranslations was last asked for.
+func russianUI() bool { return !englishUI.Load() }
 
 // codeSentences are the sentences of the codes the window knows, each
 // built from the error's template data p.

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -119,12 +120,16 @@ type UI struct {
 	after func(d time.Duration, f func()) (stop func())
 }
 
+// englishUI is set when the window speaks English (`kabinet -lang en`).
+var englishUI atomic.Bool
+
 // LoadTranslations registers the app's strings. The window speaks Russian
 // on every computer — a library PC with English regional settings must not
 // greet an elderly visitor in English — and English only when asked for
 // (`kabinet -lang en`), which loads the English files as the system's
 // language.
 func LoadTranslations(english bool) {
+	englishUI.Store(english)
 	entries, err := fs.ReadDir(assets.Translations, "translations")
 	if err != nil {
 		fyne.LogError("translations", err)
