@@ -291,6 +291,25 @@ func init() {
 	say(func(de *domain.Error, p map[string]any) string {
 		return lang.L("Сейчас в личный кабинет входит очень много людей. Подождите {{.Wait}} и попробуйте снова.", p)
 	}, domain.CodeServiceBusy)
+	// Paying online.
+	say(func(de *domain.Error, p map[string]any) string {
+		if has(p, "MinKop") && has(p, "MaxKop") {
+			return lang.L("Сумма оплаты должна быть не меньше {{.MinKop}} и не больше {{.MaxKop}}. Исправьте сумму.", p)
+		}
+		return lang.L("Проверьте сумму оплаты: не меньше 1 рубля.")
+	}, domain.CodePaymentAmount)
+	say(func(de *domain.Error, p map[string]any) string {
+		return lang.L("Сейчас оплачивать нечего: долга нет. Если хотите заплатить вперёд, введите сумму.")
+	}, domain.CodeNothingDue)
+	say(func(de *domain.Error, p map[string]any) string {
+		return lang.L("Оплата картой в личном кабинете пока не подключена. Оплатите по QR-коду в приложении банка или в отделении.")
+	}, domain.CodePaymentsOff)
+	say(func(de *domain.Error, p map[string]any) string {
+		return lang.L("Платёжный сервис сейчас не отвечает. Деньги не списаны. Попробуйте через {{.Wait}} или оплатите по QR-коду.", p)
+	}, domain.CodePaymentProvider)
+	say(func(de *domain.Error, p map[string]any) string {
+		return lang.L("Для оплаты картой нужен интернет, а связи с порталом сейчас нет. Оплатите по QR-коду в приложении банка — он работает без связи.")
+	}, domain.CodePaymentNeedsNetwork)
 }
 
 // has reports whether the template data carry k.
@@ -336,6 +355,10 @@ func errorData(de *domain.Error) map[string]any {
 			if t, err := time.Parse(time.RFC3339, v); err == nil {
 				t = t.In(domain.Moscow)
 				p["SentDate"], p["SentTime"] = t.Format("02.01.2006"), t.Format("15:04")
+			}
+		case "min_kop", "max_kop":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+				p[name] = domain.Kopecks(n).String()
 			}
 		case "retry_after":
 			if n, err := strconv.Atoi(v); err == nil {

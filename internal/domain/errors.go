@@ -210,6 +210,23 @@ const (
 	// CodeServiceBusy: too many people are logging in at once; wait
 	// "retry_after".
 	CodeServiceBusy Code = "service_busy"
+
+	// Paying online.
+
+	// CodePaymentAmount: the amount to pay is below the minimum or above
+	// the maximum (Params "min_kop", "max_kop").
+	CodePaymentAmount Code = "payment_amount_invalid"
+	// CodeNothingDue: no amount was given and nothing is due now.
+	CodeNothingDue Code = "payment_nothing_due"
+	// CodePaymentsOff: the supplier has not switched online payment on.
+	CodePaymentsOff Code = "payments_disabled"
+	// CodePaymentProvider: the payment provider did not answer or its
+	// answer is not known yet; repeating with the same Idempotency-Key
+	// is safe ("retry_after").
+	CodePaymentProvider Code = "payment_provider_unavailable"
+	// CodePaymentNeedsNetwork: paying online needs the portal; it is never
+	// queued (the bill's QR code works offline).
+	CodePaymentNeedsNetwork Code = "payment_needs_network"
 )
 
 // Codes returns every code declared in this package, for the clients that
@@ -231,6 +248,7 @@ func Codes() []Code {
 		CodeTooManyAttempts, CodeTooManyRequests, CodePasswordChangeRequired, CodePasswordNotChanged,
 		CodeNotFound, CodeKeyRequired, CodeBadKey, CodeKeyReused, CodeCursorExpired, CodeEmailRequired,
 		CodeBadQuestion, CodeEmptyQuery, CodeInternal, CodeServiceBusy,
+		CodePaymentAmount, CodeNothingDue, CodePaymentsOff, CodePaymentProvider, CodePaymentNeedsNetwork,
 	}
 }
 
