@@ -37,7 +37,7 @@ func (s *Server) paymentNotification(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Тело уведомления не прочитано."))
 		return
 	}
-	n, err := parseNotificationTmp(body)
+	n, err := payments.ParseNotification(body)
 	if err != nil {
 		s.log.Warn("payment notification refused: the body is not a notification", "err", err)
 		s.pay.metrics.ObservePaymentNotification(HookBadRequest)

@@ -128,7 +128,7 @@ func newPayService(cfg PaymentConfig, m PaymentMetrics) (*payService, error) {
 		p.RecheckAfter = 5 * time.Second
 	}
 	if len(p.Allowlist) == 0 {
-		p.Allowlist = defaultAllowlistTmp()
+		p.Allowlist = payments.DefaultAllowlist()
 	}
 	if p.VATCode == 0 {
 		return nil, errors.New("payments: the receipt's VAT code is required (1 is «без НДС»)")
