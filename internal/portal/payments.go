@@ -48,6 +48,9 @@ type PaymentConfig struct {
 	// Lifetime is how long the payer has to pay when the provider names
 	// no expiry; 0 means an hour (an СБП payment's life).
 	Lifetime time.Duration
+	// ReconcileAfter is how long an open payment may go without news
+	// before the reconciler asks the provider; 0 means a minute.
+	ReconcileAfter time.Duration
 	// RecheckAfter is how old the provider's last word on an open payment
 	// may be before GET /payments/{id} asks again; 0 means 5 s.
 	RecheckAfter time.Duration
@@ -123,6 +126,9 @@ func newPayService(cfg PaymentConfig, m PaymentMetrics) (*payService, error) {
 	}
 	if p.Lifetime == 0 {
 		p.Lifetime = time.Hour
+	}
+	if p.ReconcileAfter == 0 {
+		p.ReconcileAfter = time.Minute
 	}
 	if p.RecheckAfter == 0 {
 		p.RecheckAfter = 5 * time.Second

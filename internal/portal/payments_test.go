@@ -302,7 +302,7 @@ func TestPaymentAmountRules(t *testing.T) {
 // provider payment; paid, it is credited once.
 func TestCreateRetriedAfterProviderFailure(t *testing.T) {
 	// The client gives up after one attempt.
-	pe := newPayEnvWith(t, func(c *payments.YooKassaConfig) { c.RetryDelay, c.MaxWait = time.Second, 10 * time.Millisecond })
+	pe := newPayEnvWith(t, func(c *payments.YooKassaConfig) { c.RetryDelay, c.MaxWait = time.Second, 10*time.Millisecond })
 	pe.lp.FailCreatesAfterMaking(-1)
 	r := pe.pay("pay-key-500", 0)
 	if r.Status != http.StatusServiceUnavailable || r.Code(t) != string(domain.CodePaymentProvider) || r.Header.Get("Retry-After") == "" {

@@ -9,17 +9,15 @@ import (
 	"kabinet/internal/portaldb"
 )
 
-// Reconciler pace: a payment is looked at when nobody asked the provider
-// about it for recheck, held by one reconciler for lease, and claimed in
-// batches of reconcileBatch.
+// Reconciler pace: a payment is held by one reconciler for
+// reconcileLease, and claimed in batches of reconcileBatch.
 const (
-	reconcileRecheck = time.Minute
-	reconcileLease   = 2 * time.Minute
-	reconcileBatch   = 50
+	reconcileLease = 2 * time.Minute
+	reconcileBatch = 50
 )
 
 // ReconcilePayments looks once at the payments still open that nobody
-// checked for a minute, and returns how many it looked at. It is what
+// checked for PaymentConfig.ReconcileAfter (a minute), and returns how many it looked at. It is what
 // makes a lost notification, a crash between the provider's success and
 // our commit, or an answer to Create that never came harmless:
 //
@@ -36,7 +34,7 @@ func (s *Server) ReconcilePayments(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := s.now()
-	open, err := s.db.ClaimOpenPayments(ctx, now, now.Add(-reconcileRecheck), reconcileLease, reconcileBatch)
+	open, err := s.db.ClaimOpenPayments(ctx, now, now.Add(-s.pay.ReconcileAfter), reconcileLease, reconcileBatch)
 	if err != nil {
 		s.pay.metrics.ObservePaymentReconcile("failed")
 		return 0, err
