@@ -174,6 +174,7 @@ func (c *YooKassa) call(ctx context.Context, method, path, key string, in, out a
 	u := c.base.ResolveReference(&url.URL{Path: path})
 	deadline := c.cfg.Now().Add(c.cfg.MaxWait)
 	delay := c.cfg.RetryDelay
+	var waited time.Duration // counted apart from the clock, which a test's Sleep does not move
 	for attempt := 1; ; attempt++ {
 		ans, wait, err := c.attempt(ctx, method, u.String(), key, body)
 		if err == nil {
@@ -188,7 +189,7 @@ func (c *YooKassa) call(ctx context.Context, method, path, key string, in, out a
 		if wait <= 0 {
 			wait, delay = delay, min(2*delay, c.cfg.MaxRetryDelay)
 		}
-		if c.cfg.Now().Add(wait).After(deadline) {
+		if waited += wait; waited > c.cfg.MaxWait || c.cfg.Now().Add(wait).After(deadline) {
 			c.cfg.Logger.Warn("payment provider: giving up", "method", method, "path", logPath(path), "attempts", attempt, "err", err)
 			return fmt.Errorf("payments: %s %s after %d attempts: %w", method, logPath(path), attempt, err)
 		}

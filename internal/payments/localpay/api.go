@@ -282,7 +282,7 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 	if base == "" {
 		base = "http://" + r.Host
 	}
-	var fail500, early bool
+	var early bool
 	var pending []byte
 	rep, outs := p.idempotent(r, body, func() (reply, []outgoing) {
 		now := p.cfg.Now()
@@ -302,7 +302,6 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 		p.payments[id] = pay
 		p.order = append(p.order, id)
 		pending = p.paymentJSON(pay)
-		fail500 = take(&p.faults.fail500)
 		early = take(&p.faults.payInCreate)
 		var outs []outgoing
 		if early {
@@ -317,7 +316,7 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 	} else {
 		p.send(outs...)
 	}
-	if fail500 {
+	if rep.status == http.StatusOK && p.takeFail500() {
 		return apiError(http.StatusInternalServerError, "internal_server_error", "Internal server error", "")
 	}
 	return rep
