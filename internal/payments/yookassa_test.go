@@ -393,3 +393,77 @@ func TestDefaultAllowlist(t *testing.T) {
 		}
 	}
 }
+
+// scripted is a stand-in for ЮKassa that gives the answers listed, one a
+// request, repeating the last; it records the idempotence keys it saw.
+type scripted struct {
+	mu      sync.Mutex
+	answers []func(w http.ResponseWriter)
+	keys    []string
+}
+
+func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.keys = append(s.keys, r.Header.Get("Idempotence-Key"))
+	a := s.answers[0]
+	if len(s.answers) > 1 {
+		s.answers = s.answers[1:]
+	}
+	s.mu.Unlock()
+	a(w)
+}
+
+func status(code int) func(w http.ResponseWriter) {
+	return func(w http.ResponseWriter) { w.WriteHeader(code) }
+}
+
+const pendingJSON = `{"id":"p1","status":"pending","paid":false,"amount":{"value":"1.00","currency":"RUB"},
+	"confirmation":{"type":"redirect","confirmation_url":"https://yoomoney.ru/checkout/p1"},
+	"created_at":"2026-04-01T10:00:00.000Z","test":true}`
+
+func scriptedClient(t *testing.T, s *scripted) (*payments.YooKassa, *[]time.Duration) {
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	var pauses []time.Duration
+	c, err := payments.NewYooKassa(payments.YooKassaConfig{
+		BaseURL: srv.URL + "/v3/", ShopID: "1", SecretKey: "k", MaxWait: 10 * time.Second,
+		Sleep:  func(_ context.Context, d time.Duration) error { pauses = append(pauses, d); return nil },
+		Logger: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, &pauses
+}
+
+func TestUnknownOutcomeIsNotForgottenByLaterAnswers(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(500), status(429)}}
+	c, _ := scriptedClient(t, s)
+	_, err := c.Create(testCtx(t), "key-1", request(100))
+	if !errors.Is(err, payments.ErrUnknownOutcome) {
+		t.Errorf("500 then 429 for ever: %v, want ErrUnknownOutcome (the first attempt may have made the payment)", err)
+	}
+	for _, k := range s.keys {
+		if k != "key-1" {
+			t.Fatalf("retries sent keys %v, want key-1 every time", s.keys)
+		}
+	}
+}
+
+func TestProcessingAnswerIsAskedAgainAfterRetryAfter(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){
+		func(w http.ResponseWriter) {
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte(`{"type":"processing","description":"Request accepted","retry_after":1500}`))
+		},
+		func(w http.ResponseWriter) { _, _ = w.Write([]byte(pendingJSON)) },
+	}}
+	c, pauses := scriptedClient(t, s)
+	p, err := c.Create(testCtx(t), "key-1", request(100))
+	if err != nil || p.ID != "p1" || p.ConfirmationURL != "https://yoomoney.ru/checkout/p1" {
+		t.Fatalf("got %+v, %v", p, err)
+	}
+	if len(*pauses) != 1 || (*pauses)[0] != 1500*time.Millisecond {
+		t.Errorf("pauses %v, want the 1.5 s ЮKassa asked for", *pauses)
+	}
+}
