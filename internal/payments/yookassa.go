@@ -118,7 +118,11 @@ func (c *YooKassa) Create(ctx context.Context, idempotenceKey string, req Create
 	if err := c.call(ctx, http.MethodPost, "payments", idempotenceKey, w, &ans); err != nil {
 		return Payment{}, err
 	}
-	return ans.payment()
+	p, err := ans.payment()
+	if err != nil {
+		return Payment{}, badAnswer(http.MethodPost, err)
+	}
+	return p, nil
 }
 
 // Get reads a payment.
@@ -143,7 +147,11 @@ func (c *YooKassa) Refund(ctx context.Context, idempotenceKey, paymentID string,
 	if err := c.call(ctx, http.MethodPost, "refunds", idempotenceKey, body, &ans); err != nil {
 		return Refund{}, err
 	}
-	return ans.refund()
+	r, err := ans.refund()
+	if err != nil {
+		return Refund{}, badAnswer(http.MethodPost, err)
+	}
+	return r, nil
 }
 
 // GetRefund reads a refund.
@@ -176,9 +184,19 @@ func (c *YooKassa) call(ctx context.Context, method, path, key string, in, out a
 		return err
 	}
 	if err := json.Unmarshal(ans, out); err != nil {
-		return fmt.Errorf("payments: %s %s: bad answer: %w", method, logPath(path), err)
+		return badAnswer(method, fmt.Errorf("payments: %s %s: bad answer: %w", method, logPath(path), err))
 	}
 	return nil
+}
+
+// badAnswer is the error of a 200 answer the client cannot read. After a
+// POST the payment or refund was made all the same, so the outcome is
+// unknown: the caller retries with the same key.
+func badAnswer(method string, err error) error {
+	if method == http.MethodPost {
+		return fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
+	}
+	return err
 }
 
 // retrying makes attempts until one is answered, one is refused, or

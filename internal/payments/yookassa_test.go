@@ -467,3 +467,35 @@ func TestProcessingAnswerIsAskedAgainAfterRetryAfter(t *testing.T) {
 		t.Errorf("pauses %v, want the 1.5 s ЮKassa asked for", *pauses)
 	}
 }
+
+func TestUnreadableCreateAnswerMeansUnknownOutcome(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){func(w http.ResponseWriter) {
+		_, _ = w.Write([]byte(`{"id":"p1","status":"pending","amount":{"value":"1.001","currency":"RUB"},"created_at":"2026-04-01T10:00:00Z"}`))
+	}}}
+	c, _ := scriptedClient(t, s)
+	if _, err := c.Create(testCtx(t), "key-1", request(100)); !errors.Is(err, payments.ErrUnknownOutcome) {
+		t.Errorf("a made payment whose answer cannot be read: %v, want ErrUnknownOutcome", err)
+	}
+}
+
+func TestRequestBeyondYooKassaLimitsIsNotSent(t *testing.T) {
+	s := &scripted{answers: []func(http.ResponseWriter){status(500)}}
+	c, _ := scriptedClient(t, s)
+	long := request(100)
+	long.Description = strings.Repeat("я", 129)
+	purpose := request(100)
+	purpose.PaymentOrder.PaymentPurpose = strings.Repeat("я", 211)
+	noCustomer := request(100)
+	noCustomer.Receipt.CustomerEmail = ""
+	for name, req := range map[string]payments.CreateRequest{
+		"description of 129": long, "purpose of 211": purpose, "receipt without customer": noCustomer,
+		"zero amount": request(0),
+	} {
+		if _, err := c.Create(testCtx(t), "key-1", req); err == nil || errors.Is(err, payments.ErrUnknownOutcome) {
+			t.Errorf("%s: %v, want a plain refusal", name, err)
+		}
+	}
+	if len(s.keys) != 0 {
+		t.Errorf("%d requests reached the provider", len(s.keys))
+	}
+}
