@@ -118,7 +118,11 @@ func (c *YooKassa) Create(ctx context.Context, idempotenceKey string, req Create
 	if err := c.call(ctx, http.MethodPost, "payments", idempotenceKey, w, &ans); err != nil {
 		return Payment{}, err
 	}
-	return ans.payment()
+	p, err := ans.payment()
+	if err != nil {
+		return Payment{}, badAnswer(http.MethodPost, err)
+	}
+	return p, nil
 }
 
 // Get reads a payment.
@@ -143,7 +147,11 @@ func (c *YooKassa) Refund(ctx context.Context, idempotenceKey, paymentID string,
 	if err := c.call(ctx, http.MethodPost, "refunds", idempotenceKey, body, &ans); err != nil {
 		return Refund{}, err
 	}
-	return ans.refund()
+	r, err := ans.refund()
+	if err != nil {
+		return Refund{}, badAnswer(http.MethodPost, err)
+	}
+	return r, nil
 }
 
 // GetRefund reads a refund.
@@ -171,30 +179,62 @@ func (c *YooKassa) call(ctx context.Context, method, path, key string, in, out a
 			return fmt.Errorf("payments: encode %s: %w", path, err)
 		}
 	}
-	u := c.base.ResolveReference(&url.URL{Path: path})
+	ans, err := c.retrying(ctx, method, path, key, body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(ans, out); err != nil {
+		return badAnswer(method, fmt.Errorf("payments: %s %s: bad answer: %w", method, logPath(path), err))
+	}
+	return nil
+}
+
+// badAnswer is the error of a 200 answer the client cannot read. After a
+// POST the payment or refund was made all the same, so the outcome is
+// unknown: the caller retries with the same key.
+func badAnswer(method string, err error) error {
+	if method == http.MethodPost {
+		return fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
+	}
+	return err
+}
+
+// retrying makes attempts until one is answered, one is refused, or
+// MaxWait is spent. Once a POST's outcome was unknown, every later failure
+// is reported as ErrUnknownOutcome too: the first attempt may have been
+// carried out, so the caller must come back with the same key.
+func (c *YooKassa) retrying(ctx context.Context, method, path, key string, body []byte) ([]byte, error) {
+	u := c.base.ResolveReference(&url.URL{Path: path}).String()
 	deadline := c.cfg.Now().Add(c.cfg.MaxWait)
 	delay := c.cfg.RetryDelay
-	for attempt := 1; ; attempt++ {
-		ans, wait, err := c.attempt(ctx, method, u.String(), key, body)
-		if err == nil {
-			if err := json.Unmarshal(ans, out); err != nil {
-				return fmt.Errorf("payments: %s %s: bad answer: %w", method, path, err)
-			}
-			return nil
+	var waited time.Duration // counted apart from the clock, which a test's Sleep does not move
+	unknown := false
+	fail := func(err error) error {
+		err = outcome(ctx, method, path, err)
+		if unknown && !errors.Is(err, ErrUnknownOutcome) {
+			err = fmt.Errorf("%w in an earlier attempt, then: %w", ErrUnknownOutcome, err)
 		}
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		ans, wait, err := c.attempt(ctx, method, u, key, body)
+		if err == nil {
+			return ans, nil
+		}
+		unknown = unknown || method == http.MethodPost && errors.Is(err, ErrUnknownOutcome)
 		if !retryable(err) || ctx.Err() != nil {
-			return outcome(ctx, method, path, err)
+			return nil, fail(err)
 		}
 		if wait <= 0 {
 			wait, delay = delay, min(2*delay, c.cfg.MaxRetryDelay)
 		}
-		if c.cfg.Now().Add(wait).After(deadline) {
+		if waited += wait; waited > c.cfg.MaxWait || c.cfg.Now().Add(wait).After(deadline) {
 			c.cfg.Logger.Warn("payment provider: giving up", "method", method, "path", logPath(path), "attempts", attempt, "err", err)
-			return fmt.Errorf("payments: %s %s after %d attempts: %w", method, logPath(path), attempt, err)
+			return nil, fail(fmt.Errorf("payments: %s %s after %d attempts: %w", method, logPath(path), attempt, err))
 		}
 		c.cfg.Logger.Info("payment provider: retrying", "method", method, "path", logPath(path), "attempt", attempt, "wait", wait, "err", err)
 		if serr := c.cfg.Sleep(ctx, wait); serr != nil {
-			return outcome(ctx, method, path, err)
+			return nil, fail(err)
 		}
 	}
 }

@@ -204,9 +204,9 @@ func (c *createRequest) check() (domain.Kopecks, *reply) {
 		r := invalid(param, desc)
 		return 0, &r
 	}
-	amount, ok := rubles(c.Amount)
+	amount, valid := rubles(c.Amount)
 	switch {
-	case !ok:
+	case !valid:
 		return fail("amount", "The amount must be a positive decimal in RUB")
 	case !c.Capture:
 		return fail("capture", "Only one-stage payments (capture: true) are supported here")
@@ -237,9 +237,9 @@ func (rc *receipt) check(amount domain.Kopecks) (string, string) {
 	}
 	var sum domain.Kopecks
 	for _, it := range rc.Items {
-		k, ok := rubles(it.Amount)
+		k, valid := rubles(it.Amount)
 		q, err := payments.ParseAmount(string(it.Quantity))
-		if !ok || err != nil || q <= 0 || it.Description == "" || it.VATCode < 1 || it.VATCode > 12 {
+		if !valid || err != nil || q <= 0 || it.Description == "" || it.VATCode < 1 || it.VATCode > 12 {
 			return "receipt.items", "A receipt item lacks a description, quantity, amount or vat_code"
 		}
 		sum += k * q / 100
@@ -251,11 +251,11 @@ func (rc *receipt) check(amount domain.Kopecks) (string, string) {
 }
 
 func (o *paymentOrder) check(amount domain.Kopecks) (string, string) {
-	k, ok := rubles(o.Amount)
+	k, valid := rubles(o.Amount)
 	switch {
 	case o.Type != "utilities":
 		return "payment_order.type", "Only utilities payment orders are supported"
-	case !ok || k != amount:
+	case !valid || k != amount:
 		return "payment_order.amount", "The payment order amount differs from the payment amount"
 	case o.PaymentPurpose == "" || utf8.RuneCountInString(o.PaymentPurpose) > 210:
 		return "payment_order.payment_purpose", "The payment purpose is empty or longer than 210 characters"
@@ -282,7 +282,7 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 	if base == "" {
 		base = "http://" + r.Host
 	}
-	var fail500, early bool
+	var early bool
 	var pending []byte
 	rep, outs := p.idempotent(r, body, func() (reply, []outgoing) {
 		now := p.cfg.Now()
@@ -302,7 +302,6 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 		p.payments[id] = pay
 		p.order = append(p.order, id)
 		pending = p.paymentJSON(pay)
-		fail500 = take(&p.faults.fail500)
 		early = take(&p.faults.payInCreate)
 		var outs []outgoing
 		if early {
@@ -317,7 +316,7 @@ func (p *Provider) createPayment(r *http.Request, body []byte) reply {
 	} else {
 		p.send(outs...)
 	}
-	if fail500 {
+	if rep.status == http.StatusOK && p.takeFail500() {
 		return apiError(http.StatusInternalServerError, "internal_server_error", "Internal server error", "")
 	}
 	return rep

@@ -2,6 +2,7 @@ package localpay_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,17 +26,17 @@ type env struct {
 }
 
 // hook is the shop's notification URL: it hands every body it receives to
-// the test and answers with status (200 unless set).
+// the test and answers 200, or 500 while fail is above zero.
 type hook struct {
 	bodies chan []byte
-	status atomic.Int32
+	fail   atomic.Int32
 }
 
 func (h *hook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	b, _ := io.ReadAll(r.Body)
 	h.bodies <- b
-	if s := h.status.Load(); s != 0 {
-		w.WriteHeader(int(s))
+	if h.fail.Add(-1) >= 0 {
+		w.WriteHeader(http.StatusInternalServerError)
 	}
 }
 
@@ -52,6 +53,27 @@ func (h *hook) next(t *testing.T) payments.Notification {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no notification arrived")
 		return payments.Notification{}
+	}
+}
+
+// nextObject waits for the next notification and returns it with the
+// status its body claims.
+func (h *hook) nextObject(t *testing.T) (payments.Notification, payments.Status) {
+	t.Helper()
+	select {
+	case b := <-h.bodies:
+		n, err := payments.ParseNotification(b)
+		if err != nil {
+			t.Fatalf("notification %s: %v", b, err)
+		}
+		var w struct {
+			Object struct{ Status payments.Status } `json:"object"`
+		}
+		_ = json.Unmarshal(b, &w)
+		return n, w.Object.Status
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification arrived")
+		return payments.Notification{}, ""
 	}
 }
 

@@ -38,9 +38,9 @@ func (p *Provider) set(f func(*faults)) {
 	f(&p.faults)
 }
 
-// FailCreatesAfterMaking makes the next n creates answer HTTP 500 although
-// the payment was made (and its idempotence key remembered): a retry with
-// the same key gets the payment.
+// FailCreatesAfterMaking makes the next n create requests answer HTTP 500
+// after they were carried out (the payment made, or the first answer
+// replayed): a retry with the same key after the fault gets the payment.
 func (p *Provider) FailCreatesAfterMaking(n int) { p.set(func(f *faults) { f.fail500 = n }) }
 
 // TooManyRequests answers the next n API requests with HTTP 429, with a
@@ -75,6 +75,12 @@ func (p *Provider) takeTooMany() (time.Duration, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.faults.tooManyWait, take(&p.faults.tooMany)
+}
+
+func (p *Provider) takeFail500() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return take(&p.faults.fail500)
 }
 
 func (p *Provider) takeDelay() time.Duration {
