@@ -16,6 +16,7 @@ import (
 
 	"kabinet/internal/demo"
 	"kabinet/internal/payments/localpay"
+	"kabinet/internal/portaldb/dbtest"
 )
 
 func payJSON(t *testing.T, base, token, key string) map[string]any {
@@ -102,6 +103,9 @@ func TestKilledBeforeCreditReconciledOnce(t *testing.T) {
 	}
 	defer stopLP()
 	db := filepath.Join(t.TempDir(), "portal.db")
+	if dsn := os.Getenv(dbtest.EnvPostgres); dsn != "" {
+		db = dbtest.NewSchema(t, dsn)
+	}
 	args := []string{"-demo", "-addr", "127.0.0.1:0", "-db", db, "-sms-file", filepath.Join(t.TempDir(), "sms.txt"),
 		"-pay-provider", "yookassa", "-pay-shop-id", "shop", "-pay-api-url", lpURL + "/v3/", "-pay-return-url", "http://127.0.0.1/pay/return",
 		"-pay-vat-code", "1", "-pay-hook-allow", "127.0.0.1", "-pay-reconcile", "200ms"}
