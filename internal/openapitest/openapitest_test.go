@@ -129,7 +129,7 @@ func mismatches(d *Document, h http.Handler, req *http.Request, checkRequest boo
 	return d.Mismatches(req, rec.Result(), checkRequest)
 }
 
-func TestAnswersTheDocumentAllowsPass(t *testing.T) {
+func TestOpenAPIAnswersTheDocumentAllowsPass(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	cases := []struct {
 		name string
@@ -153,7 +153,7 @@ func TestAnswersTheDocumentAllowsPass(t *testing.T) {
 
 // The harness is worth something only if it fails: each of these answers
 // breaks the document in one way a handler could.
-func TestAnswersTheDocumentDoesNotAllowFail(t *testing.T) {
+func TestOpenAPIAnswersTheDocumentDoesNotAllowFail(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	cases := []struct {
 		name, want string // want: a word of the mismatch
@@ -184,7 +184,7 @@ func TestAnswersTheDocumentDoesNotAllowFail(t *testing.T) {
 	}
 }
 
-func TestRequestsTheDocumentDoesNotDescribeFailOnlyWhenChecked(t *testing.T) {
+func TestOpenAPIRequestsTheDocumentDoesNotDescribeFailOnlyWhenChecked(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	ok := answer(201, "application/json", `{"id":"n3","text":"a"}`)
 	cases := []struct {
@@ -229,7 +229,7 @@ func (f *fakeT) Fatal(args ...any)         { f.Error(args...); panic("fatal") }
 // Check, on a request a client really sent over the network, reads the
 // request body again through GetBody and fails the test on a wrong answer;
 // the caller can still read the answer's body.
-func TestCheckOverTheNetwork(t *testing.T) {
+func TestOpenAPICheckOverTheNetwork(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	good := httptest.NewServer(answer(201, "application/json", `{"id":"n3","text":"a"}`))
 	defer good.Close()
@@ -260,7 +260,7 @@ func TestCheckOverTheNetwork(t *testing.T) {
 	}
 }
 
-func TestServeFailsTheTestOnAWrongAnswer(t *testing.T) {
+func TestOpenAPIServeFailsTheTestOnAWrongAnswer(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	ft := &fakeT{TB: t}
 	resp := d.Serve(ft, answer(200, "application/json", `{"id":"n1","text":"a","extra":1}`), get("/notes/n1", true))
@@ -277,7 +277,7 @@ func TestServeFailsTheTestOnAWrongAnswer(t *testing.T) {
 	}
 }
 
-func TestUnseenNamesTheAnswersNoTestProduced(t *testing.T) {
+func TestOpenAPIUnseenNamesTheAnswersNoTestProduced(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	mismatches(d, answer(200, "application/json", `{"id":"n1","text":"a"}`), get("/notes/n1", true), true)
 	// A refused exchange covers nothing.
@@ -291,7 +291,7 @@ func TestUnseenNamesTheAnswersNoTestProduced(t *testing.T) {
 	}
 }
 
-func TestOperationsAreMuxPatterns(t *testing.T) {
+func TestOpenAPIOperationsAreMuxPatterns(t *testing.T) {
 	d := Parse(t, "notes", []byte(notes))
 	var got []string
 	for _, o := range d.Operations() {
@@ -303,7 +303,7 @@ func TestOperationsAreMuxPatterns(t *testing.T) {
 	}
 }
 
-func TestDocumentProblems(t *testing.T) {
+func TestOpenAPIDocumentProblems(t *testing.T) {
 	if p := Parse(t, "notes", []byte(notes)).Problems(); len(p) > 0 {
 		t.Errorf("a valid document has problems:\n%s", strings.Join(p, "\n"))
 	}
