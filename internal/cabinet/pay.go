@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -275,4 +277,51 @@ func (s *Service) paymentPoll() time.Duration {
 		return s.cfg.PaymentPoll
 	}
 	return paymentPollFirst
+}
+
+// ParseAmount reads a sum typed in rubles — «1234,56», «1 234.5», «1234»,
+// with or without «₽» or «руб.» — as kopecks; false when it is not one.
+func ParseAmount(s string) (domain.Kopecks, bool) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	for _, unit := range []string{"₽", "руб.", "руб", "р.", "р"} {
+		s = strings.TrimSpace(strings.TrimSuffix(s, unit))
+	}
+	s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", ",", ".").Replace(s)
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" && frac == "" || len(frac) > 2 || dot && frac == "" || len(whole) > 12 {
+		return 0, false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+	}
+	var rub, kop int64
+	if whole != "" {
+		rub, _ = strconv.ParseInt(whole, 10, 64)
+	}
+	if frac != "" {
+		kop, _ = strconv.ParseInt((frac + "0")[:2], 10, 64)
+	}
+	return domain.Kopecks(rub*100 + kop), true
+}
+
+// CheckAmount applies the limits of one payment: at least Min (1 ₽ when
+// the terms are not known) and at most Max when known. The error has the
+// code payment_amount_invalid with "min_kop" (and "max_kop").
+func (o PaymentOptions) CheckAmount(k domain.Kopecks) error {
+	lo := o.Min
+	if lo <= 0 {
+		lo = 100
+	}
+	if k >= lo && (o.Max <= 0 || k <= o.Max) {
+		return nil
+	}
+	params := map[string]string{"min_kop": strconv.FormatInt(int64(lo), 10)}
+	msg := "Сумма оплаты должна быть не меньше " + lo.String() + "."
+	if o.Max > 0 {
+		params["max_kop"] = strconv.FormatInt(int64(o.Max), 10)
+		msg = "Сумма оплаты должна быть не меньше " + lo.String() + " и не больше " + o.Max.String() + ". Исправьте сумму."
+	}
+	return &domain.Error{Code: domain.CodePaymentAmount, Field: "amount", Message: msg, Params: params}
 }
