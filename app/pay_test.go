@@ -240,3 +240,35 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+// TestPayScreenFitsAtLargeText: at twice the text size in a window of
+// 1366×768 (less the frame's top bar and status line), the status, the
+// whole QR code and «Открыть страницу оплаты» are in view without
+// scrolling. With KABINET_SCREENSHOTS set it writes pay-qr-1x.png and
+// pay-qr-2x.png there.
+func TestPayScreenFitsAtLargeText(t *testing.T) {
+	for _, size := range []int{0, 2} {
+		svc := &fakePay{due: 143891, opts: terms()}
+		s, frame, tu, _, _ := payOn(t, svc)
+		frame.UI.SetTextSize(size)
+		test.Tap(s.submit)
+		tu.waitFor(func() bool { return s.payment != nil }, "the payment")
+		w := test.NewTempWindow(t, s.root)
+		// The shell's top bar and status line take about 130 units at 2×.
+		w.Resize(fyne.NewSize(screenW, screenH-130))
+		area := s.root
+		for _, o := range []fyne.CanvasObject{s.status, s.codeImage, buttonIn(t, s.root, "Открыть страницу оплаты")} {
+			if !inArea(area, o) {
+				t.Errorf("at size %d %q is not in view (%v at %v)", size, objectTexts(t, o), o.Size(), fyne.CurrentApp().Driver().AbsolutePositionForObject(o))
+			}
+		}
+		if dir := os.Getenv("KABINET_SCREENSHOTS"); dir != "" {
+			f, err := os.Create(filepath.Join(dir, []string{"pay-qr-1x.png", "", "pay-qr-2x.png"}[size]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			png.Encode(f, w.Canvas().Capture())
+			f.Close()
+		}
+	}
+}
