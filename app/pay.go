@@ -213,8 +213,10 @@ func (s *payScreen) showPayment(v cabinet.PaymentView) {
 	if w := s.frame.Window(); w != nil && w.Canvas() != nil {
 		scale = w.Canvas().Scale()
 	}
-	var code fyne.CanvasObject = widget.NewLabel("")
-	if img, err := payCode(v.PageURL, payCodeSide, scale); err == nil {
+	var code fyne.CanvasObject = para(lang.L("Готовим страницу оплаты…"))
+	if v.PageURL == "" {
+		how = how[len(how)-1:]
+	} else if img, err := payCode(v.PageURL, payCodeSide, scale); err == nil {
 		code = container.NewCenter(img)
 	}
 	s.code = container.NewVBox(how...)
@@ -261,6 +263,11 @@ func (s *payScreen) OnEvent(e cabinet.Event) bool {
 		return false
 	}
 	v := *e.Payment
+	if s.payment.PageURL == "" && v.PageURL != "" {
+		// The provider's page became known after the create.
+		s.showPayment(v)
+		return true
+	}
 	s.payment = &v
 	s.showStatus()
 	return true
