@@ -79,12 +79,14 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
 	metricsAddr := fs.String("metrics-addr", env("KABINET_METRICS_ADDR", ""), "address of Prometheus /metrics, e.g. 127.0.0.1:9090; keep it off the public network; empty: none (KABINET_METRICS_ADDR)")
 	mail := addMailFlags(fs)
+	pay := addPayFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	// Secrets come only from the environment: a flag would show in ps.
 	smsPassword, smsToken := os.Getenv("KABINET_SMS_PASSWORD"), os.Getenv("KABINET_SMS_TOKEN")
 	smtpPassword := os.Getenv("KABINET_SMTP_PASSWORD")
+	paySecret := os.Getenv("KABINET_PAY_SECRET_KEY")
 
 	var handler slog.Handler = slog.NewTextHandler(logOut, nil)
 	if *logJSON {
@@ -151,22 +153,35 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 		return err
 	}
 
-	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
-		TrustedProxies: proxies, Metrics: m})
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
+	payCfg, stopPay, err := paymentConfig(pay, paySecret, *demoMode, "http://"+ln.Addr().String(), log)
 	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopPay()
+	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
+		TrustedProxies: proxies, Metrics: m, Payments: payCfg})
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	log.Info("kabinet-portal listening", "url", "http://"+ln.Addr().String(), "db", redactDSN(*dbPath), "demo", *demoMode,
 		"window", fmt.Sprintf("%d-%d", win.StartDay, win.EndDay))
 	mailCtx, stopMail := context.WithCancel(ctx)
 	mailDone := runMail(mailCtx, mailRun)
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		srv.RunPaymentReconciler(mailCtx, *pay.reconcile)
+	}()
 	err = portal.Serve(ctx, ln, srv)
 	stopMail()
 	mailDone()
+	<-reconciled
 	log.Info("kabinet-portal stopped")
 	return err
 }

@@ -26,26 +26,43 @@ func Serve(ctx context.Context, dir string, log *slog.Logger) (url string, stop 
 		db.Close()
 		return "", nil, err
 	}
-	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sms.NewFileSender(filepath.Join(dir, "sms.txt"), log, true),
-		Logger: log, Window: domain.AlwaysOpen})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		db.Close()
 		return "", nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url = "http://" + ln.Addr().String()
+	// «Оплатить» goes to the local provider's checkout page.
+	pay, stopPay, err := LocalPayments(url, log)
 	if err != nil {
+		ln.Close()
+		db.Close()
+		return "", nil, err
+	}
+	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sms.NewFileSender(filepath.Join(dir, "sms.txt"), log, true),
+		Logger: log, Window: domain.AlwaysOpen, Payments: pay})
+	if err != nil {
+		stopPay()
+		ln.Close()
 		db.Close()
 		return "", nil, err
 	}
 	sctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- portal.Serve(sctx, ln, srv) }()
+	reconciled := make(chan struct{})
+	go func() {
+		defer close(reconciled)
+		srv.RunPaymentReconciler(sctx, time.Minute)
+	}()
 	stop = func() {
 		cancel()
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("demo portal", "err", err)
 		}
+		<-reconciled
+		stopPay()
 		db.Close()
 	}
-	return "http://" + ln.Addr().String(), stop, nil
+	return url, stop, nil
 }

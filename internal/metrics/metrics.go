@@ -17,6 +17,9 @@
 //	kabinet_mail_total{result}                          counter: sent, failed, gave_up
 //	kabinet_mail_queue{state}                           gauge: pending, sent, failed (RegisterMailQueue)
 //	kabinet_db_*{db}                                    connection pool (RegisterDB)
+//	kabinet_payments_total{event}                       counter: created, succeeded, credited, canceled, expired, refunded, mismatch, provider_unavailable
+//	kabinet_payment_notifications_total{result}         counter: processed, forbidden, bad_request, unknown, failed
+//	kabinet_payment_reconciler_runs_total{result}       counter: ok, failed
 //
 // plus the standard go_* and process_* series.
 //
@@ -70,6 +73,7 @@ type Metrics struct {
 	mailSent     prometheus.Counter
 	mailFailed   prometheus.Counter
 	mailGaveUp   prometheus.Counter
+	payments     paymentSeries
 }
 
 // New returns a Metrics with the Go runtime and process collectors
@@ -117,6 +121,7 @@ func New(logger *slog.Logger) *Metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.httpRequests, m.httpDuration, m.readings, sms, mail,
 	)
+	m.payments = newPaymentSeries(reg)
 	m.handler = promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		ErrorLog: logAdapter{logger},
 		// A failing custom collector (the mail queue's database query)

@@ -53,8 +53,10 @@ type Config struct {
 	// instead; 0 means 10 seconds, within the app's 15-second timeout.
 	MaxHashWait time.Duration
 	// Metrics, when set, counts requests and reading submissions;
-	// *metrics.Metrics implements it.
+	// *metrics.Metrics implements it (and PaymentMetrics).
 	Metrics Metrics
+	// Payments configure paying online; without a Provider it is off.
+	Payments PaymentConfig
 }
 
 // Metrics receives what the server measures. Its label values are bounded
@@ -100,6 +102,9 @@ type Server struct {
 
 	searchMu sync.RWMutex
 	index    *search.Index
+
+	// pay is paying online; nil when it is off.
+	pay *payService
 
 	background sync.WaitGroup
 	mux        *http.ServeMux
@@ -154,6 +159,11 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// failures only, as the customer is by everybody's.
 	s.loginByDevice = s.db.Throttle("device", auth.ThrottleConfig{FreeFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, Forget: time.Hour}, s.log)
 	s.recoveryByAddr = auth.NewRateLimiter(20, time.Hour, s.now)
+	pm, _ := cfg.Metrics.(PaymentMetrics)
+	var err error
+	if s.pay, err = newPayService(cfg.Payments, pm); err != nil {
+		return nil, err
+	}
 	if err := s.RefreshSearch(ctx); err != nil {
 		return nil, err
 	}
@@ -186,6 +196,12 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/search", s.search)
 	m.HandleFunc("POST /api/v1/questions", s.authed(s.askQuestion))
 	m.HandleFunc("GET /api/v1/questions", s.authed(s.questions))
+
+	m.HandleFunc("POST /api/v1/accounts/{account}/payments", s.authed(s.createPayment))
+	m.HandleFunc("GET /api/v1/payments/{id}", s.authed(s.payment))
+	m.HandleFunc("GET /api/v1/payment-options", s.authed(s.paymentOptions))
+	m.HandleFunc("POST /api/v1/payments/notifications", s.paymentNotification)
+	m.HandleFunc("GET /pay/return", s.paymentReturn)
 
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusNotFound, codeNotFound, "Такого адреса в программном интерфейсе нет. Проверьте адрес портала в настройках программы."))
@@ -320,9 +336,24 @@ func requestID() string {
 // wrote in the header stands to the left of that and is never read. IPv6
 // clients are keyed by their /64, which one subscriber usually holds whole.
 func (s *Server) clientAddress(r *http.Request) string {
+	client, ok := s.clientIP(r)
+	if !ok {
+		return r.RemoteAddr
+	}
+	if client.Is6() {
+		p, _ := client.Prefix(64)
+		return p.String()
+	}
+	return client.String()
+}
+
+// clientIP is the client's own address as clientAddress finds it (the
+// payment hook's allowlist checks it); false when the connection's address
+// does not parse.
+func (s *Server) clientIP(r *http.Request) (netip.Addr, bool) {
 	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		return netip.Addr{}, false
 	}
 	client := peer.Addr().Unmap()
 	if s.trusted(client) {
@@ -344,11 +375,7 @@ func (s *Server) clientAddress(r *http.Request) string {
 			}
 		}
 	}
-	if client.Is6() {
-		p, _ := client.Prefix(64)
-		return p.String()
-	}
-	return client.String()
+	return client, true
 }
 
 func (s *Server) trusted(a netip.Addr) bool {

@@ -38,6 +38,9 @@ type dialect struct {
 	readingValues string
 	// claimLock ends the query that picks mail jobs to claim (alias j).
 	claimLock string
+	// claimOnlineLock ends the query that picks online payments for the
+	// reconciler to claim (alias o).
+	claimOnlineLock string
 	// execBatch runs statements together, queries being their rebound
 	// SQL; nil runs them one by one.
 	execBatch func(ctx context.Context, c *sql.Conn, queries []string, stmts []statement) error

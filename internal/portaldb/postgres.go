@@ -52,8 +52,9 @@ var postgresDialect = &dialect{
 	reserveIDs:    `SELECT nextval(pg_get_serial_sequence(?, 'id')) FROM generate_series(1, ?)`,
 	readingValues: pgReadingValues,
 	// Two senders claiming at once get different jobs instead of waiting.
-	claimLock: ` FOR UPDATE OF j SKIP LOCKED`,
-	rebind:    rebind,
+	claimLock:       ` FOR UPDATE OF j SKIP LOCKED`,
+	claimOnlineLock: ` FOR UPDATE OF o SKIP LOCKED`,
+	rebind:          rebind,
 	retryable: func(err error) bool {
 		var pe *pgconn.PgError
 		if !errors.As(err, &pe) {
@@ -65,7 +66,13 @@ var postgresDialect = &dialect{
 		case "23505": // unique_violation
 			// A request with the same Idempotency-Key committed first:
 			// run again, and it is answered with that one's response.
-			return pe.ConstraintName == "idempotency_pkey"
+			// The same for an online payment's key; and a payment
+			// credited meanwhile by another path is found credited.
+			switch pe.ConstraintName {
+			case "idempotency_pkey", "online_payments_key", "payments_provider_ref":
+				return true
+			}
+			return false
 		}
 		return false
 	},
