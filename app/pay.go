@@ -23,9 +23,9 @@ type payService interface {
 	Public() bool
 }
 
-// payCodeSide is the QR code's side in units: about 7 cm on a usual
+// payCodeSide is the QR code's side in units: 6–9 cm on a usual
 // screen, which a phone reads from arm's length.
-const payCodeSide = 300
+const payCodeSide = 360
 
 // payScreen is «Оплата онлайн», one task a step: the sum (what is due now,
 // editable) and «Перейти к оплате»; then the payment page's QR code for a
