@@ -71,6 +71,7 @@ func (d *dashboard) card(a domain.AccountSummary, today domain.Date) fyne.Canvas
 	number := a.Number
 	card.Add(container.NewHBox(
 		d.frame.primary(lang.L("Передать показания"), func() { d.frame.goTo(place{screen: "reading", account: number}) }),
+		d.frame.button(lang.L("Оплатить"), func() { d.frame.goTo(place{screen: "pay", account: number}) }),
 		d.frame.button(lang.L("Счета"), func() { d.frame.goTo(place{screen: "invoices", account: number}) }),
 	))
 	card.Add(para(lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(d.svc.FreshAt(a.Number))})))

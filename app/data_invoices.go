@@ -205,6 +205,12 @@ func (s *invoicesScreen) showBill(id int) {
 	section := subheading(lang.L("Выставленные счета"))
 	section.Wrapping = fyne.TextWrapOff
 	objs := append([]fyne.CanvasObject{newWrap(back, section)}, detail[:2]...)
+	if inv.TotalDue > 0 && s.paid[inv.Period].State != domain.Paid {
+		// An unpaid bill offers to pay what is due now.
+		objs = append(objs, container.NewHBox(s.frame.primary(lang.L("Оплатить"), func() {
+			s.frame.goTo(place{screen: "pay", account: account})
+		})))
+	}
 	objs = append(append(objs, buttons), detail[2:]...)
 	page := newVScroll(container.NewPadded(container.NewVBox(objs...)))
 	s.root.Objects = []fyne.CanvasObject{page}

@@ -74,17 +74,25 @@ func newTestUI(t *testing.T, public bool) *testUI {
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	p := portaltest.Start(t)
+	tu := newTestUIAt(t, p.URL, public)
+	tu.portal = p
+	return tu
+}
+
+// newTestUIAt is newTestUI on the portal at url.
+func newTestUIAt(t *testing.T, url string, public bool) *testUI {
+	t.Helper()
 	a := test.NewTempApp(t)
 	LoadTranslations(false)
-	tu := &testUI{t: t, portal: p}
+	tu := &testUI{t: t}
 	storePath := filepath.Join(t.TempDir(), "store.db")
 	opts := Options{
-		Settings:     appconfig.Settings{Portal: p.URL, Public: public, Chosen: true},
+		Settings:     appconfig.Settings{Portal: url, Public: public, Chosen: true},
 		Demo:         []DemoCustomer{{Number: "100001", Description: "Иванова"}},
 		DemoPassword: demo.Password,
 		OpenService: func(portal string, public bool, onEvent func(cabinet.Event)) (Service, error) {
 			svc, err := cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath,
-				Keeper: tokens.NewMemory(), OnEvent: onEvent})
+				Keeper: tokens.NewMemory(), OnEvent: onEvent, PaymentPoll: 50 * time.Millisecond})
 			tu.svc = svc
 			return svc, err
 		},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"net/url"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -108,6 +109,16 @@ func sections() []section {
 	}
 }
 
+// pages are screens opened from other screens, not from the menu: paying
+// online («Оплатить» on Главная and on a bill).
+func pages() []section {
+	return []section{
+		{"pay", lang.L("Оплата онлайн"), func(u *UI, p place) Screen {
+			return newPayScreen(depsFor[payService](u, u.svc, p), func(x *url.URL) error { return u.app.OpenURL(x) })
+		}},
+	}
+}
+
 // onData builds a plain account-data screen, which asks only for the
 // stored document.
 func onData(build func(d deps[dataService]) Screen) func(u *UI, p place) Screen {
@@ -152,7 +163,7 @@ func (u *UI) showScreen() { u.show(place{screen: u.screenID}) }
 
 // show builds the section of p anew.
 func (u *UI) show(p place) {
-	for _, sec := range sections() {
+	for _, sec := range append(sections(), pages()...) {
 		if sec.id == p.screen {
 			u.screen, u.screenFor = sec.build(u, p), u.account
 			u.showContent(u.screen.Content())

@@ -70,6 +70,9 @@ type Service interface {
 	InvoicePDF(w io.Writer, account string, period domain.Period) error
 	StatementPDF(w io.Writer, account string, from, to domain.Period) error
 	SavePDF(name string, write func(io.Writer) error) (string, error)
+	DueNow(account string) (domain.Kopecks, error)
+	PaymentOptions(ctx context.Context) (cabinet.PaymentOptions, error)
+	StartPayment(ctx context.Context, account string, amount domain.Kopecks) (cabinet.PaymentView, error)
 	Close() error
 }
 

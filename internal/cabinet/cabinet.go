@@ -53,8 +53,12 @@ type Config struct {
 	// engine's goroutine).
 	OnEvent func(Event)
 	// Foreground runs no sync in the background: data go and come only
-	// when SyncNow is called, as the command line wants.
+	// when SyncNow is called, as the command line wants. A payment is
+	// then not followed in the background either (see FollowPayment).
 	Foreground bool
+	// PaymentPoll is the first pause between questions about a payment's
+	// status; 0 → 2 s. It grows to 10 s.
+	PaymentPoll time.Duration
 }
 
 // Service is the personal account of one person on this computer.
@@ -70,6 +74,7 @@ type Service struct {
 	done     chan struct{}
 	recovery store.Recovery
 	docsDir  string // printed documents
+	payments followers
 }
 
 // ErrNotLoggedIn means an action needs a login first.
@@ -149,6 +154,7 @@ func (s *Service) Portal() string {
 
 // Close stops the engine and closes the store (a public store is deleted).
 func (s *Service) Close() error {
+	s.stopFollowingAll()
 	s.stopEngine()
 	s.removeDocuments()
 	return s.st().Close()
@@ -323,6 +329,7 @@ func (s *Service) Logout(ctx context.Context, since time.Time) (LogoutReport, er
 		eng.SyncNow(sctx)
 		cancel()
 	}
+	s.stopFollowingAll()
 	s.stopEngine()
 	var r LogoutReport
 	sent, _ := s.st().Sent(p, since)

@@ -204,6 +204,9 @@ const (
 	// PausedForLogin: the portal ended the session; nothing is sent until
 	// the person logs in again. Item, when set, is one that waits for it.
 	PausedForLogin
+	// PaymentChanged: an online payment followed in the background
+	// changed (Payment); a paid one was synced before.
+	PaymentChanged
 )
 
 // Event is what the Service tells the window, on the engine's goroutine.
@@ -215,6 +218,7 @@ type Event struct {
 	Report      *SyncReport // SyncFinished
 	Err         error
 	NextAttempt time.Time
+	Payment     *PaymentView // PaymentChanged
 }
 
 func eventOf(e syncer.Event) Event {

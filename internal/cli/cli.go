@@ -1,5 +1,5 @@
 // Package cli is Kabinet's command line: `kabinet login`, `sync`, `status`,
-// `reading add|correct|withdraw`, `question`, `export` and `logout`, for
+// `reading add|correct|withdraw`, `question`, `export`, `pay` and `logout`, for
 // scripts, for the administrators of public-access centres, and for tests.
 // It asks the window's use-case layer, internal/cabinet, for everything, so
 // the two check, queue, send and print alike; it only reads flags and says
@@ -50,11 +50,14 @@ type Env struct {
 	Now        func() time.Time
 	// ClientOptions tune the portal client (tests shorten timeouts).
 	ClientOptions portalclient.Options
+	// PaymentPoll is the first pause between questions about a payment's
+	// status (see cabinet.Config.PaymentPoll); 0 → 2 s.
+	PaymentPoll time.Duration
 }
 
 // Commands lists what Run understands, so main can tell a command from the
 // GUI's flags.
-var Commands = []string{"login", "sync", "status", "reading", "question", "export", "logout", "help", VerifyStoreCommand}
+var Commands = []string{"login", "sync", "status", "reading", "question", "export", "pay", "logout", "help", VerifyStoreCommand}
 
 // IsCommand reports whether args start with a command of this package,
 // global flags and their values (`--store DIR`, `--lang en`) skipped.
@@ -125,7 +128,7 @@ func Run(ctx context.Context, env Env) int {
 		return c.reading(ctx, rest[1:])
 	}
 	run, ok := map[string]func(context.Context, []string) int{
-		"login": c.login, "sync": c.sync, "status": c.status, "question": c.question, "export": c.export, "logout": c.logout,
+		"login": c.login, "sync": c.sync, "status": c.status, "question": c.question, "export": c.export, "pay": c.pay, "logout": c.logout,
 	}[rest[0]]
 	if !ok {
 		fmt.Fprintln(c.err, c.say("unknown_command", rest[0]))
@@ -204,7 +207,7 @@ func (c *command) fail(err error) int {
 // child process) for the portal given, or the one last logged in to.
 func (c *command) openService(portal string) (*cabinet.Service, error) {
 	cfg := cabinet.Config{Portal: portal, Keeper: c.env.Keeper, Now: c.env.Now, ClientOptions: c.env.ClientOptions,
-		Foreground: true}
+		Foreground: true, PaymentPoll: c.env.PaymentPoll}
 	if c.storeDir != "" {
 		if err := os.MkdirAll(c.storeDir, 0o700); err != nil {
 			return nil, err

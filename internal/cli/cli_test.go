@@ -55,6 +55,7 @@ func (u *user) run(args ...string) (int, string, string) {
 		Keeper:        keeper,
 		Executable:    os.Args[0],
 		ClientOptions: portalclient.Options{Retries: -1, Timeout: 2 * time.Second},
+		PaymentPoll:   20 * time.Millisecond,
 	})
 	return code, out.String(), errOut.String()
 }

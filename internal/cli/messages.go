@@ -22,10 +22,12 @@ var messages = map[string][2]string{
   kabinet export invoice --period 2026-10 -o счёт.pdf       счёт за месяц в PDF (без связи тоже)
   kabinet export statement --from 2024-01 --to 2026-10 -o ведомость.pdf
                                                   ведомость энергопотребления в PDF
+  kabinet pay [--account ЛС] [--amount 1234,56] [--wait 15m]
+                                                  оплатить онлайн (по умолчанию — сколько нужно сейчас) и дождаться результата
   kabinet logout [--wipe]                         выйти; --wipe удаляет все сохранённые данные
 
 Общие флаги (до или после команды): --store ПАПКА (где хранить данные), --lang en (по-английски).
-Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено.`,
+Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено (для pay — оплата ещё не завершена).`,
 		`Kabinet — the personal account of an electricity supplier's customer.
 
 Commands:
@@ -43,10 +45,12 @@ Commands:
   kabinet export invoice --period 2026-10 -o bill.pdf     a month's bill as PDF (offline too)
   kabinet export statement --from 2024-01 --to 2026-10 -o statement.pdf
                                                  the consumption statement as PDF
+  kabinet pay [--account A] [--amount 1234.56] [--wait 15m]
+                                                 pay online (default: what is due now) and wait for the result
   kabinet logout [--wipe]                        log out; --wipe deletes all data kept on this computer
 
 Common flags (before or after the command): --store DIR (where data is kept), --lang en (English).
-Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
+Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered (for pay: the payment is still open).`},
 	"unknown_command":   {"Неизвестная команда «%s». Список команд: kabinet help", "Unknown command %q. See: kabinet help"},
 	"need_login":        {"Сначала войдите: kabinet login --portal АДРЕС --customer НОМЕР", "Log in first: kabinet login --portal URL --customer NUMBER"},
 	"need_portal":       {"Укажите адрес портала и номер клиента: kabinet login --portal АДРЕС --customer НОМЕР", "Give the portal and the customer: kabinet login --portal URL --customer NUMBER"},
@@ -107,6 +111,15 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered.`},
 	"question_later":    {"Вопрос сохранён и будет отправлен, когда появится связь с порталом.", "Question saved; it will be sent when the portal can be reached."},
 	"question_not_sent": {"Вопрос сохранён, но не отправлен: %s", "Question saved but not sent: %s"},
 	"question_refused":  {"Портал не принял вопрос: %s", "The portal refused the question: %s"},
+	"pay_bad_amount":    {"Сумма записана неверно. Пример: --amount 1234,56", "Bad amount. Example: --amount 1234.56"},
+	"pay_page":          {"Платёж на %s создан. Страница оплаты:\n  %s", "A payment of %s was created. The payment page:\n  %s"},
+	"pay_commission":    {"Комиссия платёжного сервиса: %s", "Payment service commission: %s"},
+	"pay_hint":          {"Откройте этот адрес в браузере или на телефоне и оплатите картой или через СБП. Программа ждёт результата (до %d мин.).", "Open this address in a browser or on a phone and pay by card or SBP. Waiting for the result (up to %d min)."},
+	"pay_paid":          {"Оплата получена: %s зачислено на лицевой счёт %s.", "Payment received: %s credited to account %s."},
+	"pay_canceled":      {"Оплата отменена. Деньги не списаны.", "The payment was cancelled. No money was taken."},
+	"pay_expired":       {"Время на оплату истекло. Деньги не списаны.", "The time to pay ran out. No money was taken."},
+	"pay_open":          {"Оплата ещё не завершена (платёж %s). Когда она пройдёт, она появится в kabinet status после kabinet sync.", "The payment is not finished yet (payment %s). Once paid it shows in kabinet status after kabinet sync."},
+	"pay_needs_network": {"Для оплаты онлайн нужна связь с порталом, а её нет. Оплатите по QR-коду счёта в приложении банка (kabinet export invoice) или повторите, когда появится интернет.", "Paying online needs the portal, which cannot be reached. Pay with the bill's QR code in your bank's app (kabinet export invoice) or try again when online."},
 }
 
 // say formats a message in the chosen language.
