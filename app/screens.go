@@ -108,6 +108,14 @@ func sections() []section {
 	}
 }
 
+// pages are screens reached from another screen (a button), not from the
+// menu: goTo(place{screen: id, account: …}) opens them.
+func pages() []section {
+	return []section{
+		{"payqr", lang.L("Оплатить по QR-коду"), func(u *UI, p place) Screen { return newPayQR(depsFor[payQRService](u, u.svc, p)) }},
+	}
+}
+
 // onData builds a plain account-data screen, which asks only for the
 // stored document.
 func onData(build func(d deps[dataService]) Screen) func(u *UI, p place) Screen {
@@ -152,7 +160,7 @@ func (u *UI) showScreen() { u.show(place{screen: u.screenID}) }
 
 // show builds the section of p anew.
 func (u *UI) show(p place) {
-	for _, sec := range sections() {
+	for _, sec := range append(sections(), pages()...) {
 		if sec.id == p.screen {
 			u.screen, u.screenFor = sec.build(u, p), u.account
 			u.showContent(u.screen.Content())
