@@ -109,13 +109,15 @@ func sections() []section {
 	}
 }
 
-// pages are screens opened from other screens, not from the menu: paying
-// online («Оплатить» on Главная and on a bill).
+// pages are screens reached from another screen (a button), not from the
+// menu: goTo(place{screen: id, account: …}) opens them. Paying online
+// («Оплатить» on Главная and on a bill) and by the bill's QR code.
 func pages() []section {
 	return []section{
 		{"pay", lang.L("Оплата онлайн"), func(u *UI, p place) Screen {
 			return newPayScreen(depsFor[payService](u, u.svc, p), func(x *url.URL) error { return u.app.OpenURL(x) })
 		}},
+		{"payqr", lang.L("Оплатить по QR-коду"), func(u *UI, p place) Screen { return newPayQR(depsFor[payQRService](u, u.svc, p)) }},
 	}
 }
 

@@ -68,6 +68,7 @@ type Service interface {
 	RefreshPublic(ctx context.Context) error
 	Search(q string) []cabinet.SearchResult
 	InvoicePDF(w io.Writer, account string, period domain.Period) error
+	PaymentSlip(account string) (cabinet.PaymentSlip, bool, error)
 	StatementPDF(w io.Writer, account string, from, to domain.Period) error
 	SavePDF(name string, write func(io.Writer) error) (string, error)
 	DueNow(account string) (domain.Kopecks, error)

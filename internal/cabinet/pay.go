@@ -111,14 +111,14 @@ func (s *Service) PaymentOptions(ctx context.Context) (PaymentOptions, error) {
 	return PaymentOptions{Enabled: o.Enabled, CommissionPercent: o.CommissionPercent, Min: o.Min, Max: o.Max}, nil
 }
 
-// DueNow is what the account asks to be paid now (the balance's due, by
-// the money rule), from the stored data; 0 when nothing is due.
+// DueNow is what the account asks to be paid now (domain's DueNow), from
+// the stored data; 0 when nothing is due.
 func (s *Service) DueNow(account string) (domain.Kopecks, error) {
 	doc, ok, err := s.Document(account)
 	if err != nil || !ok {
 		return 0, err
 	}
-	return max(doc.Doc.Balance.Due, 0), nil
+	return doc.Doc.DueNow(), nil
 }
 
 // StartPayment creates an online payment of amount (0: what is due now) to

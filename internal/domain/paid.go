@@ -92,3 +92,40 @@ func InvoicesPaid(invoices []Invoice, payments []Payment) map[Period]InvoicePaid
 func (d *AccountDocument) InvoicesPaid() map[Period]InvoicePaid {
 	return InvoicesPaid(d.Invoices, d.Payments)
 }
+
+// DueNow is what the account asks to be paid now: the balance's due
+// (decisions "Money"), never negative. Zero means nothing is due (the payer
+// may still pay any amount).
+func (d *AccountDocument) DueNow() Kopecks {
+	return max(d.Balance.Due, 0)
+}
+
+// InvoiceDueNow is what paying the bill off takes now — the sum its payment
+// QR code asks for. A bill the rule calls paid asks for nothing, so a
+// payer scanning an old paper bill does not pay twice. The newest bill asks
+// for what is due now; an older one for what is left of the debt it
+// carried and its own charges, never more than is due now.
+func (d *AccountDocument) InvoiceDueNow(inv *Invoice) Kopecks {
+	due := d.DueNow()
+	if due == 0 || d.InvoicesPaid()[inv.Period].State == Paid {
+		return 0
+	}
+	newest := true
+	for i := range d.Invoices {
+		if inv.Period.Before(d.Invoices[i].Period) {
+			newest = false
+			break
+		}
+	}
+	if newest {
+		return due
+	}
+	left := inv.BroughtForward + inv.ownCharge()
+	start := inv.Period.First()
+	for _, p := range d.Payments {
+		if p.Status == PaymentCredited && p.Amount > 0 && !p.PaidOn.Before(start) {
+			left -= p.Amount
+		}
+	}
+	return min(max(left, 0), due)
+}

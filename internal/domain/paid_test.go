@@ -94,3 +94,52 @@ func TestInvoicesPaidCountsRecalculationsAndPenalties(t *testing.T) {
 		t.Errorf("the next bill: %+v, want partly paid, 20 ₽ left", g)
 	}
 }
+
+// TestInvoiceDueNow: a bill's QR code asks for what paying it off takes
+// now — nothing once it is paid, the rest when part is paid, and for the
+// newest bill the balance's due.
+func TestInvoiceDueNow(t *testing.T) {
+	sep, oct, nov := domain.Period{Year: 2026, Month: 9}, domain.Period{Year: 2026, Month: 10}, domain.Period{Year: 2026, Month: 11}
+	paid := func(m time.Month, d int, sum domain.Kopecks) domain.Payment {
+		return domain.Payment{PaidOn: date(2026, m, d), Amount: sum, Status: domain.PaymentCredited}
+	}
+	cases := []struct {
+		name     string
+		payments []domain.Payment
+		want     map[domain.Period]domain.Kopecks
+	}{
+		{"nothing paid: each bill its debt, the newest the whole", nil,
+			map[domain.Period]domain.Kopecks{sep: 100_00, oct: 300_00, nov: 600_00}},
+		{"the oldest paid, the next partly", []domain.Payment{paid(11, 5, 150_00)},
+			map[domain.Period]domain.Kopecks{sep: 0, oct: 150_00, nov: 450_00}},
+		{"pending money is still due", []domain.Payment{{PaidOn: date(2026, 12, 1), Amount: 600_00, Status: domain.PaymentPending}},
+			map[domain.Period]domain.Kopecks{sep: 100_00, oct: 300_00, nov: 600_00}},
+		{"everything paid", []domain.Payment{paid(12, 2, 600_00)},
+			map[domain.Period]domain.Kopecks{sep: 0, oct: 0, nov: 0}},
+		{"overpaid", []domain.Payment{paid(12, 2, 1000_00)},
+			map[domain.Period]domain.Kopecks{sep: 0, oct: 0, nov: 0}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc := &domain.AccountDocument{Invoices: bills(sep, 0, c.payments, 100_00, 200_00, 300_00), Payments: c.payments}
+			// The portal's balance: the newest bill less the money credited since it was issued.
+			newest := doc.Invoices[len(doc.Invoices)-1]
+			debt := newest.TotalDue
+			for _, p := range c.payments {
+				if p.Status == domain.PaymentCredited && !p.PaidOn.Before(newest.IssuedOn) {
+					debt -= p.Amount
+				}
+			}
+			doc.Balance = domain.Balance{Debt: debt, Due: max(debt, 0)}
+			for i := range doc.Invoices {
+				inv := &doc.Invoices[i]
+				if got := doc.InvoiceDueNow(inv); got != c.want[inv.Period] {
+					t.Errorf("%s: due now %v, want %v", inv.Period, got, c.want[inv.Period])
+				}
+			}
+			if got := doc.DueNow(); got != c.want[nov] {
+				t.Errorf("the account: due now %v, want %v", got, c.want[nov])
+			}
+		})
+	}
+}

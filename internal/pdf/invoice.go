@@ -10,6 +10,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"kabinet/internal/domain"
+	"kabinet/internal/gostqr"
 )
 
 // Invoice writes the bill invoiceID (an Invoice.ID of doc, or its Number)
@@ -34,7 +35,7 @@ func Invoice(w io.Writer, doc *domain.AccountDocument, invoiceID string, opts Op
 	qrc := make(chan qrImage, 1)
 	go func() {
 		var q qrImage
-		payload, err := PaymentQR(inv.Payee, *inv, *doc.Account, invoicePurpose(inv, doc.Account.Number))
+		payload, err := gostqr.Payload(invoiceSlip(doc, inv))
 		if q.err = err; err == nil {
 			q.png, q.modules, q.err = qrPNG(payload)
 		}
@@ -65,6 +66,14 @@ func findInvoice(doc *domain.AccountDocument, id string) *domain.Invoice {
 		}
 	}
 	return nil
+}
+
+// invoiceSlip is what the bill's QR code fills in: the sum is what paying
+// the bill off takes now (domain's rule), so a paid bill printed again asks
+// for no sum and a partly paid one for the rest.
+func invoiceSlip(doc *domain.AccountDocument, inv *domain.Invoice) gostqr.Slip {
+	return gostqr.Slip{Payee: inv.Payee, Account: doc.Account.Number, Period: inv.Period,
+		Sum: doc.InvoiceDueNow(inv), Purpose: gostqr.Purpose(inv, doc.Account.Number)}
 }
 
 // qrImage is the payment QR code drawn, or why it could not be.
@@ -562,7 +571,7 @@ func (b *bill) slipRows() [][2]string {
 		{"БИК", p.BIC},
 		{"Корр. счёт", p.CorrAccount},
 		{"Лицевой счёт", b.acc.Account.Number},
-		{"Назначение", invoicePurpose(b.inv, b.acc.Account.Number)},
+		{"Назначение", gostqr.Purpose(b.inv, b.acc.Account.Number)},
 	}
 }
 
@@ -595,9 +604,16 @@ func (b *bill) payment(y float64) {
 	for _, r := range b.slipRows() {
 		yy = b.field(marginL, yy, leftW, slipNameW, r[0], r[1], slipSize)
 	}
-	sum := rub(max(inv.TotalDue, 0))
-	if inv.TotalDue <= 0 {
-		sum += " (долга нет)"
+	// The slip's sum is the QR code's: what paying the bill off takes now.
+	due := b.acc.InvoiceDueNow(inv)
+	var sum string
+	switch {
+	case due > 0:
+		sum = rub(due)
+	case inv.TotalDue > 0:
+		sum = "счёт оплачен"
+	default:
+		sum = rub(0) + " (долга нет)"
 	}
 	b.field(marginL, yy+0.5, leftW, slipNameW, "Сумма", sum, 10.5)
 
@@ -621,18 +637,8 @@ func (b *bill) payment(y float64) {
 	}
 	b.font("", 7.5, colMuted)
 	hint := "реквизиты и сумма заполнятся сами"
-	if inv.TotalDue <= 0 {
+	if due <= 0 {
 		hint = "реквизиты заполнятся, сумму введите сами"
 	}
 	b.text(capX-3, yq, capW+6, hint, "C")
-}
-
-// invoicePurpose is the payment's purpose in the QR code and on the slip:
-// «Оплата по счёту № … за октябрь 2026, лицевой счёт …».
-func invoicePurpose(inv *domain.Invoice, account string) string {
-	s := "Оплата по счёту"
-	if inv.Number != "" {
-		s += " № " + inv.Number
-	}
-	return s + " за " + inv.Period.Russian() + ", лицевой счёт " + account
 }

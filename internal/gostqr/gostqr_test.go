@@ -1,4 +1,4 @@
-package pdf
+package gostqr
 
 import (
 	"strings"
@@ -20,9 +20,8 @@ func testPayee() domain.Payee {
 	}
 }
 
-func TestPaymentQR(t *testing.T) {
-	inv := domain.Invoice{Period: domain.Period{Year: 2026, Month: time.October}, TotalDue: 127254}
-	acc := domain.Account{Number: "1100012345"}
+func TestPayload(t *testing.T) {
+	slip := Slip{Account: "1100012345", Period: domain.Period{Year: 2026, Month: time.October}, Sum: 127254}
 	const purpose = "Оплата по счёту за октябрь 2026, лицевой счёт 1100012345"
 	full := "ST00012|Name=ОАО «Коми энергосбытовая компания»|PersonalAcc=40702810728000100563" +
 		"|BankName=Коми отделение № 8617 ПАО Сбербанк|BIC=048702640|CorrespAcc=30101810400000000640" +
@@ -32,7 +31,7 @@ func TestPaymentQR(t *testing.T) {
 	tests := []struct {
 		name    string
 		payee   func(*domain.Payee)
-		inv     func(*domain.Invoice)
+		slip    func(*Slip)
 		purpose string
 		want    string // the whole payload, when set
 		has     []string
@@ -40,11 +39,11 @@ func TestPaymentQR(t *testing.T) {
 		err     []string // parts of the error
 	}{
 		{name: "every field in the standard's order", purpose: purpose, want: full},
-		{name: "kopecks, not rubles", inv: func(i *domain.Invoice) { i.TotalDue = 5 }, purpose: "x", has: []string{"|Sum=5|"}},
-		{name: "a whole ruble amount", inv: func(i *domain.Invoice) { i.TotalDue = domain.Rubles(1000) }, purpose: "x", has: []string{"|Sum=100000|"}},
-		{name: "nothing to pay: no Sum", inv: func(i *domain.Invoice) { i.TotalDue = 0 }, purpose: "x", lacks: []string{"Sum="}},
-		{name: "a credit: no Sum", inv: func(i *domain.Invoice) { i.TotalDue = -4510 }, purpose: "x", lacks: []string{"Sum="}},
-		{name: "a one-digit month", inv: func(i *domain.Invoice) { i.Period = domain.Period{Year: 2027, Month: time.March} }, purpose: "x",
+		{name: "kopecks, not rubles", slip: func(i *Slip) { i.Sum = 5 }, purpose: "x", has: []string{"|Sum=5|"}},
+		{name: "a whole ruble amount", slip: func(i *Slip) { i.Sum = domain.Rubles(1000) }, purpose: "x", has: []string{"|Sum=100000|"}},
+		{name: "nothing to pay: no Sum", slip: func(i *Slip) { i.Sum = 0 }, purpose: "x", lacks: []string{"Sum="}},
+		{name: "a credit: no Sum", slip: func(i *Slip) { i.Sum = -4510 }, purpose: "x", lacks: []string{"Sum="}},
+		{name: "a one-digit month", slip: func(i *Slip) { i.Period = domain.Period{Year: 2027, Month: time.March} }, purpose: "x",
 			has: []string{"|PaymPeriod=032027|"}},
 		{name: "a value with «|» takes «#»", purpose: "счёт 1|2",
 			has: []string{"ST00012#Name=", "#Purpose=счёт 1|2#TechCode=02"}, lacks: []string{"ST00012|"}},
@@ -67,14 +66,15 @@ func TestPaymentQR(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, in := testPayee(), inv
+			in := slip
+			in.Payee, in.Purpose = testPayee(), tc.purpose
 			if tc.payee != nil {
-				tc.payee(&p)
+				tc.payee(&in.Payee)
 			}
-			if tc.inv != nil {
-				tc.inv(&in)
+			if tc.slip != nil {
+				tc.slip(&in)
 			}
-			got, err := PaymentQR(p, in, acc, tc.purpose)
+			got, err := Payload(in)
 			if len(tc.err) > 0 {
 				if err == nil {
 					t.Fatalf("no error; payload %q", got)
@@ -143,4 +143,36 @@ func indexOf(list []string, s string) int {
 		}
 	}
 	return -1
+}
+
+// TestEncodeQuietZone: the code carries its light border of four modules,
+// and its image is black on white at whole pixels a module.
+func TestEncodeQuietZone(t *testing.T) {
+	code, err := Encode("ST00012|Name=x|PersonalAcc=40702810728000100563|BankName=y|BIC=048702640|CorrespAcc=30101810400000000640")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := code.Size()
+	for i := range n {
+		for q := range QuietZone {
+			if code.Dark(i, q) || code.Dark(q, i) || code.Dark(i, n-1-q) || code.Dark(n-1-q, i) {
+				t.Fatalf("a dark module in the quiet zone at %d/%d", i, q)
+			}
+		}
+	}
+	// The finder pattern's corner starts right after the quiet zone.
+	if !code.Dark(QuietZone, QuietZone) {
+		t.Error("no finder pattern at the top left")
+	}
+	img := code.Image(3)
+	if img.Bounds().Dx() != 3*n || img.Bounds().Dy() != 3*n {
+		t.Errorf("image %v, want %d px square", img.Bounds(), 3*n)
+	}
+	if r, g, b, _ := img.At(0, 0).RGBA(); r != 0xffff || g != 0xffff || b != 0xffff {
+		t.Error("the border is not white")
+	}
+	x := 3*QuietZone + 1
+	if r, g, b, _ := img.At(x, x).RGBA(); r|g|b != 0 {
+		t.Error("a dark module is not black")
+	}
 }
