@@ -291,6 +291,9 @@ func init() {
 	say(func(de *domain.Error, p map[string]any) string {
 		return lang.L("Сейчас в личный кабинет входит очень много людей. Подождите {{.Wait}} и попробуйте снова.", p)
 	}, domain.CodeServiceBusy)
+	say(func(de *domain.Error, p map[string]any) string {
+		return lang.L("Портал не принимает этот запрос с вашего компьютера. Сообщите об этом в контакт-центр.")
+	}, domain.CodeForbidden)
 	// Paying online.
 	say(func(de *domain.Error, p map[string]any) string {
 		if has(p, "MinKop") && has(p, "MaxKop") {

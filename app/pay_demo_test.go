@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"kabinet/internal/auth"
+	"kabinet/internal/browsertest"
 	"kabinet/internal/demo"
 	"kabinet/internal/domain"
 	"kabinet/internal/payments"
@@ -117,15 +118,29 @@ func TestPayTheDebtOnTheDemoPortal(t *testing.T) {
 		}
 	}
 	tu.settle()
-	if got := scanWindow(t, tu, "pay-qr-window-2x"); got != s.payment.PageURL {
+	got := scanWindow(t, tu, "pay-qr-window-2x")
+	if got != s.payment.PageURL {
 		t.Errorf("the code on the screen reads %q, want %q", got, s.payment.PageURL)
 	}
 	list := lp.Payments()
 	if len(list) != 1 || list[0].ConfirmationURL != s.payment.PageURL {
 		t.Fatalf("the provider has %+v, the window shows %q", list, s.payment.PageURL)
 	}
-	if err := lp.Pay(list[0].ID); err != nil {
-		t.Fatal(err)
+	// The payer opens the page the code carries in a browser and presses
+	// «Оплатить»; the provider tells the portal, and the window hears it.
+	b := browsertest.Start(t)
+	shots := os.Getenv("KABINET_SCREENSHOTS")
+	if page := b.Open(t, got); !strings.Contains(page, "Оплатить") || !strings.Contains(noSpace(page), noSpace(money(due))) {
+		t.Errorf("the payment page does not offer to pay %s: %q", money(due), page)
+	}
+	if shots != "" {
+		b.Shot(t, shots, "checkout-local")
+	}
+	if back := b.Press(t, "Оплатить"); !strings.Contains(back, "Вернитесь в программу Kabinet") {
+		t.Errorf("after paying the browser shows %q", back)
+	}
+	if shots != "" {
+		b.Shot(t, shots, "checkout-return")
 	}
 	tu.waitFor(func() bool { return contains(tu.textsNow(), "Оплата получена") }, "«Оплата получена»")
 
@@ -153,6 +168,10 @@ func TestPayTheDebtOnTheDemoPortal(t *testing.T) {
 		t.Errorf("Главная still asks to pay: %q", texts)
 	}
 }
+
+// noSpace is s without any kind of space, so sums written with different
+// spaces between thousands compare equal.
+func noSpace(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // scanWindow captures the window, keeps it as name.png where
 // KABINET_SCREENSHOTS says, and returns what zbarimg reads in it.

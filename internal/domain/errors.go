@@ -210,6 +210,9 @@ const (
 	// CodeServiceBusy: too many people are logging in at once; wait
 	// "retry_after".
 	CodeServiceBusy Code = "service_busy"
+	// CodeForbidden: the request came from where it may not come from
+	// (a payment notification from outside the provider's addresses).
+	CodeForbidden Code = "forbidden"
 
 	// Paying online.
 
@@ -247,7 +250,7 @@ func Codes() []Code {
 		CodeBadRequest, CodeBodyTooLarge, CodeUnsupportedMedia, CodeSessionEnded, CodeWrongCredentials,
 		CodeTooManyAttempts, CodeTooManyRequests, CodePasswordChangeRequired, CodePasswordNotChanged,
 		CodeNotFound, CodeKeyRequired, CodeBadKey, CodeKeyReused, CodeCursorExpired, CodeEmailRequired,
-		CodeBadQuestion, CodeEmptyQuery, CodeInternal, CodeServiceBusy,
+		CodeBadQuestion, CodeEmptyQuery, CodeInternal, CodeServiceBusy, CodeForbidden,
 		CodePaymentAmount, CodeNothingDue, CodePaymentsOff, CodePaymentProvider, CodePaymentNeedsNetwork,
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"kabinet/internal/portaldb"
 )
 
-var errForgedSource = problem(http.StatusForbidden, "forbidden", "Уведомления принимаются только от платёжной системы.")
+var errForgedSource = problem(http.StatusForbidden, codeForbidden, "Уведомления принимаются только от платёжной системы.")
 
 // paymentNotification is the provider's hook. Nothing in the call is
 // trusted: the source address must be on the allowlist, and the body only

@@ -55,6 +55,7 @@ const (
 	codeInternal         = string(domain.CodeInternal)
 	codeUnsupportedMedia = string(domain.CodeUnsupportedMedia)
 	codeServiceBusy      = string(domain.CodeServiceBusy)
+	codeForbidden        = string(domain.CodeForbidden)
 )
 
 func problem(status int, code, detail string) *Problem {
