@@ -38,9 +38,10 @@ type shell struct {
 	sizeBtn  *widget.Button
 	contrast *widget.Check
 	phone    *widget.Label
-	single   *widget.Label  // the account, when there is only one
-	compact  bool           // the menu is folded into «Разделы»
-	logout   *widget.Button // disabled while a logout runs
+	single   *widget.Label   // the account, when there is only one
+	top      *fyne.Container // the top bar, laid out again when the account's name changes
+	compact  bool            // the menu is folded into «Разделы»
+	logout   *widget.Button  // disabled while a logout runs
 }
 
 var sizeNames = []string{"Шрифт: обычный", "Шрифт: крупный", "Шрифт: очень крупный"}
@@ -73,6 +74,7 @@ func newShell(u *UI) *shell {
 		more: s.more,
 	}
 	top := container.New(bar, append(append(append(append([]fyne.CanvasObject{}, bar.lead...), bar.keep...), bar.fold...), s.more)...)
+	s.top = top
 
 	menu := container.NewVBox()
 	for _, sec := range sections() {
@@ -390,6 +392,12 @@ func (s *shell) refreshAccounts() {
 		if s.single != nil {
 			s.single.Hide()
 		}
+	}
+	// A label cut with «…» asks for the same least size whatever its text,
+	// so nothing lays the bar out again by itself when the name arrives
+	// (the first sync after a first login): it would stay «…».
+	if s.top != nil {
+		s.top.Refresh()
 	}
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Smoke test of the real window: starts `kabinet -demo` on Xvfb, logs in
-# with the keyboard as the demo customer 100001, opens «Ввод показаний»,
-# sends a reading and takes screenshots. Needs xvfb-run, xdotool and
-# ImageMagick's import. Usage: scripts/smoke-gui.sh [OUTDIR]
+# with the keyboard as the demo customer 100001, pays the debt online on
+# the local provider's page, opens «Ввод показаний», sends a reading and
+# takes screenshots. Needs xvfb-run, xdotool, ImageMagick's import, zbarimg
+# and curl. Usage: scripts/smoke-gui.sh [OUTDIR]
 set -euo pipefail
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
@@ -42,6 +43,34 @@ grep -q "1100012345" "$store" || { echo "FAIL: no account data after login"; cat
 sleep 2
 import -window root "$out/2-dashboard.png"
 kill -0 $pid || { echo "FAIL: the app died"; cat "$out/kabinet.log"; exit 1; }
+# Pay the debt: «Оплатить» on the account card, the sum due is filled in,
+# Enter is «Перейти к оплате»; the window shows the payment page's QR code.
+xdotool mousemove 526 297 click 1
+sleep 2
+import -window root "$out/2a-pay.png"
+xdotool key Return
+page=
+for _ in $(seq 1 20); do
+	sleep 0.5
+	import -window root "$out/2b-pay-qr.png"
+	page=$(zbarimg --quiet --raw "$out/2b-pay-qr.png" 2>/dev/null | grep -m1 '/checkout/' || true)
+	[ -n "$page" ] && break
+done
+[ -n "$page" ] || { echo "FAIL: no payment page code on the screen"; cat "$out/kabinet.log"; exit 1; }
+# The payer presses «Оплатить» on that page (its form, as a browser sends
+# it; internal/browsertest presses the button itself).
+curl -fsS -o /dev/null -X POST -d action=pay "$page"
+for _ in $(seq 1 40); do
+	grep -q "Онлайн: карта или СБП" "$store" 2>/dev/null && break
+	sleep 0.5
+done
+sleep 1
+import -window root "$out/2c-paid.png"
+grep -q "Онлайн: карта или СБП" "$store" || { echo "FAIL: the payment did not reach the account"; cat "$out/kabinet.log"; exit 1; }
+# Back to «Главная»: the debt is gone.
+xdotool mousemove 140 68 click 1
+sleep 2
+import -window root "$out/2d-paid-home.png"
 # «Передать показания» on the dashboard's account card.
 xdotool mousemove 385 297 click 1
 sleep 2
@@ -62,7 +91,7 @@ sleep 1
 import -window root "$out/5-sent.png"
 grep -q "Показания приняты" "$store" || { echo "FAIL: the reading was not accepted"; cat "$out/kabinet.log"; exit 1; }
 kill -0 $pid || { echo "FAIL: the app died"; cat "$out/kabinet.log"; exit 1; }
-echo "OK: window shown, logged in, reading sent and accepted; screenshots in $out"
+echo "OK: window shown, logged in, debt paid online, reading sent and accepted; screenshots in $out"
 INNER
 
 # Without OpenGL (Xvfb without GLX, like an old library PC) the program
