@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"net/http/httputil"
@@ -191,4 +192,56 @@ func startChild(t *testing.T, args, env []string) (string, *exec.Cmd, *syncBuffe
 	}
 	t.Fatalf("the portal did not start:\n%s", logs)
 	return "", nil, nil
+}
+
+// `kabinet-portal payments refund` returns part of a paid payment through
+// the provider the server uses, and the account shows the refund once;
+// a refund beyond what is left is refused and changes nothing.
+func TestPaymentsRefundCommand(t *testing.T) {
+	lp := localpay.New(localpay.Config{ShopID: "shop", SecretKey: "secret"})
+	lpURL, stopLP, err := lp.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopLP()
+	db := filepath.Join(t.TempDir(), "portal.db")
+	provider := []string{"-pay-shop-id", "shop", "-pay-api-url", lpURL + "/v3/"}
+	args := append([]string{"-demo", "-addr", "127.0.0.1:0", "-db", db, "-sms-file", filepath.Join(t.TempDir(), "sms.txt"),
+		"-pay-provider", "yookassa", "-pay-return-url", "http://127.0.0.1/pay/return", "-pay-vat-code", "1", "-pay-reconcile", "100ms"}, provider...)
+	t.Setenv("KABINET_PAY_SECRET_KEY", "secret")
+	base, _, _ := startChild(t, args, []string{"KABINET_PAY_SECRET_KEY=secret"})
+	_, m, _ := call(t, "POST", base+"/api/v1/session", "", loginJSON(demo.Password, ""))
+	token := m["token"].(string)
+	id := payJSON(t, base, token, "refund-pay-1")["id"].(string)
+	if err := lp.Pay(lp.Payments()[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	// No notification reaches the portal here: its reconciler credits.
+	waitPayment(t, base, token, id, func(m map[string]any) bool { return m["credited"] == true })
+
+	refund := func(amount string) (string, error) {
+		var out strings.Builder
+		err := paymentsCmd(context.Background(), append(append([]string{"refund", "-db", db, "-amount", amount}, provider...), id), &out)
+		return out.String(), err
+	}
+	if _, err := refund("150,01"); err == nil || !strings.Contains(err.Error(), "можно вернуть до 150,00") {
+		t.Errorf("a refund beyond the payment: %v", err)
+	}
+	out, err := refund("40,00")
+	if err != nil || !strings.Contains(out, "Возвращено 40,00 ₽") {
+		t.Fatalf("refund: %q, %v", out, err)
+	}
+	_, doc, _ := call(t, "GET", base+"/api/v1/accounts/1100012345", token, "")
+	var refunds []any
+	for _, p := range doc["payments"].([]any) {
+		if p.(map[string]any)["channel"] == "Возврат онлайн-оплаты" {
+			refunds = append(refunds, p.(map[string]any)["amount_kop"])
+		}
+	}
+	if len(refunds) != 1 || refunds[0] != float64(-4000) {
+		t.Errorf("refunds in the account document: %v, want one of −4000 kopecks", refunds)
+	}
+	if got := lp.Refunds(); len(got) != 1 {
+		t.Errorf("the provider made %d refunds", len(got))
+	}
 }

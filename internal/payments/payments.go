@@ -123,7 +123,10 @@ type Notification struct {
 type Provider interface {
 	Create(ctx context.Context, idempotenceKey string, req CreateRequest) (Payment, error)
 	Get(ctx context.Context, id string) (Payment, error)
-	Refund(ctx context.Context, idempotenceKey, paymentID string, amount domain.Kopecks) (Refund, error)
+	// Refund returns amount of a succeeded payment; rc is the 54-ФЗ
+	// refund receipt («чек возврата»), required when the shop sends
+	// receipts (nil: none).
+	Refund(ctx context.Context, idempotenceKey, paymentID string, amount domain.Kopecks, rc *Receipt) (Refund, error)
 	GetRefund(ctx context.Context, id string) (Refund, error)
 }
 

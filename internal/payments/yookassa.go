@@ -138,12 +138,19 @@ func (c *YooKassa) Get(ctx context.Context, id string) (Payment, error) {
 }
 
 // Refund returns amount of a succeeded payment.
-func (c *YooKassa) Refund(ctx context.Context, idempotenceKey, paymentID string, amount domain.Kopecks) (Refund, error) {
+func (c *YooKassa) Refund(ctx context.Context, idempotenceKey, paymentID string, amount domain.Kopecks, rc *Receipt) (Refund, error) {
 	if amount <= 0 {
 		return Refund{}, fmt.Errorf("payments: refund amount %d kopecks is not positive", amount)
 	}
 	var ans wireRefund
 	body := wireCreateRefund{PaymentID: paymentID, Amount: wireAmount{FormatAmount(amount), "RUB"}}
+	if rc != nil {
+		w, err := rc.wire()
+		if err != nil {
+			return Refund{}, err
+		}
+		body.Receipt = &w
+	}
 	if err := c.call(ctx, http.MethodPost, "refunds", idempotenceKey, body, &ans); err != nil {
 		return Refund{}, err
 	}

@@ -3,6 +3,7 @@ package payments_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -277,17 +278,38 @@ func TestRefund(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.client.Refund(testCtx(t), "ref-0", p.ID, 100); err == nil {
+	if _, err := s.client.Refund(testCtx(t), "ref-0", p.ID, 100, refundReceipt(100)); err == nil {
 		t.Error("a pending payment was refunded")
 	}
 	if err := s.prov.Pay(p.ID); err != nil {
 		t.Fatal(err)
 	}
-	r1, err := s.client.Refund(testCtx(t), "ref-1", p.ID, 43891)
+	// The payment had a receipt, so the refund needs its own.
+	_, err = s.client.Refund(testCtx(t), "ref-no-receipt", p.ID, 43891, nil)
+	var apiErr *payments.APIError
+	if !errors.As(err, &apiErr) || apiErr.Parameter != "receipt" {
+		t.Errorf("a refund without the receipt: %v", err)
+	}
+	short := refundReceipt(43891)
+	short.Items[0].Amount = 43800
+	if _, err := s.client.Refund(testCtx(t), "ref-short", p.ID, 43891, short); !errors.As(err, &apiErr) || apiErr.Parameter != "receipt.items" {
+		t.Errorf("a refund receipt short of the amount: %v", err)
+	}
+	r1, err := s.client.Refund(testCtx(t), "ref-1", p.ID, 43891, refundReceipt(43891))
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := s.client.Refund(testCtx(t), "ref-1", p.ID, 43891)
+	var sent struct {
+		Receipt struct {
+			Customer struct{ Email string }
+			Items    []struct{ Amount struct{ Value string } }
+		}
+	}
+	if err := json.Unmarshal(s.prov.RefundRequest(r1.ID), &sent); err != nil || sent.Receipt.Customer.Email == "" ||
+		len(sent.Receipt.Items) != 1 || sent.Receipt.Items[0].Amount.Value != "438.91" {
+		t.Errorf("the refund receipt the provider got: %+v, %v", sent, err)
+	}
+	again, err := s.client.Refund(testCtx(t), "ref-1", p.ID, 43891, refundReceipt(43891))
 	if err != nil || again.ID != r1.ID {
 		t.Errorf("the refund retried with its key: %+v, %v; want %s", again, err, r1.ID)
 	}
@@ -298,7 +320,7 @@ func TestRefund(t *testing.T) {
 	if err != nil || got != r1 {
 		t.Errorf("GetRefund %+v, %v; want %+v", got, err, r1)
 	}
-	if _, err := s.client.Refund(testCtx(t), "ref-2", p.ID, 100001); err == nil {
+	if _, err := s.client.Refund(testCtx(t), "ref-2", p.ID, 100001, refundReceipt(100001)); err == nil {
 		t.Error("refunded more than was left of the payment")
 	}
 	pay, err := s.client.Get(testCtx(t), p.ID)
@@ -498,4 +520,10 @@ func TestRequestBeyondYooKassaLimitsIsNotSent(t *testing.T) {
 	if len(s.keys) != 0 {
 		t.Errorf("%d requests reached the provider", len(s.keys))
 	}
+}
+
+// refundReceipt is the refund receipt of amount for request's payment.
+func refundReceipt(amount domain.Kopecks) *payments.Receipt {
+	rc := request(amount).Receipt
+	return &rc
 }

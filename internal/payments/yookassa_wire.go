@@ -79,8 +79,9 @@ type wirePaymentPeriod struct {
 }
 
 type wireCreateRefund struct {
-	PaymentID string     `json:"payment_id"`
-	Amount    wireAmount `json:"amount"`
+	PaymentID string       `json:"payment_id"`
+	Amount    wireAmount   `json:"amount"`
+	Receipt   *wireReceipt `json:"receipt,omitempty"`
 }
 
 type wirePayment struct {

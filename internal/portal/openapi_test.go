@@ -98,7 +98,7 @@ func (downProvider) Create(context.Context, string, payments.CreateRequest) (pay
 func (downProvider) Get(context.Context, string) (payments.Payment, error) {
 	return payments.Payment{}, payments.ErrUnknownOutcome
 }
-func (downProvider) Refund(context.Context, string, string, domain.Kopecks) (payments.Refund, error) {
+func (downProvider) Refund(context.Context, string, string, domain.Kopecks, *payments.Receipt) (payments.Refund, error) {
 	return payments.Refund{}, payments.ErrUnknownOutcome
 }
 func (downProvider) GetRefund(context.Context, string) (payments.Refund, error) {

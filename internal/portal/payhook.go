@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"kabinet/internal/domain"
 	"kabinet/internal/payments"
@@ -248,11 +250,22 @@ func (s *Server) handleRefund(ctx context.Context, refundID string) (string, err
 	if err != nil {
 		return "", err
 	}
+	if _, err := debitRefund(ctx, s.db, s.log, s.pay.metrics, op.ID, ref, s.now()); err != nil {
+		return "", err
+	}
+	return HookProcessed, nil
+}
+
+// debitRefund debits the account of our payment id with the provider's
+// succeeded refund ref, once per refund id (a negative payment «Возврат
+// онлайн-оплаты»); false when nothing was debited: the refund was debited
+// before, or it does not match the payment (logged).
+func debitRefund(ctx context.Context, db *portaldb.DB, log *slog.Logger, metrics PaymentMetrics, id string, ref payments.Refund, now time.Time) (bool, error) {
 	var done bool
 	var problemText string
-	err = s.db.Write(ctx, func(tx *portaldb.Tx) error {
+	err := db.Write(ctx, func(tx *portaldb.Tx) error {
 		done, problemText = false, ""
-		p, err := tx.LockOnlinePayment(ctx, op.ID)
+		p, err := tx.LockOnlinePayment(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -265,20 +278,20 @@ func (s *Server) handleRefund(ctx context.Context, refundID string) (string, err
 			problemText = "amount"
 			return nil
 		}
-		done, err = tx.CreditRefund(ctx, &p, ref.ID, min(ref.Amount, p.Amount), domain.DateOf(s.now(), domain.Moscow))
+		done, err = tx.CreditRefund(ctx, &p, ref.ID, min(ref.Amount, p.Amount), domain.DateOf(now, domain.Moscow))
 		return err
 	})
 	if err != nil {
-		return "", err
+		return false, err
 	}
 	if problemText != "" {
-		s.log.Error("refund does not match the payment: nothing debited", "payment", op.ID, "field", problemText)
-		s.pay.metrics.ObservePayment(PayEventMismatch)
-		return HookProcessed, nil
+		log.Error("refund does not match the payment: nothing debited", "payment", id, "field", problemText)
+		metrics.ObservePayment(PayEventMismatch)
+		return false, nil
 	}
 	if done {
-		s.log.Info("online payment refunded", "payment", op.ID)
-		s.pay.metrics.ObservePayment(PayEventRefunded)
+		log.Info("online payment refunded", "payment", id)
+		metrics.ObservePayment(PayEventRefunded)
 	}
-	return HookProcessed, nil
+	return done, nil
 }

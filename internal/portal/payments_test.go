@@ -486,7 +486,7 @@ func TestRefundReversesTheCreditOnce(t *testing.T) {
 	pe.lp.Pay(lp.ID)
 	pe.waitStatus(p.ID, "succeeded")
 	pe.lp.DuplicateNotifications(2)
-	if _, err := pe.client.Refund(context.Background(), "refund-key-1", lp.ID, 37450); err != nil {
+	if _, err := pe.client.Refund(context.Background(), "refund-key-1", lp.ID, 37450, refundReceipt(37450)); err != nil {
 		t.Fatal(err)
 	}
 	pe.waitHooks(3) // the success, then the refund twice
@@ -584,4 +584,10 @@ func TestPaymentsDisabled(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "Оплата обрабатывается") || !strings.Contains(string(r.Body), "программу Kabinet") {
 		t.Errorf("return page: %d %s", r.Status, r.Body)
 	}
+}
+
+// refundReceipt is a refund receipt of amount for the fixture's customer.
+func refundReceipt(amount domain.Kopecks) *payments.Receipt {
+	return &payments.Receipt{CustomerEmail: "ivanova@example.ru", TaxSystemCode: 1, Items: []payments.ReceiptItem{{
+		Description: "Электроэнергия", Quantity: "1", Amount: amount, VATCode: 1, PaymentSubject: "service", PaymentMode: "full_payment"}}}
 }

@@ -75,13 +75,15 @@ type Provider struct {
 	cfg Config
 	mux *http.ServeMux
 
-	mu          sync.Mutex
-	payments    map[string]*Payment
-	order       []string // payment ids in creation order
-	refunds     map[string]*payments.Refund
-	refundOrder []string
-	keys        map[string]keyed // idempotence key → first answer
-	faults      faults
+	mu       sync.Mutex
+	payments map[string]*Payment
+	order    []string // payment ids in creation order
+	refunds  map[string]*payments.Refund
+	// refundBodies are the refund requests as received, by refund id.
+	refundBodies map[string]json.RawMessage
+	refundOrder  []string
+	keys         map[string]keyed // idempotence key → first answer
+	faults       faults
 
 	closed bool               // under mu: no new deliveries after Close
 	ctx    context.Context    // canceled by Close: stops notification retries
@@ -120,10 +122,11 @@ func New(cfg Config) *Provider {
 		cfg.Logger = slog.Default()
 	}
 	p := &Provider{
-		cfg:      cfg,
-		payments: map[string]*Payment{},
-		refunds:  map[string]*payments.Refund{},
-		keys:     map[string]keyed{},
+		cfg:          cfg,
+		payments:     map[string]*Payment{},
+		refunds:      map[string]*payments.Refund{},
+		refundBodies: map[string]json.RawMessage{},
+		keys:         map[string]keyed{},
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	p.mux = http.NewServeMux()

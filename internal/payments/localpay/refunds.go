@@ -11,6 +11,7 @@ type refundRequest struct {
 	PaymentID   string     `json:"payment_id"`
 	Amount      wireAmount `json:"amount"`
 	Description string     `json:"description"`
+	Receipt     *receipt   `json:"receipt"`
 }
 
 // createRefund returns money of a succeeded payment at once (status
@@ -24,6 +25,11 @@ func (p *Provider) createRefund(r *http.Request, body []byte) reply {
 	if !valid {
 		return invalid("amount", "The amount must be a positive decimal in RUB")
 	}
+	if req.Receipt != nil {
+		if param, desc := req.Receipt.check(amount); param != "" {
+			return invalid(param, desc)
+		}
+	}
 	rep, outs := p.idempotent(r, body, func() (reply, []outgoing) {
 		pay, found := p.payments[req.PaymentID]
 		switch {
@@ -33,12 +39,16 @@ func (p *Provider) createRefund(r *http.Request, body []byte) reply {
 			return invalid("payment_id", "Only a succeeded payment can be refunded"), nil
 		case amount > pay.Amount-pay.RefundedAmount:
 			return invalid("amount", "The refund exceeds what is left of the payment"), nil
+		case req.Receipt == nil && paidWithReceipt(pay):
+			// As ЮKassa: a shop that sends receipts sends one with a refund.
+			return invalid("receipt", "The payment had a receipt: the refund needs one too"), nil
 		}
 		ref := &payments.Refund{
 			ID: newID(), PaymentID: pay.ID, Status: payments.Succeeded, Amount: amount,
 			CreatedAt: p.cfg.Now().UTC(),
 		}
 		p.refunds[ref.ID] = ref
+		p.refundBodies[ref.ID] = append(json.RawMessage(nil), body...)
 		p.refundOrder = append(p.refundOrder, ref.ID)
 		pay.RefundedAmount += amount
 		b := refundJSON(ref)
@@ -75,4 +85,20 @@ func refundJSON(ref *payments.Refund) []byte {
 		"amount": amountJSON(ref.Amount), "created_at": wireTime(ref.CreatedAt),
 	})
 	return b
+}
+
+// paidWithReceipt reports whether pay was created with a receipt.
+func paidWithReceipt(pay *Payment) bool {
+	var c struct {
+		Receipt *receipt `json:"receipt"`
+	}
+	return json.Unmarshal(pay.Request, &c) == nil && c.Receipt != nil
+}
+
+// RefundRequest is the body of the request that made the refund id (its
+// receipt and all), for tests to inspect; nil when there is none.
+func (p *Provider) RefundRequest(id string) json.RawMessage {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.refundBodies[id]
 }
