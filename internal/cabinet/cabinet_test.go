@@ -20,8 +20,15 @@ import (
 func open(t *testing.T, p *portaltest.Server, public bool) *cabinet.Service {
 	t.Helper()
 	dir := t.TempDir()
-	svc, err := cabinet.Open(cabinet.Config{Portal: p.URL, Public: public, StorePath: filepath.Join(dir, "store.db"), Keeper: tokens.NewMemory(),
+	return openLoggedIn(t, cabinet.Config{Portal: p.URL, Public: public, StorePath: filepath.Join(dir, "store.db"), Keeper: tokens.NewMemory(),
 		Devices: tokens.NewDeviceFile(filepath.Join(dir, "device-tokens.json"))})
+}
+
+// openLoggedIn opens the service of cfg, logs the demo customer 100001 in
+// and syncs once.
+func openLoggedIn(t *testing.T, cfg cabinet.Config) *cabinet.Service {
+	t.Helper()
+	svc, err := cabinet.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

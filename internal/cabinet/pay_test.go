@@ -1,7 +1,6 @@
 package cabinet_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"kabinet/internal/cabinet"
-	"kabinet/internal/demo"
 	"kabinet/internal/domain"
 	"kabinet/internal/portalclient"
 	"kabinet/internal/portaltest"
@@ -87,21 +85,9 @@ func (p *payPortal) set(status string) {
 func openPaying(t *testing.T, portal string) (*cabinet.Service, chan cabinet.Event) {
 	t.Helper()
 	events := make(chan cabinet.Event, 1000)
-	svc, err := cabinet.Open(cabinet.Config{Portal: portal, StorePath: filepath.Join(t.TempDir(), "store.db"), Keeper: tokens.NewMemory(),
+	svc := openLoggedIn(t, cabinet.Config{Portal: portal, StorePath: filepath.Join(t.TempDir(), "store.db"), Keeper: tokens.NewMemory(),
 		OnEvent: func(e cabinet.Event) { events <- e }, PaymentPoll: 20 * time.Millisecond,
 		ClientOptions: portalclient.Options{Retries: -1, Timeout: 5 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { svc.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if _, err := svc.Login(ctx, "100001", demo.Password); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.SyncNow(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return svc, events
 }
 
