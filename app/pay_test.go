@@ -244,13 +244,19 @@ func TestParseAmount(t *testing.T) {
 // TestPayScreenFitsAtLargeText: at twice the text size in a window of
 // 1366×768 (less the frame's top bar and status line), the status, the
 // whole QR code and «Открыть страницу оплаты» are in view without
-// scrolling. With KABINET_SCREENSHOTS set it writes pay-qr-1x.png and
-// pay-qr-2x.png there.
+// scrolling; in high contrast the code stays dark on light and reads back
+// as the payment page. With KABINET_SCREENSHOTS set it writes
+// pay-qr-1x.png, pay-qr-2x.png and pay-qr-contrast.png there.
 func TestPayScreenFitsAtLargeText(t *testing.T) {
-	for _, size := range []int{0, 2} {
+	for _, look := range []struct {
+		name     string
+		size     int
+		contrast bool
+	}{{"pay-qr-1x", 0, false}, {"pay-qr-2x", 2, false}, {"pay-qr-contrast", 0, true}} {
 		svc := &fakePay{due: 143891, opts: terms()}
 		s, frame, tu, _, _ := payOn(t, svc)
-		frame.UI.SetTextSize(size)
+		frame.UI.SetTextSize(look.size)
+		frame.UI.SetHighContrast(look.contrast)
 		test.Tap(s.submit)
 		tu.waitFor(func() bool { return s.payment != nil }, "the payment")
 		w := test.NewTempWindow(t, s.root)
@@ -259,16 +265,25 @@ func TestPayScreenFitsAtLargeText(t *testing.T) {
 		area := s.root
 		for _, o := range []fyne.CanvasObject{s.status, s.codeImage, buttonIn(t, s.root, "Открыть страницу оплаты")} {
 			if !inArea(area, o) {
-				t.Errorf("at size %d %q is not in view (%v at %v)", size, objectTexts(t, o), o.Size(), fyne.CurrentApp().Driver().AbsolutePositionForObject(o))
+				t.Errorf("%s: %q is not in view (%v at %v)", look.name, objectTexts(t, o), o.Size(), fyne.CurrentApp().Driver().AbsolutePositionForObject(o))
 			}
 		}
-		if dir := os.Getenv("KABINET_SCREENSHOTS"); dir != "" {
-			f, err := os.Create(filepath.Join(dir, []string{"pay-qr-1x.png", "", "pay-qr-2x.png"}[size]))
-			if err != nil {
-				t.Fatal(err)
+		dir := os.Getenv("KABINET_SCREENSHOTS")
+		if dir == "" {
+			dir = t.TempDir()
+		}
+		path := filepath.Join(dir, look.name+".png")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png.Encode(f, w.Canvas().Capture())
+		f.Close()
+		if _, err := exec.LookPath("zbarimg"); err == nil && look.contrast {
+			out, err := exec.Command("zbarimg", "--quiet", "--raw", path).Output()
+			if got := strings.TrimSpace(string(out)); err != nil || got != s.payment.PageURL {
+				t.Errorf("%s: the code reads %q (%v), want %q", look.name, got, err, s.payment.PageURL)
 			}
-			png.Encode(f, w.Canvas().Capture())
-			f.Close()
 		}
 	}
 }
