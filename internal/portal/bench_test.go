@@ -41,6 +41,12 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
+	return loggedIn(b, srv)
+}
+
+// loggedIn serves srv in-process with the demo customer 100001 logged in.
+func loggedIn(b *testing.B, srv *portal.Server) *benchEnv {
+	b.Helper()
 	e := &benchEnv{h: srv.Handler()}
 	rec := e.serve("POST", "/api/v1/session", fmt.Sprintf(`{"customer":%q,"password":%q}`, "100001", demo.Password), nil)
 	var login struct{ Token string }

@@ -3,7 +3,6 @@ package portal_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -63,14 +62,7 @@ func BenchmarkPaymentNotification(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := &benchEnv{h: srv.Handler()}
-	rec := e.serve("POST", "/api/v1/session", fmt.Sprintf(`{"customer":%q,"password":%q}`, "100001", demo.Password), nil)
-	var login struct{ Token string }
-	json.Unmarshal(rec.Body.Bytes(), &login)
-	if login.Token == "" {
-		b.Fatalf("login: %d %s", rec.Code, rec.Body)
-	}
-	e.token = login.Token
+	e := loggedIn(b, srv)
 	bodies := make([][]byte, b.N)
 	for i := range bodies {
 		rec := e.serve("POST", "/api/v1/accounts/1100012345/payments", `{"amount_kop": 10000}`,
