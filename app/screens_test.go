@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -442,5 +444,39 @@ func TestMetersWithAFakeService(t *testing.T) {
 	}
 	if slices.IndexFunc(all, func(s string) bool { return strings.Contains(s, "000777") }) < slices.IndexFunc(all, func(s string) bool { return strings.Contains(s, "Снятые счётчики") }) {
 		t.Errorf("the meter taken away is not below «Снятые счётчики»: %q", all)
+	}
+}
+
+// Every screen a button of the window opens (goTo, navigate) is one the
+// window can build: a section of the menu or a page.
+func TestEveryScreenOpenedExists(t *testing.T) {
+	known := map[string]bool{}
+	for _, sec := range append(sections(), pages()...) {
+		known[sec.id] = true
+	}
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opened := regexp.MustCompile(`screen: "([a-z]+)"|navigate\("([a-z]+)"\)`)
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range opened.FindAllStringSubmatch(string(src), -1) {
+			id := m[1] + m[2]
+			n++
+			if !known[id] {
+				t.Errorf("%s opens the screen %q, which the window cannot build", f, id)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("found only %d screens opened: the pattern no longer matches the code", n)
 	}
 }
