@@ -17,12 +17,13 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/payments"
 	"kabinet/internal/payments/localpay"
+	"kabinet/internal/payments/paytest"
 )
 
 const (
 	shopID    = "123456"
 	secretKey = "live_SeCrEt_do_not_log"
-	email     = "ivanova@example.ru"
+	email     = paytest.Email
 )
 
 // shop is the ЮKassa client talking to the local provider over real HTTP.
@@ -82,31 +83,8 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-func request(amount domain.Kopecks) payments.CreateRequest {
-	return payments.CreateRequest{
-		Amount:      amount,
-		Description: "Оплата электроэнергии, лицевой счёт 1234567890",
-		ReturnURL:   "https://portal.example/pay/return",
-		Metadata:    map[string]string{payments.MetadataPaymentID: "pay_1"},
-		Receipt: payments.Receipt{
-			CustomerEmail: email,
-			Items: []payments.ReceiptItem{{
-				Description: "Электроэнергия", Quantity: "1", Amount: amount,
-				VATCode: 11, PaymentSubject: "service", PaymentMode: "full_payment",
-			}},
-		},
-		PaymentOrder: payments.PaymentOrder{
-			Type: "utilities", Amount: amount,
-			PaymentPurpose: "Оплата электроэнергии по лицевому счёту 1234567890",
-			Recipient: payments.Recipient{
-				Name: "АО «Энергосбыт»", INN: "7700000000", KPP: "770001001",
-				BankName: "ПАО Сбербанк", BIC: "044525225",
-				Account: "40702810900000000001", CorrespondentAcct: "30101810400000000225",
-			},
-			AccountNumber: "1234567890", PeriodMonth: 4, PeriodYear: 2026,
-		},
-	}
-}
+// request is the shared create request (paytest).
+func request(amount domain.Kopecks) payments.CreateRequest { return paytest.Request(amount) }
 
 func testCtx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -14,6 +14,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/payments"
 	"kabinet/internal/payments/localpay"
+	"kabinet/internal/payments/paytest"
 )
 
 // env is a local provider on a real HTTP server, the ЮKassa client pointed
@@ -121,33 +122,8 @@ func newEnv(t *testing.T, tweak ...func(*localpay.Config, *payments.YooKassaConf
 	return &env{prov: prov, srv: srv, client: client, hook: h}
 }
 
-// request is a create request as the portal sends it.
-func request(amount int64) payments.CreateRequest {
-	return payments.CreateRequest{
-		Amount:      domain.Kopecks(amount),
-		Description: "Оплата электроэнергии, лицевой счёт 1234567890",
-		ReturnURL:   "https://portal.example/pay/return",
-		Metadata:    map[string]string{payments.MetadataPaymentID: "pay_1"},
-		Receipt: payments.Receipt{
-			CustomerEmail: "ivanova@example.ru",
-			Items: []payments.ReceiptItem{{
-				Description: "Электроэнергия", Quantity: "1", Amount: domain.Kopecks(amount),
-				VATCode: 1, PaymentSubject: "service", PaymentMode: "full_payment",
-			}},
-			TaxSystemCode: 1,
-		},
-		PaymentOrder: payments.PaymentOrder{
-			Type: "utilities", Amount: domain.Kopecks(amount),
-			PaymentPurpose: "Оплата электроэнергии по лицевому счёту 1234567890",
-			Recipient: payments.Recipient{
-				Name: "АО «Энергосбыт»", INN: "7700000000", KPP: "770001001",
-				BankName: "ПАО Сбербанк", BIC: "044525225",
-				Account: "40702810900000000001", CorrespondentAcct: "30101810400000000225",
-			},
-			AccountNumber: "1234567890", PeriodMonth: 4, PeriodYear: 2026,
-		},
-	}
-}
+// request is the shared create request (paytest).
+func request(amount int64) payments.CreateRequest { return paytest.Request(domain.Kopecks(amount)) }
 
 func ctx(t *testing.T) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 20*time.Second)
