@@ -2,6 +2,8 @@ package portal
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,12 +41,13 @@ var (
 )
 
 // RefundOnlinePayment returns money of a credited online payment through
-// the provider and debits the account with it once. The provider's
-// idempotence key is made from the payment, what was refunded of it before
-// and the amount, so running the same command again after an unknown
-// outcome (a timeout, HTTP 500) asks for the same refund, never a second
-// one; a refund the provider makes is debited once however often it is
-// reported (its id is unique among the account's payments).
+// the provider and debits the account with it once. The request is stored
+// before the provider is asked and its id is the provider's idempotence
+// key, so running the same command again after an unknown outcome (a
+// timeout, HTTP 500) asks for the same refund, never a second one, even
+// when the refund's notification debited the account in between; a refund
+// the provider makes is debited once however often it is reported (its id
+// is unique among the account's payments).
 func RefundOnlinePayment(ctx context.Context, db *portaldb.DB, provider payments.Provider, req RefundRequest, log *slog.Logger, now time.Time) (RefundResult, error) {
 	p, err := db.OnlinePayment(ctx, req.Payment)
 	if err != nil {
@@ -64,7 +67,12 @@ func RefundOnlinePayment(ctx context.Context, db *portaldb.DB, provider payments
 	if amount <= 0 || amount > left {
 		return RefundResult{}, fmt.Errorf("%s: возврат %s, а можно вернуть до %s: %w", req.Payment, amount, left, ErrRefundTooLarge)
 	}
-	key := fmt.Sprintf("refund-%s-%d-%d", p.ID, p.Refunded, amount)
+	// Our request is stored before the provider is asked: a rerun after an
+	// unknown outcome finds it, whatever was debited in between.
+	key, err := db.RefundKey(ctx, p.ID, amount, newRefundKey(), now)
+	if err != nil {
+		return RefundResult{}, err
+	}
 	rc, err := refundReceipt(p, amount)
 	if err != nil {
 		return RefundResult{}, err
@@ -72,6 +80,9 @@ func RefundOnlinePayment(ctx context.Context, db *portaldb.DB, provider payments
 	ref, err := provider.Refund(ctx, key, p.ProviderID, amount, rc)
 	if err != nil {
 		return RefundResult{}, fmt.Errorf("платёжная система: %w (повторите ту же команду: второго возврата не будет)", err)
+	}
+	if err := db.RefundAnswered(ctx, key, ref.ID); err != nil {
+		return RefundResult{}, err
 	}
 	res := RefundResult{Account: p.Account, Amount: ref.Amount, RefundID: ref.ID, Status: ref.Status}
 	if ref.PaymentID != p.ProviderID {
@@ -101,4 +112,11 @@ func refundReceipt(p portaldb.OnlinePayment, amount domain.Kopecks) (*payments.R
 	item.Quantity, item.Amount = "1", amount
 	rc.Items = []payments.ReceiptItem{item}
 	return &rc, nil
+}
+
+// newRefundKey is a fresh idempotence key of a refund request.
+func newRefundKey() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return "ref_" + hex.EncodeToString(b[:])
 }

@@ -52,7 +52,8 @@ func (pe *payEnv) refunds() []domain.Payment {
 // The supplier returns part of a payment, then the rest: each refund is
 // made once at the provider and debited once, however it is reported
 // (the command's own answer and the provider's notification, twice). A
-// refund whose outcome was unknown, asked for again, is the same refund.
+// refund whose outcome was unknown, asked for again after its notification
+// debited the account, is the same refund.
 // Asking for more than is left, or of a payment not paid, changes nothing.
 func TestRefundOnlinePayment(t *testing.T) {
 	pe := newPayEnv(t)
@@ -75,6 +76,12 @@ func TestRefundOnlinePayment(t *testing.T) {
 
 	if _, err := refund(p.ID, 10000); !errors.Is(err, payments.ErrUnknownOutcome) {
 		t.Fatalf("first try: %v, want the unknown outcome", err)
+	}
+	// The refund was made: its notification debits the account before the
+	// command is run again.
+	pe.waitHooks(1 + 2)
+	if got := pe.refunds(); len(got) != 1 {
+		t.Fatalf("after the notification: refunds %+v", got)
 	}
 	res, err := refund(p.ID, 10000)
 	if err != nil || res.Amount != 10000 || res.Status != payments.Succeeded {

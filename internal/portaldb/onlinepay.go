@@ -357,3 +357,31 @@ func (db *DB) OnlinePaymentCounts(ctx context.Context) (map[string]int, error) {
 	})
 	return out, err
 }
+
+// RefundKey is the provider's idempotence key of a refund of amount of
+// the online payment id: the key of an earlier request for the same sum
+// the provider has not answered yet, else newKey, stored first (see the
+// refund_requests table).
+func (db *DB) RefundKey(ctx context.Context, id string, amount domain.Kopecks, newKey string, now time.Time) (string, error) {
+	key := newKey
+	err := db.Write(ctx, func(tx *Tx) error {
+		key = newKey
+		err := tx.QueryRowContext(ctx, `SELECT id FROM refund_requests WHERE payment_id = ? AND amount = ? AND refund_id IS NULL
+			ORDER BY created_at, id LIMIT 1`, id, int64(amount)).Scan(&key)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO refund_requests (id, payment_id, amount, created_at) VALUES (?, ?, ?, ?)`,
+			newKey, id, int64(amount), now.UnixMilli())
+		return err
+	})
+	return key, err
+}
+
+// RefundAnswered records the provider's refund for the request key.
+func (db *DB) RefundAnswered(ctx context.Context, key, refundID string) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE refund_requests SET refund_id = ? WHERE id = ?`, refundID, key)
+		return err
+	})
+}
