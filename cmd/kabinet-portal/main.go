@@ -57,6 +57,15 @@ func main() {
 	}
 }
 
+// envDuration returns the environment's duration for name ("5s"), or def
+// when it is unset or unreadable.
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
+		return d
+	}
+	return def
+}
+
 // env returns the environment's value for name, or def.
 func env(name, def string) string {
 	if v, ok := os.LookupEnv(name); ok {
@@ -80,6 +89,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	trustProxy := fs.String("trust-proxy", env("KABINET_TRUST_PROXY", ""), "addresses or networks of the reverse proxies in front of the portal, e.g. 10.0.0.5,192.168.1.0/24: "+
 		"for requests from them the client address is read from X-Forwarded-For, walking back past the trusted proxies; empty: the connection's address (KABINET_TRUST_PROXY)")
 	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
+	drain := fs.Duration("drain", envDuration("KABINET_DRAIN", 0), "on SIGTERM, go on serving this long with /readyz answering 503, so the proxy takes this instance out first, e.g. 5s (KABINET_DRAIN; default 0)")
 	metricsAddr := fs.String("metrics-addr", env("KABINET_METRICS_ADDR", ""), "address of Prometheus /metrics, e.g. 127.0.0.1:9090; keep it off the public network; empty: none (KABINET_METRICS_ADDR)")
 	mail := addMailFlags(fs)
 	pay := addPayFlags(fs)
@@ -167,7 +177,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	}
 	defer stopPay()
 	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
-		TrustedProxies: proxies, Metrics: m, Payments: payCfg})
+		TrustedProxies: proxies, Metrics: m, Payments: payCfg, DrainDelay: *drain})
 	if err != nil {
 		ln.Close()
 		return err

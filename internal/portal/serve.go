@@ -21,9 +21,10 @@ func NewHTTPServer(h http.Handler) *http.Server {
 	}
 }
 
-// Serve serves s on ln until ctx is done, then shuts down gracefully: it
-// stops accepting, lets requests in flight finish (up to 15 s) and waits for
-// SMS being sent.
+// Serve serves s on ln until ctx is done, then shuts down gracefully: for
+// Config.DrainDelay it goes on serving with /readyz answering 503 (the
+// proxy takes the instance out), then it stops accepting, lets requests in
+// flight finish (up to 15 s) and waits for SMS being sent.
 func Serve(ctx context.Context, ln net.Listener, s *Server) error {
 	hs := NewHTTPServer(s.Handler())
 	errc := make(chan error, 1)
@@ -32,6 +33,13 @@ func Serve(ctx context.Context, ln net.Listener, s *Server) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	// Still serving, /readyz says 503 so the proxy stops sending requests
+	// here before the listener closes.
+	s.draining.Store(true)
+	if s.drainDelay > 0 {
+		s.log.Info("draining before shutdown", "for", s.drainDelay)
+		time.Sleep(s.drainDelay)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

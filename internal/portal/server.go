@@ -16,6 +16,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"kabinet/internal/auth"
@@ -57,6 +58,10 @@ type Config struct {
 	Metrics Metrics
 	// Payments configure paying online; without a Provider it is off.
 	Payments PaymentConfig
+	// DrainDelay is how long Serve goes on serving after it was told to
+	// stop, with GET /readyz answering 503, so that the proxy in front
+	// takes this instance out before it closes; 0: it closes at once.
+	DrainDelay time.Duration
 }
 
 // Metrics receives what the server measures. Its label values are bounded
@@ -88,6 +93,9 @@ type Server struct {
 	contactPhone string
 	proxies      []netip.Prefix
 	metrics      Metrics
+	drainDelay   time.Duration
+	// draining is set when Serve was told to stop: /readyz says so.
+	draining atomic.Bool
 
 	// The login throttles keep their state in the database: every
 	// instance shares it and a restart forgets nothing.
@@ -120,6 +128,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		now:          cfg.Now,
 		sessionTTL:   cfg.SessionTTL,
 		contactPhone: cfg.ContactPhone,
+		drainDelay:   cfg.DrainDelay,
 		proxies:      cfg.TrustedProxies,
 		metrics:      cfg.Metrics,
 		hashing:      newHashQueue(cfg.HashSlots, cfg.MaxHashWait),
@@ -174,6 +183,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /healthz", s.healthz)
+	m.HandleFunc("GET /readyz", s.readyz)
 
 	m.HandleFunc("POST /api/v1/session", s.login)
 	m.HandleFunc("DELETE /api/v1/session", s.authed(s.logout))
@@ -232,6 +242,21 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "time": s.now().UTC().Format(time.RFC3339)})
+}
+
+// readyz tells the proxy whether to send this instance requests: 503
+// while it drains before a shutdown, otherwise as healthz (the database
+// answers).
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "draining"})
+		return
+	}
+	if _, err := s.db.IsEmpty(r.Context()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
