@@ -102,7 +102,7 @@ type Server struct {
 	loginByCustomer *portaldb.Throttle
 	loginByAddress  *portaldb.Throttle
 	loginByDevice   *portaldb.Throttle
-	recoveryByAddr  *auth.RateLimiter
+	recoveryByAddr  *portaldb.RateLimit
 	// hashing bounds how many argon2id computations (19 MiB each) run at
 	// once, so a burst of logins cannot exhaust memory, and answers 503
 	// rather than let a request wait past the client's timeout.
@@ -167,7 +167,9 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	// A device the customer logged in from is slowed down by its own
 	// failures only, as the customer is by everybody's.
 	s.loginByDevice = s.db.Throttle("device", auth.ThrottleConfig{FreeFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, Forget: time.Hour}, s.log)
-	s.recoveryByAddr = auth.NewRateLimiter(20, time.Hour, s.now)
+	// Password requests from one address: in the database too, so several
+	// instances share the budget and a restart does not renew it.
+	s.recoveryByAddr = s.db.RateLimit("recovery_address", 20, time.Hour, s.log)
 	pm, _ := cfg.Metrics.(PaymentMetrics)
 	var err error
 	if s.pay, err = newPayService(cfg.Payments, pm); err != nil {
