@@ -250,7 +250,7 @@ func (s *Server) handleRefund(ctx context.Context, refundID string) (string, err
 	if err != nil {
 		return "", err
 	}
-	if _, err := debitRefund(ctx, s.db, s.log, s.pay.metrics, op.ID, ref, s.now()); err != nil {
+	if err := debitRefund(ctx, s.db, s.log, s.pay.metrics, op.ID, ref, s.now()); err != nil {
 		return "", err
 	}
 	return HookProcessed, nil
@@ -258,9 +258,9 @@ func (s *Server) handleRefund(ctx context.Context, refundID string) (string, err
 
 // debitRefund debits the account of our payment id with the provider's
 // succeeded refund ref, once per refund id (a negative payment «Возврат
-// онлайн-оплаты»); false when nothing was debited: the refund was debited
-// before, or it does not match the payment (logged).
-func debitRefund(ctx context.Context, db *portaldb.DB, log *slog.Logger, metrics PaymentMetrics, id string, ref payments.Refund, now time.Time) (bool, error) {
+// онлайн-оплаты»). A refund debited before, or one that does not match the
+// payment (logged), changes nothing.
+func debitRefund(ctx context.Context, db *portaldb.DB, log *slog.Logger, metrics PaymentMetrics, id string, ref payments.Refund, now time.Time) error {
 	var done bool
 	var problemText string
 	err := db.Write(ctx, func(tx *portaldb.Tx) error {
@@ -282,16 +282,16 @@ func debitRefund(ctx context.Context, db *portaldb.DB, log *slog.Logger, metrics
 		return err
 	})
 	if err != nil {
-		return false, err
+		return err
 	}
 	if problemText != "" {
 		log.Error("refund does not match the payment: nothing debited", "payment", id, "field", problemText)
 		metrics.ObservePayment(PayEventMismatch)
-		return false, nil
+		return nil
 	}
 	if done {
 		log.Info("online payment refunded", "payment", id)
 		metrics.ObservePayment(PayEventRefunded)
 	}
-	return done, nil
+	return nil
 }

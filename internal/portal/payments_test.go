@@ -291,7 +291,15 @@ func TestPaymentAmountRules(t *testing.T) {
 	if r := pe.do(req{method: "GET", path: "/api/v1/payments/" + p.ID, token: other}); r.Status != http.StatusNotFound {
 		t.Errorf("another customer's payment: %d", r.Status)
 	}
-	r := pe.do(req{method: "GET", path: "/api/v1/payment-options", token: pe.token})
+	// Nor can anybody pay into, or read the payment key of, an account not
+	// theirs: no provider payment is made of it.
+	made := len(pe.lp.Payments())
+	r := pe.do(req{method: "POST", path: "/api/v1/accounts/" + ivanovaAcc + "/payments", token: other, body: map[string]int64{"amount_kop": 5000},
+		headers: map[string]string{"Idempotency-Key": "pay-amount-own"}})
+	if r.Status != http.StatusNotFound || len(pe.lp.Payments()) != made {
+		t.Errorf("a payment into another's account: %d %s, %d provider payments made", r.Status, r.Body, len(pe.lp.Payments())-made)
+	}
+	r = pe.do(req{method: "GET", path: "/api/v1/payment-options", token: pe.token})
 	if r.Status != http.StatusOK || string(r.Body) != `{"enabled":true,"commission_percent":"0","min_kop":100,"max_kop":60000000}` {
 		t.Errorf("options: %d %s", r.Status, r.Body)
 	}

@@ -27,10 +27,9 @@ type RefundResult struct {
 	Account  string
 	Amount   domain.Kopecks
 	RefundID string // the provider's
-	// Debited: this call debited the account (false: the provider's
-	// notification did, or will when the refund is finished).
-	Debited bool
-	Status  payments.Status
+	// Status is the provider's: succeeded is debited (by this call or by
+	// the notification, once); pending is debited when its notification comes.
+	Status payments.Status
 }
 
 // Errors of RefundOnlinePayment.
@@ -91,8 +90,7 @@ func RefundOnlinePayment(ctx context.Context, db *portaldb.DB, provider payments
 	if ref.Status != payments.Succeeded {
 		return res, nil
 	}
-	res.Debited, err = debitRefund(ctx, db, log, noPaymentMetrics{}, p.ID, ref, now)
-	return res, err
+	return res, debitRefund(ctx, db, log, noPaymentMetrics{}, p.ID, ref, now)
 }
 
 // refundReceipt is the 54-ФЗ refund receipt of amount returned of p: the
