@@ -257,12 +257,29 @@ func (s *payScreen) showStatus() {
 	s.code.Refresh()
 }
 
+// lostTrack says that the program no longer learns how the payment ends,
+// and where the person sees it if they paid.
+func (s *payScreen) lostTrack(err error) {
+	s.status.SetText("⚠ " + lang.L("Программа не может узнать, прошла ли оплата"))
+	msg := errorText()
+	setError(msg, err)
+	s.code.(*fyne.Container).Objects = []fyne.CanvasObject{msg, para(lang.L("Если вы уже оплатили, деньги поступят на лицевой счёт: платёж появится в «Зачисленных платежах» после обновления данных. Второй раз не платите."))}
+	s.after.RemoveAll()
+	s.after.Add(s.frame.primary(lang.L("Зачисленные платежи"), func() { s.frame.goTo(place{screen: "payments", account: s.account}) }))
+	s.after.Add(s.frame.button(lang.L("На главную"), func() { s.frame.navigate("home") }))
+	s.code.Refresh()
+}
+
 // OnEvent follows the payment shown.
 func (s *payScreen) OnEvent(e cabinet.Event) bool {
 	if e.Kind != cabinet.PaymentChanged || e.Payment == nil || s.payment == nil || e.Payment.ID != s.payment.ID {
 		return false
 	}
 	v := *e.Payment
+	if e.Err != nil && !v.Status.Final() {
+		s.lostTrack(e.Err)
+		return true
+	}
 	if s.payment.PageURL == "" && v.PageURL != "" {
 		// The provider's page became known after the create.
 		s.showPayment(v)

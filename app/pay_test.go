@@ -287,3 +287,26 @@ func TestPayScreenFitsAtLargeText(t *testing.T) {
 		}
 	}
 }
+
+// When the service can no longer learn how the payment ends, the screen
+// stops saying «Ждём оплату…»: it says why, where a payment made shows up,
+// and not to pay twice; the code stays for whoever has not paid yet.
+func TestPayScreenLostTrackSaysWhatToDo(t *testing.T) {
+	svc := &fakePay{due: 143891, opts: terms()}
+	s, frame, tu, _, _ := payOn(t, svc)
+	test.Tap(s.submit)
+	tu.waitFor(func() bool { return s.payment != nil }, "the payment")
+	lost := &domain.Error{Code: domain.CodeSessionEnded}
+	s.OnEvent(cabinet.Event{Kind: cabinet.PaymentChanged, Payment: &cabinet.PaymentView{ID: "pay_1", Status: cabinet.PaymentWaiting}, Err: lost})
+	texts := objectTexts(t, s.root)
+	if contains(texts, "Ждём оплату…") || !contains(texts, "⚠ Программа не может узнать, прошла ли оплата") || !contains(texts, "Второй раз не платите") {
+		t.Errorf("lost track: %q", texts)
+	}
+	if !s.codeImage.Visible() {
+		t.Error("the payment page's code went away")
+	}
+	test.Tap(buttonIn(t, s.root, "Зачисленные платежи"))
+	if len(frame.went) != 1 || frame.went[0].screen != "payments" {
+		t.Errorf("went %+v", frame.went)
+	}
+}

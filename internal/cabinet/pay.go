@@ -193,11 +193,20 @@ func (s *Service) follow(v PaymentView) {
 			f.mu.Unlock()
 			cancel()
 		}()
-		s.FollowPayment(ctx, v.ID, func(p PaymentView) {
+		last, err := s.FollowPayment(ctx, v.ID, func(p PaymentView) {
 			if s.cfg.OnEvent != nil {
 				s.cfg.OnEvent(Event{Kind: PaymentChanged, Account: p.Account, Payment: &p})
 			}
 		})
+		// Given up (the session ended, the portal refused, or too long
+		// without an answer) rather than stopped: the screen must not go on
+		// saying «Ждём оплату…» for ever.
+		if err != nil && !errors.Is(err, context.Canceled) && s.cfg.OnEvent != nil {
+			if last.ID == "" {
+				last = v
+			}
+			s.cfg.OnEvent(Event{Kind: PaymentChanged, Account: last.Account, Payment: &last, Err: err})
+		}
 	}()
 }
 

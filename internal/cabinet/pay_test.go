@@ -30,6 +30,7 @@ type payPortal struct {
 	status    string
 	keys      []string
 	documents atomic.Int64
+	gone      atomic.Bool // the portal answers 404 about the payment
 }
 
 func startPayPortal(t *testing.T) *payPortal {
@@ -53,6 +54,12 @@ func startPayPortal(t *testing.T) *payPortal {
 			w.WriteHeader(http.StatusCreated)
 			p.payment(w)
 		case strings.HasPrefix(r.URL.Path, "/api/v1/payments/"):
+			if p.gone.Load() {
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusNotFound)
+				w.Write([]byte(`{"status":404,"code":"not_found","detail":"Такого платежа нет среди ваших."}`))
+				return
+			}
 			p.payment(w)
 		default:
 			if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/api/v1/accounts/") {
@@ -167,6 +174,39 @@ func TestPaymentCanceledIsFinal(t *testing.T) {
 	p.set(portalclient.PaymentCanceled)
 	if v := nextPayment(t, events); v.Status != cabinet.PaymentCanceled || !v.Status.Final() {
 		t.Errorf("after the payer declined: %+v", v)
+	}
+}
+
+// TestPaymentLostTrackIsTold: when the portal refuses to say more about
+// the payment (not a lost connection, which is waited out), following ends
+// with an event that carries the error, so the window stops saying
+// «Ждём оплату…».
+func TestPaymentLostTrackIsTold(t *testing.T) {
+	p := startPayPortal(t)
+	svc, events := openPaying(t, p.URL)
+	list, _ := svc.Accounts()
+	if _, err := svc.StartPayment(t.Context(), list[0].Number, 0); err != nil {
+		t.Fatal(err)
+	}
+	nextPayment(t, events)
+	p.gone.Store(true)
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case e := <-events:
+			if e.Kind != cabinet.PaymentChanged {
+				continue
+			}
+			if e.Err == nil || e.Payment == nil || e.Payment.ID != "pay_1" || e.Payment.Status.Final() {
+				t.Fatalf("the last event: %+v", e)
+			}
+			if domain.ErrorCode(e.Err) != domain.CodeNotFound {
+				t.Errorf("the error %v, want the portal's not_found", e.Err)
+			}
+			return
+		case <-timeout:
+			t.Fatal("following ended without a word")
+		}
 	}
 }
 
