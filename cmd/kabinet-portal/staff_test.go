@@ -87,7 +87,9 @@ func startDemoWith(t *testing.T, db string, flags ...string) (string, func() err
 	logs := &syncBuffer{}
 	lastLogs = logs
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, append([]string{"-demo", "-addr", "127.0.0.1:0", "-db", db}, flags...), logs) }()
+	go func() {
+		done <- serve(ctx, append([]string{"-demo", "-addr", "127.0.0.1:0", "-db", db}, flags...), logs)
+	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := portalListening.FindStringSubmatch(logs.String()); m != nil {
