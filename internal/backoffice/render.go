@@ -45,6 +45,17 @@ var funcs = template.FuncMap{
 		return t.In(domain.Moscow).Format("02.01.2006 15:04")
 	},
 	"roleName": roleName,
+	"source":   sourceName,
+	// debt says a balance in words: a negative debt is money paid ahead.
+	"debt": func(k domain.Kopecks) string {
+		switch {
+		case k == 0:
+			return "нет"
+		case k < 0:
+			return "переплата " + (-k).String()
+		}
+		return k.String()
+	},
 	"action":   actionName,
 }
 
@@ -59,6 +70,23 @@ func roleName(role string) string {
 		return "администратор"
 	}
 	return role
+}
+
+// sourceName says where a reading came from.
+func sourceName(s domain.ReadingSource) string {
+	switch s {
+	case domain.SourceCustomer:
+		return "от клиента"
+	case domain.SourceInspector:
+		return "контролёр"
+	case domain.SourceAutomatic:
+		return "автоматически"
+	case domain.SourceEstimated:
+		return "расчётные"
+	case domain.SourceInitial:
+		return "при установке"
+	}
+	return string(s)
 }
 
 // render writes a page. The page is executed into a buffer first, so a
