@@ -56,7 +56,7 @@ var funcs = template.FuncMap{
 		}
 		return k.String()
 	},
-	"action":   actionName,
+	"action": actionName,
 }
 
 // roleName is a role in Russian.

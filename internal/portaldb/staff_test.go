@@ -19,10 +19,16 @@ func TestStaffAccountsAndSessions(t *testing.T) {
 		db := b.fresh(t, portaldb.Options{})
 		write := func(fn func(tx *portaldb.Tx) error) error { return db.Write(ctx, fn) }
 		var id int64
-		if err := write(func(tx *portaldb.Tx) (err error) { id, err = tx.AddStaff(ctx, "ivanova", "hash", portaldb.RoleOperator); return }); err != nil {
+		if err := write(func(tx *portaldb.Tx) (err error) {
+			id, err = tx.AddStaff(ctx, "ivanova", "hash", portaldb.RoleOperator)
+			return
+		}); err != nil {
 			t.Fatal(err)
 		}
-		err := write(func(tx *portaldb.Tx) error { _, err := tx.AddStaff(ctx, "ivanova", "hash", portaldb.RoleEditor); return err })
+		err := write(func(tx *portaldb.Tx) error {
+			_, err := tx.AddStaff(ctx, "ivanova", "hash", portaldb.RoleEditor)
+			return err
+		})
 		if !errors.Is(err, portaldb.ErrStaffExists) {
 			t.Errorf("the same login twice: %v", err)
 		}
