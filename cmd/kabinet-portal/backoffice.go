@@ -7,19 +7,20 @@ import (
 	"net/netip"
 
 	"kabinet/internal/backoffice"
+	"kabinet/internal/payments"
 	"kabinet/internal/portaldb"
 	"kabinet/internal/sms"
 )
 
 // startBackoffice serves the contact centre's pages on addr (empty: not at
 // all) until ctx is done; the function it returns waits for them to stop.
-func startBackoffice(ctx context.Context, addr string, insecure bool, db *portaldb.DB, sender sms.Sender,
+func startBackoffice(ctx context.Context, addr string, insecure bool, db *portaldb.DB, sender sms.Sender, provider payments.Provider,
 	proxies []netip.Prefix, contactPhone string, log *slog.Logger) (wait func() error, err error) {
 	if addr == "" {
 		return func() error { return nil }, nil
 	}
 	bo, err := backoffice.New(backoffice.Config{DB: db, SMS: sender, Logger: log, InsecureCookie: insecure,
-		TrustedProxies: proxies, ContactPhone: contactPhone})
+		TrustedProxies: proxies, ContactPhone: contactPhone, Payments: provider})
 	if err != nil {
 		return nil, err
 	}

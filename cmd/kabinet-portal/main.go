@@ -192,7 +192,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	// The back office stops with the portal, whatever stopped it.
 	backofficeCtx, stopBackoffice := context.WithCancel(ctx)
 	defer stopBackoffice()
-	backofficeDone, err := startBackoffice(backofficeCtx, *backofficeAddr, *backofficeInsecure, db, sender, proxies, *contactPhone, log)
+	backofficeDone, err := startBackoffice(backofficeCtx, *backofficeAddr, *backofficeInsecure, db, sender, payCfg.Provider, proxies, *contactPhone, log)
 	if err != nil {
 		ln.Close()
 		return err

@@ -66,4 +66,6 @@ var actionNames = map[string]string{
 	"about_deleted":     "раздел «О сервисе» удалён",
 	"faq_saved":         "вопрос-ответ сохранён",
 	"faq_deleted":       "вопрос-ответ удалён",
+	"refund":            "возврат онлайн-оплаты",
+	"refund_failed":     "возврат онлайн-оплаты не удался",
 }

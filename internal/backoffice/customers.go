@@ -70,6 +70,8 @@ type customerData struct {
 	PhoneEnding string
 	// OTP is a one-time password just issued: shown on this page once.
 	OTP string
+	// Payments are the online payments, for an admin's refund.
+	Payments []portaldb.OnlinePayment
 }
 
 // customer is a customer's card: contacts, accounts, recent readings,
@@ -105,6 +107,11 @@ func (s *Server) loadCustomer(r *http.Request, number string) (customerData, err
 		}
 		if d.Questions, err = tx.Questions(ctx, d.Customer.ID); err != nil {
 			return err
+		}
+		if visitOf(r).staff.Role == portaldb.RoleAdmin {
+			if d.Payments, err = tx.CustomerOnlinePayments(ctx, d.Customer.ID, 20); err != nil {
+				return err
+			}
 		}
 		return s.audit(r, tx, "customer_viewed", number, "", "")
 	})

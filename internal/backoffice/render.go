@@ -46,6 +46,10 @@ var funcs = template.FuncMap{
 	},
 	"roleName": roleName,
 	"source":   sourceName,
+	"payStatus": func(status string) string {
+		return map[string]string{portaldb.PayCreating: "создаётся", portaldb.PayPending: "ждёт оплаты",
+			portaldb.PaySucceeded: "оплачен", portaldb.PayCanceled: "отменён", portaldb.PayExpired: "истёк"}[status]
+	},
 	// debt says a balance in words: a negative debt is money paid ahead.
 	"debt": func(k domain.Kopecks) string {
 		switch {

@@ -26,6 +26,7 @@ import (
 	"sync"
 	"time"
 
+	"kabinet/internal/payments"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
 	"kabinet/internal/sms"
@@ -57,6 +58,9 @@ type Config struct {
 	ContactPhone string
 	// OTPTTL is how long a one-time password waits for its login; 0: 24 h.
 	OTPTTL time.Duration
+	// Payments is the online payments' provider admins refund through;
+	// nil: no refunds here.
+	Payments payments.Provider
 	// IdleTimeout ends a session this long after its last request (0: 30
 	// minutes); MaxSession this long after the login (0: 12 hours).
 	IdleTimeout, MaxSession time.Duration
@@ -73,6 +77,7 @@ type Server struct {
 	contactPhone string
 	otpTTL       time.Duration
 	limits       portaldb.StaffSessionLimits
+	provider     payments.Provider
 	pages        map[string]*template.Template
 
 	// Password guessing: attempts per login and per client address, in
@@ -101,7 +106,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("backoffice: an SMS sender is required")
 	}
 	s := &Server{db: cfg.DB, sms: cfg.SMS, log: cfg.Logger, now: cfg.Now, secure: !cfg.InsecureCookie,
-		proxies: cfg.TrustedProxies, contactPhone: cfg.ContactPhone, otpTTL: cfg.OTPTTL,
+		proxies: cfg.TrustedProxies, contactPhone: cfg.ContactPhone, otpTTL: cfg.OTPTTL, provider: cfg.Payments,
 		limits: portaldb.StaffSessionLimits{Idle: cfg.IdleTimeout, Absolute: cfg.MaxSession}}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -164,6 +169,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /customers", s.staffOnly(s.customers, operators...))
 	m.HandleFunc("GET /customers/{number}", s.staffOnly(s.customer, operators...))
 	m.HandleFunc("POST /customers/{number}/otp", s.staffOnly(s.issueOTP, operators...))
+	m.HandleFunc("POST /customers/{number}/payments/{id}/refund", s.staffOnly(s.refund, portaldb.RoleAdmin))
 	m.HandleFunc("GET /questions", s.staffOnly(s.questions, operators...))
 	m.HandleFunc("GET /questions/{id}", s.staffOnly(s.question, operators...))
 	m.HandleFunc("POST /questions/{id}/answer", s.staffOnly(s.answer, operators...))
