@@ -53,7 +53,17 @@ CREATE TABLE content_version (
 );
 INSERT INTO content_version (id, version) VALUES (1, 0);
 
+-- The operator's look-ups: a customer by phone (numbers and accounts
+-- have unique indexes already), the questions waiting for an answer
+-- oldest first, and the last answered.
+CREATE INDEX backoffice_customers_by_phone ON customers (phone);
+CREATE INDEX backoffice_questions_waiting ON questions (id) WHERE answered_at IS NULL;
+CREATE INDEX backoffice_questions_answered ON questions (answered_at);
+
 -- +goose Down
+DROP INDEX backoffice_questions_answered;
+DROP INDEX backoffice_questions_waiting;
+DROP INDEX backoffice_customers_by_phone;
 DROP TABLE content_version;
 DROP TABLE audit_log;
 DROP TABLE staff_sessions;
