@@ -4,6 +4,8 @@
 //	kabinet-portal otp -db kabinet-portal.db -customer 100001
 //	kabinet-portal invoices import -db kabinet-portal.db invoices.json
 //	kabinet-portal payments refund -db kabinet-portal.db [-amount 123,45] pay_…
+//	kabinet-portal staff add -db kabinet-portal.db -login ivanova -role operator
+//	kabinet-portal -backoffice-addr 127.0.0.1:8081 …   (the contact centre's pages, docs/backoffice.md)
 //
 // Every flag can also be set by the environment variable named in its help.
 //
@@ -48,6 +50,8 @@ func main() {
 		err = invoices(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "payments":
 		err = paymentsCmd(ctx, os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "staff":
+		err = staffCmd(ctx, os.Args[2:], os.Stdin, os.Stdout)
 	default:
 		err = serve(ctx, os.Args[1:], os.Stderr)
 	}
@@ -91,6 +95,9 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	logJSON := fs.Bool("log-json", env("KABINET_LOG_JSON", "") == "1", "log in JSON instead of text (KABINET_LOG_JSON=1)")
 	drain := fs.Duration("drain", envDuration("KABINET_DRAIN", 0), "on SIGTERM, go on serving this long with /readyz answering 503, so the proxy takes this instance out first, e.g. 5s (KABINET_DRAIN; default 0)")
 	metricsAddr := fs.String("metrics-addr", env("KABINET_METRICS_ADDR", ""), "address of Prometheus /metrics, e.g. 127.0.0.1:9090; keep it off the public network; empty: none (KABINET_METRICS_ADDR)")
+	backofficeAddr := fs.String("backoffice-addr", env("KABINET_BACKOFFICE_ADDR", ""), "address of the contact centre's back office, e.g. 127.0.0.1:8081, behind a TLS proxy only; empty: off (KABINET_BACKOFFICE_ADDR)")
+	backofficeInsecure := fs.Bool("backoffice-insecure-cookie", env("KABINET_BACKOFFICE_INSECURE_COOKIE", "") == "1",
+		"send the back office's session cookie over plain http too: for development on 127.0.0.1 only (KABINET_BACKOFFICE_INSECURE_COOKIE=1)")
 	mail := addMailFlags(fs)
 	pay := addPayFlags(fs)
 	if err := fs.Parse(args); err != nil {
@@ -182,6 +189,14 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 		ln.Close()
 		return err
 	}
+	// The back office stops with the portal, whatever stopped it.
+	backofficeCtx, stopBackoffice := context.WithCancel(ctx)
+	defer stopBackoffice()
+	backofficeDone, err := startBackoffice(backofficeCtx, *backofficeAddr, *backofficeInsecure, db, sender, payCfg.Provider, proxies, *contactPhone, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("kabinet-portal listening", "url", "http://"+ln.Addr().String(), "db", redactDSN(*dbPath), "demo", *demoMode,
 		"window", fmt.Sprintf("%d-%d", win.StartDay, win.EndDay))
 	mailCtx, stopMail := context.WithCancel(ctx)
@@ -192,6 +207,8 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 		srv.RunPaymentReconciler(mailCtx, *pay.reconcile)
 	}()
 	err = portal.Serve(ctx, ln, srv)
+	stopBackoffice()
+	err = errors.Join(err, backofficeDone())
 	stopMail()
 	mailDone()
 	<-reconciled

@@ -76,8 +76,15 @@ func (b *Browser) Open(t testing.TB, url string) string {
 // leads to (another address) and returns that page's text.
 func (b *Browser) Press(t testing.TB, label string) string {
 	t.Helper()
+	return b.clickAndWait(t, `//button[normalize-space(.)="`+label+`"]`, label)
+}
+
+// clickAndWait clicks what the XPath finds, waits for the page it leads
+// to (another address) and returns that page's text.
+func (b *Browser) clickAndWait(t testing.TB, xpath, label string) string {
+	t.Helper()
 	before := run(t, b, chromedp.Location())
-	b.do(t, chromedp.Click(chromedp.Search(`//button[normalize-space(.)="`+label+`"]`)))
+	b.do(t, chromedp.Click(chromedp.Search(xpath)))
 	// The form's answer loads another page; while it loads, questions to
 	// the page may fail, so ask again until the address has changed.
 	deadline := time.Now().Add(30 * time.Second)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"kabinet/internal/domain"
@@ -67,10 +68,48 @@ func contentETag(body []byte) string {
 	return fmt.Sprintf(`"%x"`, sum[:12])
 }
 
+// searchCheckEvery is how often a search asks the database whether the
+// public content changed since the index was built: an edit made through
+// another instance (the back office) is found here within about this long,
+// and the question costs one small query a second at most.
+const searchCheckEvery = time.Second
+
+// freshenSearch rebuilds the index when the content version in the
+// database moved past the index's, checking at most once per
+// searchCheckEvery; one request checks while the others search the index
+// they have.
+func (s *Server) freshenSearch(ctx context.Context) {
+	now := time.Now().UnixNano()
+	last := s.searchChecked.Load()
+	if now-last < int64(searchCheckEvery) || !s.searchChecked.CompareAndSwap(last, now) {
+		return
+	}
+	v, err := s.db.ContentVersion(ctx)
+	if err != nil {
+		s.log.Error("search: content version", "err", err)
+		return
+	}
+	s.searchMu.RLock()
+	built := s.indexVersion
+	s.searchMu.RUnlock()
+	if v == built {
+		return
+	}
+	if err := s.RefreshSearch(ctx); err != nil {
+		s.log.Error("search: rebuilding the index", "err", err)
+	}
+}
+
 // RefreshSearch rebuilds the search index from the public content.
 func (s *Server) RefreshSearch(ctx context.Context) error {
 	var docs []search.Document
+	var version int64
 	err := s.db.Read(ctx, func(tx *portaldb.Tx) error {
+		var err error
+		// Read in the content's snapshot: the index is of this version.
+		if version, err = tx.ContentVersion(ctx); err != nil {
+			return err
+		}
 		news, err := tx.News(ctx)
 		if err != nil {
 			return err
@@ -107,7 +146,10 @@ func (s *Server) RefreshSearch(ctx context.Context) error {
 	}
 	ix := search.NewIndex(docs)
 	s.searchMu.Lock()
-	s.index = ix
+	// Two rebuilds running at once: the later content wins.
+	if s.index == nil || version >= s.indexVersion {
+		s.index, s.indexVersion = ix, version
+	}
 	s.searchMu.Unlock()
 	return nil
 }
@@ -148,6 +190,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusBadRequest, codeBadRequest, "Слишком длинный запрос. Напишите одно-два слова."))
 		return
 	}
+	s.freshenSearch(r.Context())
 	s.searchMu.RLock()
 	ix := s.index
 	s.searchMu.RUnlock()

@@ -110,6 +110,11 @@ type Server struct {
 
 	searchMu sync.RWMutex
 	index    *search.Index
+	// indexVersion is the content version index was built from;
+	// searchChecked when (Unix nanoseconds) a search last compared it
+	// with the database's.
+	indexVersion  int64
+	searchChecked atomic.Int64
 
 	// pay is paying online; nil when it is off.
 	pay *payService
@@ -378,6 +383,21 @@ func (s *Server) clientAddress(r *http.Request) string {
 // payment hook's allowlist checks it); false when the connection's address
 // does not parse.
 func (s *Server) clientIP(r *http.Request) (netip.Addr, bool) {
+	return ClientIP(r, s.proxies)
+}
+
+// ClientAddress is the address of the client of r as the portal keys its
+// throttles by (see clientAddress), for a server in front of which the
+// proxies are the trusted ones: the back office uses it too.
+func ClientAddress(r *http.Request, proxies []netip.Prefix) string {
+	return (&Server{proxies: proxies}).clientAddress(r)
+}
+
+// ClientIP is the client's own address, read from X-Forwarded-For only as
+// far as the trusted proxies wrote it; false when the connection's address
+// does not parse.
+func ClientIP(r *http.Request, proxies []netip.Prefix) (netip.Addr, bool) {
+	s := &Server{proxies: proxies}
 	peer, err := netip.ParseAddrPort(r.RemoteAddr)
 	if err != nil {
 		return netip.Addr{}, false

@@ -658,36 +658,3 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"must_change_password": false,
 		"message": "Пароль изменён. На других компьютерах, где был открыт личный кабинет, нужно будет войти заново."})
 }
-
-// IssueOneTimePassword makes the password the contact centre reads out to a
-// customer whose SMS did not arrive: it works for one login, which must set
-// a new password. It returns the password.
-func IssueOneTimePassword(ctx context.Context, db *portaldb.DB, customerNumber string, ttl time.Duration) (string, error) {
-	password, err := auth.GenerateTemporaryPassword()
-	if err != nil {
-		return "", err
-	}
-	hash, err := auth.HashPassword(password)
-	if err != nil {
-		return "", err
-	}
-	err = db.Write(ctx, func(tx *portaldb.Tx) error {
-		cust, err := tx.CustomerByNumber(ctx, normalizeCustomerNumber(customerNumber))
-		if errors.Is(err, portaldb.ErrNotFound) {
-			return fmt.Errorf("no customer with number %q", customerNumber)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.SetTempPassword(ctx, cust.ID, portaldb.TempPassword{Hash: hash, Kind: "otp", SingleUse: true, ExpiresAt: db.Now().Add(ttl)}); err != nil {
-			return err
-		}
-		// The customer called because they cannot get in: whoever is
-		// logged in with the old password is logged out.
-		return tx.EndAllSessions(ctx, cust.ID)
-	})
-	if err != nil {
-		return "", err
-	}
-	return password, nil
-}
