@@ -85,6 +85,9 @@ func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	fmt.Fprintf(stderr, "Выгружено записей: %d.\n", res.Records)
+	if held, err := db.ExportHeldBack(ctx); err == nil && held > 0 {
+		fmt.Fprintf(stderr, "Ещё записей: %d — они ждут окончания начатых раньше них транзакций и выгрузятся в следующий раз.\n", held)
+	}
 	if res.More {
 		fmt.Fprintln(stderr, "Выгружены не все записи (достигнут -limit): запустите выгрузку ещё раз со следующим курсором.")
 	}

@@ -56,16 +56,19 @@ func logSubscriptionChange(accountID int64, field, column string, on bool, at in
 }
 
 // exportWhere selects the rows of a stream (alias l) after a position
-// (arguments kind, xid, xid, id), those of ended transactions only.
+// (arguments kind, xid, id), those of ended transactions only.
 func (db *DB) exportWhere() string {
-	w := `l.kind = ? AND (l.xid > ? OR (l.xid = ? AND l.id > ?))`
-	if db.d.name == "postgres" {
-		// The snapshot is the transaction's (REPEATABLE READ): every
-		// transaction below its xmin ended before it was taken, so each of
-		// their rows is visible to this very query.
-		w += ` AND l.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`
+	if db.d.name != "postgres" {
+		// xid is always 0 here; said so, the index is searched from the
+		// position on, where a comparison of (xid, id) would have SQLite
+		// scan every earlier row of the stream for each page.
+		return `l.kind = ? AND l.xid = ? AND l.id > ? ORDER BY l.xid, l.id LIMIT ?`
 	}
-	return w + ` ORDER BY l.xid, l.id LIMIT ?`
+	// The snapshot is the transaction's (REPEATABLE READ): every
+	// transaction below its xmin ended before it was taken, so each of
+	// their rows is visible to this very query.
+	return `l.kind = ? AND (l.xid, l.id) > (?, ?) AND l.xid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+		ORDER BY l.xid, l.id LIMIT ?`
 }
 
 // readExport runs a stream's query (columns after l.xid, l.id) in one read
@@ -75,7 +78,7 @@ func (db *DB) readExport(ctx context.Context, query, kind string, after ExportPo
 	n := 0
 	err := db.Read(ctx, func(tx *Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, query+` WHERE `+db.exportWhere(), kind, after.Xid, after.Xid, after.ID, limit)
+		rows, err := tx.QueryContext(ctx, query+` WHERE `+db.exportWhere(), kind, after.Xid, after.ID, limit)
 		if err != nil {
 			return fmt.Errorf("export %s: %w", kind, err)
 		}
@@ -108,7 +111,7 @@ type ExportedReading struct {
 // once, when it was accepted, with the status it got then.
 func (db *DB) ExportReadings(ctx context.Context, after ExportPosition, limit int, fn func(ExportedReading) error) (int, error) {
 	query := `SELECT l.xid, l.id, r.id, r.meter_id, r.period, r.taken_on, r.source, r.submitted_at, a.number, m.serial,
-			(SELECT max(p.id) FROM readings p WHERE p.meter_id = r.meter_id AND p.period = r.period AND p.id < r.id),
+			(SELECT max(p.id) FROM readings p WHERE p.meter_id = r.meter_id AND p.status = 'superseded' AND p.period = r.period AND p.id < r.id),
 			(SELECT ` + db.d.readingValues + ` FROM reading_values v WHERE v.reading_id = r.id)
 		FROM export_log l JOIN readings r ON r.id = l.ref_id JOIN meters m ON m.id = r.meter_id JOIN accounts a ON a.id = m.account_id`
 	return db.readExport(ctx, query, exportReading, after, limit, func(rows *sql.Rows) error {
@@ -205,6 +208,22 @@ func (db *DB) ExportProfileChanges(ctx context.Context, after ExportPosition, li
 		e.Position, e.ChangedAt = pos, unixRFC3339(at)
 		return fn(e)
 	})
+}
+
+// ExportHeldBack returns how many records have committed but wait behind
+// a transaction begun before them and still open (on PostgreSQL; anywhere
+// on the server, not only in this database): the export gives them once
+// it has ended. On SQLite it is always 0.
+func (db *DB) ExportHeldBack(ctx context.Context) (int, error) {
+	if db.d.name != "postgres" {
+		return 0, nil
+	}
+	var n int
+	err := db.readOne(ctx, func(tx *Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM export_log WHERE kind IN ('reading', 'question', 'profile')
+			AND xid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint`).Scan(&n)
+	})
+	return n, err
 }
 
 // QueueReadingsForExport lists for export the accepted readings of period

@@ -12,9 +12,31 @@ import (
 	"kabinet/internal/portaldb"
 )
 
+// settled waits until every record committed can be exported: on a shared
+// PostgreSQL server a transaction of another test, begun before the
+// records and still open, holds the export back for a moment.
+func settled(t testing.TB, db *portaldb.DB) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := db.ExportHeldBack(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d records still held back by open transactions", n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // readingsAfter returns the readings exported after pos, all of them.
 func readingsAfter(t *testing.T, db *portaldb.DB, pos portaldb.ExportPosition) []portaldb.ExportedReading {
 	t.Helper()
+	settled(t, db)
 	var out []portaldb.ExportedReading
 	if _, err := db.ExportReadings(context.Background(), pos, 1000, func(e portaldb.ExportedReading) error {
 		out = append(out, e)
@@ -93,6 +115,7 @@ func TestExportTellsOfQuestionsAndProfileChanges(t *testing.T) {
 		if err := db.Write(ctx, func(tx *portaldb.Tx) error { return tx.AnswerQuestion(ctx, "999999", "Кому?") }); err == nil {
 			t.Error("an answer to no question was taken")
 		}
+		settled(t, db)
 		var questions []portaldb.ExportedQuestion
 		db.ExportQuestions(ctx, portaldb.ExportPosition{}, 100, func(e portaldb.ExportedQuestion) error { questions = append(questions, e); return nil })
 		if len(questions) != 2 || questions[0].Event != "asked" || questions[1].Event != "answered" ||
@@ -106,6 +129,7 @@ func TestExportTellsOfQuestionsAndProfileChanges(t *testing.T) {
 		write(func(tx *portaldb.Tx) error {
 			return tx.SetSubscriptions(ctx, r.ID, domain.Subscriptions{EmailBills: false, SMSReminders: true})
 		})
+		settled(t, db)
 		var changes []string
 		db.ExportProfileChanges(ctx, portaldb.ExportPosition{}, 100, func(e portaldb.ExportedProfileChange) error {
 			changes = append(changes, e.Customer+" "+e.Account+" "+e.Field+"="+e.Value)
@@ -261,3 +285,42 @@ func TestExportFromCursorsMissesNothingUnderConcurrentWriters(t *testing.T) {
 }
 
 func less(a, b portaldb.ExportPosition) bool { return a.Xid < b.Xid || a.Xid == b.Xid && a.ID < b.ID }
+
+// A transaction begun before a reading and still open holds the reading
+// back: were it given now, the open one could still commit a record that
+// belongs before it, behind the billing system's cursor.
+func TestOpenTransactionHoldsTheExportBack(t *testing.T) {
+	db := seeded(t, postgresOnly(t), portaldb.Options{})
+	ctx := context.Background()
+	r := ref(t, db, accountA1)
+	m := meterOf(t, db, r)
+	began, release, ended := make(chan struct{}), make(chan struct{}), make(chan error)
+	go func() {
+		ended <- db.Write(ctx, func(tx *portaldb.Tx) error {
+			// A write gives the transaction its id.
+			if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value WHERE key = 'epoch'`); err != nil {
+				return err
+			}
+			close(began)
+			<-release
+			return nil
+		})
+	}()
+	<-began
+	if err := db.Write(ctx, func(tx *portaldb.Tx) error { _, err := addToLast(ctx, tx, r, m.ID, true); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var got []portaldb.ExportedReading
+	db.ExportReadings(ctx, portaldb.ExportPosition{}, 10, func(e portaldb.ExportedReading) error { got = append(got, e); return nil })
+	held, err := db.ExportHeldBack(ctx)
+	if len(got) != 0 || held != 1 || err != nil {
+		t.Errorf("while an older transaction is open: exported %d, held back %d (%v); want 0 and 1", len(got), held, err)
+	}
+	close(release)
+	if err := <-ended; err != nil {
+		t.Fatal(err)
+	}
+	if got := readingsAfter(t, db, portaldb.ExportPosition{}); len(got) != 1 {
+		t.Errorf("after it ended: %d readings exported, want 1", len(got))
+	}
+}
