@@ -3,6 +3,7 @@
 //	kabinet-portal [-demo] [-addr 127.0.0.1:8080] [-db kabinet-portal.db] [-smtp-host smtp.example.ru -smtp-from bills@example.ru] …
 //	kabinet-portal otp -db kabinet-portal.db -customer 100001
 //	kabinet-portal invoices import -db kabinet-portal.db invoices.json
+//	kabinet-portal export readings|questions|profile-changes -db kabinet-portal.db -cursor-file readings.cursor -o readings.jsonl
 //	kabinet-portal payments refund -db kabinet-portal.db [-amount 123,45] pay_…
 //	kabinet-portal staff add -db kabinet-portal.db -login ivanova -role operator
 //	kabinet-portal -backoffice-addr 127.0.0.1:8081 …   (the contact centre's pages, docs/backoffice.md)
@@ -48,6 +49,8 @@ func main() {
 		err = otp(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "invoices":
 		err = invoices(ctx, os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "export":
+		err = exportCmd(ctx, os.Args[2:], os.Stdout, os.Stderr)
 	case len(os.Args) > 1 && os.Args[1] == "payments":
 		err = paymentsCmd(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "staff":

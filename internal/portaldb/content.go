@@ -55,6 +55,14 @@ func (tx *Tx) SetSubscriptions(ctx context.Context, accountID int64, s domain.Su
 	if err != nil {
 		return err
 	}
+	// What changed goes to the billing system (export.go), read before
+	// the UPDATE in the same order of statements.
+	now := tx.db.now().Unix()
+	if err := tx.deferWrites(ctx,
+		logSubscriptionChange(accountID, "email_bills", "a.email_bills", s.EmailBills, now),
+		logSubscriptionChange(accountID, "sms_reminders", "a.sms_reminders", s.SMSReminders, now)); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE accounts SET email_bills = ?, sms_reminders = ?, main_seq = ?, seq = ? WHERE id = ?`,
 		s.EmailBills, s.SMSReminders, seq, seq, accountID)
 	return err
@@ -178,6 +186,9 @@ func (tx *Tx) InsertQuestion(ctx context.Context, customerID int64, q domain.Que
 	}
 	q.ID = strconv.FormatInt(id, 10)
 	q.AskedAt = now.UTC().Format(time.RFC3339)
+	if err := tx.deferWrites(ctx, logExport(exportQuestion, id, q.Account, "asked", "", now.Unix())); err != nil {
+		return q, fmt.Errorf("insert question: %w", err)
+	}
 	return q, nil
 }
 
@@ -188,8 +199,17 @@ func (tx *Tx) AnswerQuestion(ctx context.Context, id, answer string) error {
 	if err != nil {
 		return ErrNotFound
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ?`, answer, tx.db.now().Unix(), n)
-	return err
+	now := tx.db.now().Unix()
+	res, err := tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ?`, answer, now, n)
+	if err != nil {
+		return err
+	}
+	if k, err := res.RowsAffected(); err != nil || k == 0 {
+		return errors.Join(ErrNotFound, err)
+	}
+	// The billing system gets the answer as it was given: a later edit
+	// is a record of its own.
+	return tx.deferWrites(ctx, logExport(exportQuestion, n, "", "answered", answer, now))
 }
 
 // Questions returns the customer's questions, newest first.

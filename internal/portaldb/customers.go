@@ -217,6 +217,17 @@ func (tx *Tx) SetEmail(ctx context.Context, customerID int64, email string) erro
 	if err := tx.touchCustomerAccounts(ctx, customerID); err != nil {
 		return err
 	}
+	// Read before the UPDATE: only a real change goes to the billing
+	// system (export.go), with the e-mailed bills it ends.
+	now := tx.db.now().Unix()
+	if err := tx.deferWrites(ctx,
+		statement{`INSERT INTO export_log (kind, ref_id, field, value, at) SELECT 'profile', id, 'email', ?, ? FROM customers WHERE id = ? AND email <> ?`,
+			[]any{email, now, customerID, email}},
+		statement{`INSERT INTO export_log (kind, ref_id, account, field, value, at) SELECT 'profile', customer_id, number, 'email_bills', 'false', ?
+			FROM accounts WHERE customer_id = ? AND email_bills AND ? = '' ORDER BY id`, []any{now, customerID, email}},
+	); err != nil {
+		return fmt.Errorf("set email: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ? WHERE id = ?`, email, customerID); err != nil {
 		return fmt.Errorf("set email: %w", err)
 	}
@@ -233,6 +244,9 @@ func (tx *Tx) SetProvenPhone(ctx context.Context, customerID int64, phone string
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE customers SET phone = ?, phone_proven = TRUE, phone_proven_at = ? WHERE id = ?`,
 		phone, tx.db.now().Unix(), customerID); err != nil {
+		return fmt.Errorf("set phone: %w", err)
+	}
+	if err := tx.deferWrites(ctx, logExport(exportProfile, customerID, "", "phone", phone, tx.db.now().Unix())); err != nil {
 		return fmt.Errorf("set phone: %w", err)
 	}
 	return tx.DeletePhoneChange(ctx, customerID)

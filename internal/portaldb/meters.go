@@ -269,7 +269,7 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 	}
 	consumption := nr.Consumption
 	now := tx.db.now().Unix()
-	stmts := make([]statement, 0, len(nr.Values)+3)
+	stmts := make([]statement, 0, len(nr.Values)+4)
 	stmts = append(stmts, statement{`INSERT INTO readings (id, meter_id, period, taken_on, source, status, submitted_at, seq)
 		VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?)`,
 		[]any{id, nr.MeterID, nr.Period.String(), nr.TakenOn.String(), string(nr.Source), now, seq}})
@@ -279,7 +279,9 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 	}
 	stmts = append(stmts,
 		statement{`UPDATE meters SET seq = ? WHERE id = ?`, []any{seq, nr.MeterID}},
-		statement{`UPDATE accounts SET seq = ? WHERE id = ?`, []any{seq, accountID}})
+		statement{`UPDATE accounts SET seq = ? WHERE id = ?`, []any{seq, accountID}},
+		// The billing system learns of it with this commit (export.go).
+		logExport(exportReading, id, "", "", "", 0))
 	// They go with the transaction's next statements or its COMMIT.
 	if err := tx.deferWrites(ctx, stmts...); err != nil {
 		return "", fmt.Errorf("insert reading: %w", err)
