@@ -164,13 +164,15 @@ func (tx *Tx) AnswerWaitingQuestion(ctx context.Context, id, answer string) erro
 	if err != nil {
 		return ErrNotFound
 	}
+	now := tx.db.now().Unix()
 	res, err := tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ? AND answered_at IS NULL`,
-		answer, tx.db.now().Unix(), n)
+		answer, now, n)
 	if err != nil {
 		return fmt.Errorf("answer question: %w", err)
 	}
 	if k, _ := res.RowsAffected(); k == 1 {
-		return nil
+		// The billing system learns of the answer too (export of questions).
+		return tx.deferWrites(ctx, logExport(exportQuestion, n, "", "answered", answer, now))
 	}
 	var exists int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM questions WHERE id = ?`, n).Scan(&exists); err != nil {

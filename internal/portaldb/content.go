@@ -192,26 +192,6 @@ func (tx *Tx) InsertQuestion(ctx context.Context, customerID int64, q domain.Que
 	return q, nil
 }
 
-// AnswerQuestion records the company's answer (the operator's side, used by
-// the demo data and tests).
-func (tx *Tx) AnswerQuestion(ctx context.Context, id, answer string) error {
-	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
-		return ErrNotFound
-	}
-	now := tx.db.now().Unix()
-	res, err := tx.ExecContext(ctx, `UPDATE questions SET answer = ?, answered_at = ? WHERE id = ?`, answer, now, n)
-	if err != nil {
-		return err
-	}
-	if k, err := res.RowsAffected(); err != nil || k == 0 {
-		return errors.Join(ErrNotFound, err)
-	}
-	// The billing system gets the answer as it was given: a later edit
-	// is a record of its own.
-	return tx.deferWrites(ctx, logExport(exportQuestion, n, "", "answered", answer, now))
-}
-
 // Questions returns the customer's questions, newest first.
 func (tx *Tx) Questions(ctx context.Context, customerID int64) ([]domain.Question, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, account, topic, text, asked_at, answer, answered_at FROM questions WHERE customer_id = ? ORDER BY id DESC`, customerID)

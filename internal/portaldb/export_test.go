@@ -111,8 +111,8 @@ func TestExportTellsOfQuestionsAndProfileChanges(t *testing.T) {
 			q, err = tx.InsertQuestion(ctx, r.CustomerID, domain.Question{Account: accountA1, Topic: "Счёт", Text: "Почему так много?"})
 			return err
 		})
-		write(func(tx *portaldb.Tx) error { return tx.AnswerQuestion(ctx, q.ID, "Пересчитали.") })
-		if err := db.Write(ctx, func(tx *portaldb.Tx) error { return tx.AnswerQuestion(ctx, "999999", "Кому?") }); err == nil {
+		write(func(tx *portaldb.Tx) error { return tx.AnswerWaitingQuestion(ctx, q.ID, "Пересчитали.") })
+		if err := db.Write(ctx, func(tx *portaldb.Tx) error { return tx.AnswerWaitingQuestion(ctx, "999999", "Кому?") }); err == nil {
 			t.Error("an answer to no question was taken")
 		}
 		settled(t, db)
