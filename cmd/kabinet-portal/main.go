@@ -3,7 +3,11 @@
 //	kabinet-portal [-demo] [-addr 127.0.0.1:8080] [-db kabinet-portal.db] [-smtp-host smtp.example.ru -smtp-from bills@example.ru] …
 //	kabinet-portal otp -db kabinet-portal.db -customer 100001
 //	kabinet-portal invoices import -db kabinet-portal.db invoices.json
+//	kabinet-portal import customers|tariffs|accounts|meters|payments|invoices -db kabinet-portal.db [-format csv|jsonl] [-create] FILE
 //	kabinet-portal payments refund -db kabinet-portal.db [-amount 123,45] pay_…
+//
+// import loads a file of the billing system, all of it or — on any mistake,
+// every bad line listed with its number — nothing (docs/exchange-import.md).
 //
 // Every flag can also be set by the environment variable named in its help.
 //
@@ -44,6 +48,8 @@ func main() {
 	switch {
 	case len(os.Args) > 1 && os.Args[1] == "otp":
 		err = otp(ctx, os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "import":
+		err = importCmd(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "invoices":
 		err = invoices(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "payments":
