@@ -4,7 +4,7 @@
 -- list) first came without the customer (Unix seconds); NULL while the
 -- latest file has it. Such a customer is kept, never deleted, and shown to
 -- the contact centre; a file that has the customer again clears it.
-ALTER TABLE customers ADD COLUMN billing_missing_since BIGINT;
+ALTER TABLE customers ADD COLUMN billing_missing_since INTEGER;
 -- billing_phone: a phone the billing system gave that differs from the
 -- phone the customer proved with a code. It does not replace the proven
 -- one (decisions-wave2 «Phone proof»); the contact centre sorts it out.
