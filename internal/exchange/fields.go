@@ -57,12 +57,15 @@ func (r *record) date(name, what string, required bool) domain.Date {
 }
 
 func parseDate(s string) (domain.Date, error) {
-	for _, layout := range []string{time.DateOnly, "02.01.2006"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return domain.DateOf(t, time.UTC), nil
-		}
+	layout := time.DateOnly
+	if len(s) > 2 && s[2] == '.' {
+		layout = "02.01.2006"
 	}
-	return domain.Date{}, fmt.Errorf("date %q", s)
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		return domain.Date{}, fmt.Errorf("date %q", s)
+	}
+	return domain.DateOf(t, time.UTC), nil
 }
 
 // integer reads a whole number in [lo, hi]; def when the field is empty.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,9 @@ type ImportOptions struct {
 	Format Format
 	// Name is the file's name, for messages and the guess.
 	Name string
+	// Logger, when set, gets one line per import with its counts: no
+	// numbers, names or phones (the operator's summary has the numbers).
+	Logger *slog.Logger
 }
 
 // ImportReport is what an import did. Records counts the file's records
@@ -130,7 +134,17 @@ func (e *LineErrors) add(line int, text string) {
 // twice is harmless. The file is read a record at a time, twice (and
 // again if PostgreSQL makes the transaction run again): r is read once
 // into a temporary file unless it can seek.
-func Import(ctx context.Context, db *portaldb.DB, kind Kind, r io.Reader, opts ImportOptions) (ImportReport, error) {
+func Import(ctx context.Context, db *portaldb.DB, kind Kind, r io.Reader, opts ImportOptions) (_ ImportReport, err error) {
+	if opts.Logger != nil {
+		defer func() {
+			// The problems quote the file's lines: the log gets their count.
+			if le := (*LineErrors)(nil); errors.As(err, &le) {
+				opts.Logger.Warn("billing import refused", "kind", string(kind), "problems", le.Total)
+			} else if err != nil {
+				opts.Logger.Error("billing import failed", "kind", string(kind))
+			}
+		}()
+	}
 	spec, ok := specs[kind]
 	if !ok {
 		_, err := ParseKind(string(kind))
@@ -184,6 +198,10 @@ func Import(ctx context.Context, db *portaldb.DB, kind Kind, r io.Reader, opts I
 			return ImportReport{}, le
 		}
 		return ImportReport{}, fmt.Errorf("%s: ничего не загружено: %w", f.name, err)
+	}
+	if opts.Logger != nil {
+		opts.Logger.Info("billing import", "kind", string(kind), "records", rep.Records, "created", rep.Created, "updated", rep.Updated,
+			"unchanged", rep.Unchanged, "missing_flagged", rep.Flagged, "phones_flagged", rep.PhonesFlagged, "letters", rep.Letters)
 	}
 	return rep, nil
 }

@@ -32,7 +32,7 @@ var examples = []struct {
 	{exchange.KindInvoices, "invoices.jsonl"},
 }
 
-func loadFile(t *testing.T, db *portaldb.DB, kind exchange.Kind, path string) exchange.ImportReport {
+func loadFile(t testing.TB, db *portaldb.DB, kind exchange.Kind, path string) exchange.ImportReport {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

@@ -164,8 +164,9 @@ func (s *source) newRecordReader(columns []string) (rr recordReader, header []st
 }
 
 type csvReader struct {
-	r     *csv.Reader
-	names []string
+	r      *csv.Reader
+	names  []string
+	values map[string]string
 }
 
 func (c *csvReader) next() (*record, error) {
@@ -185,7 +186,13 @@ func (c *csvReader) next() (*record, error) {
 		return nil, err
 	}
 	line, _ := c.r.FieldPos(0)
-	rec := &record{line: line, values: make(map[string]string, len(c.names))}
+	// A record is read into its value before the next is asked for, so
+	// one map serves them all.
+	if c.values == nil {
+		c.values = make(map[string]string, len(c.names))
+	}
+	clear(c.values)
+	rec := &record{line: line, values: c.values}
 	if len(fields) != len(c.names) && !(len(fields) == len(c.names)-1 && c.names[len(c.names)-1] == "") {
 		rec.problems = append(rec.problems, fmt.Sprintf("полей %d, а столбцов в заголовке %d — проверьте разделители «;» и кавычки", len(fields), len(c.names)))
 		return rec, nil

@@ -54,11 +54,30 @@ type BillingImport struct {
 	tariffs map[string]bool
 	// payees holds the payees known by payeeKey, loaded on first use.
 	payees map[payeeKey]payeeRow
+	// cacheGrown: growCache ran.
+	cacheGrown bool
 }
 
 // BillingImport starts an import in the write transaction tx.
 func (tx *Tx) BillingImport() *BillingImport {
 	return &BillingImport{tx: tx}
+}
+
+// importCacheKiB is SQLite's page cache for an import. A file of a few
+// hundred thousand records changes more pages than the default 2 MiB
+// hold, and every page spilled mid-transaction is written twice.
+const importCacheKiB = 64 << 10
+
+// growCache gives the writer connection importCacheKiB of page cache,
+// once. It stays for the connection's life: bounded, and the next import
+// wants it again.
+func (b *BillingImport) growCache(ctx context.Context) error {
+	if b.tx.db.d.name != "sqlite" || b.cacheGrown {
+		return nil
+	}
+	b.cacheGrown = true
+	_, err := b.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB))
+	return err
 }
 
 // inList returns "?, ?, …" with ImportChunk placeholders and args padded
@@ -84,11 +103,31 @@ var placeholders = strings.TrimSuffix(strings.Repeat("?, ", ImportChunk), ", ")
 // lockAccounts locks the accounts ids in id order (see lockAccount), so
 // two writers locking several accounts cannot deadlock over them.
 func (b *BillingImport) lockAccounts(ctx context.Context, ids []int64) error {
-	sorted := slices.Clone(ids)
+	tx := b.tx
+	if !tx.write || tx.db.d.lockSuffix == "" {
+		return nil
+	}
+	sorted := slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return tx.locked[id] })
 	slices.Sort(sorted)
-	for _, id := range sorted {
-		if err := b.tx.lockAccount(ctx, id); err != nil {
-			return err
+	sorted = slices.Compact(sorted)
+	// A chunk at a time, in id order across the chunks too.
+	for start := 0; start < len(sorted); start += ImportChunk {
+		list, args := inList(sorted[start:min(len(sorted), start+ImportChunk)])
+		rows, err := tx.QueryContext(ctx, `SELECT a.id FROM accounts a WHERE a.id IN (`+list+`) ORDER BY a.id`+tx.db.d.lockSuffix, args...)
+		if err != nil {
+			return fmt.Errorf("lock accounts: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			tx.markLocked(id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("lock accounts: %w", err)
 		}
 	}
 	return nil
@@ -118,4 +157,50 @@ func (b *BillingImport) accountIDs(ctx context.Context, numbers []string) (map[s
 		}
 	}
 	return out, nil
+}
+
+// bulkRows is how many rows one INSERT of a bulkInsert carries: one
+// statement of many rows costs SQLite a fraction of as many statements.
+const bulkRows = 100
+
+// bulkInsert queues new rows of one table and inserts them bulkRows to a
+// statement. The statements are prepared once per row count, so a chunk's
+// last, shorter statement adds at most bulkRows statements per table.
+type bulkInsert struct {
+	tx   *Tx
+	head string
+	row  string
+	cols int
+	args []any
+}
+
+// newBulkInsert inserts into table's columns.
+func (tx *Tx) newBulkInsert(table string, columns ...string) *bulkInsert {
+	return &bulkInsert{tx: tx, head: "INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ",
+		row: "(" + strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", ") + ")", cols: len(columns)}
+}
+
+// add queues one row's values, in the columns' order.
+func (b *bulkInsert) add(ctx context.Context, vals ...any) error {
+	if len(vals) != b.cols {
+		return fmt.Errorf("bulk insert: %d values for %d columns", len(vals), b.cols)
+	}
+	b.args = append(b.args, vals...)
+	if len(b.args) == bulkRows*b.cols {
+		return b.flush(ctx)
+	}
+	return nil
+}
+
+// flush inserts the rows queued.
+func (b *bulkInsert) flush(ctx context.Context) error {
+	n := len(b.args) / b.cols
+	if n == 0 {
+		return nil
+	}
+	q := b.head + strings.TrimSuffix(strings.Repeat(b.row+", ", n), ", ")
+	_, err := b.tx.ExecContext(ctx, q, b.args...)
+	clear(b.args)
+	b.args = b.args[:0]
+	return err
 }

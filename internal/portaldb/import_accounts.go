@@ -44,6 +44,9 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 	if len(as) == 0 {
 		return out, nil
 	}
+	if err := b.growCache(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.loadTariffs(ctx); err != nil {
 		return nil, err
 	}
@@ -116,55 +119,77 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range changes {
+	// Updates and the removal of what they replace first, then the new
+	// rows: accounts before the services and volumes that name them.
+	accounts := b.tx.newBulkInsert("accounts", "id", "customer_id", "number", "contract_number", "title", "address", "residents", "area",
+		"tariff_group", "point_of_supply", "opened_on", "payee_id", "max_capacity_kw", "voltage_level", "price_category", "norm_per_resident",
+		"main_seq", "seq")
+	services := b.tx.newBulkInsert("services", "account_id", "name", "unit", "tariff_id", "since")
+	volumes := b.tx.newBulkInsert("contract_volumes", "account_id", "period", "volume")
+	ids := make([]int64, len(changes))
+	for k, c := range changes {
 		a := as[c.i]
 		cv := a.ContractValues
-		var id int64
 		if c.old == nil {
-			if id, err = w.id(ctx, "accounts"); err != nil {
+			if ids[k], err = w.id(ctx, "accounts"); err != nil {
 				return nil, err
 			}
 			out[c.i].Outcome = Created
-			err = w.add(ctx, `INSERT INTO accounts (id, customer_id, number, contract_number, title, address, residents, area,
-					tariff_group, point_of_supply, opened_on, payee_id, max_capacity_kw, voltage_level, price_category, norm_per_resident,
-					main_seq, seq)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				id, c.customer, a.Number, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area), string(a.TariffGroup),
-				a.PointOfSupply, a.OpenedOn.String(), c.payee, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory,
-				int64(cv.NormPerResident), seq, seq)
-		} else {
-			id = c.old.id
-			out[c.i].Outcome = Updated
-			err = w.add(ctx, `UPDATE accounts SET customer_id = ?, contract_number = ?, title = ?, address = ?, residents = ?, area = ?,
-					tariff_group = ?, point_of_supply = ?, opened_on = ?, payee_id = ?, max_capacity_kw = ?, voltage_level = ?,
-					price_category = ?, norm_per_resident = ?, main_seq = ?, seq = ?
-				WHERE id = ?`,
-				c.customer, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area), string(a.TariffGroup), a.PointOfSupply,
-				a.OpenedOn.String(), c.payee, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory, int64(cv.NormPerResident),
-				seq, seq, id)
-			if err == nil {
-				err = w.add(ctx, `DELETE FROM services WHERE account_id = ?`, id)
-			}
-			if err == nil {
-				err = w.add(ctx, `DELETE FROM contract_volumes WHERE account_id = ?`, id)
-			}
+			continue
+		}
+		ids[k] = c.old.id
+		out[c.i].Outcome = Updated
+		err = w.add(ctx, `UPDATE accounts SET customer_id = ?, contract_number = ?, title = ?, address = ?, residents = ?, area = ?,
+				tariff_group = ?, point_of_supply = ?, opened_on = ?, payee_id = ?, max_capacity_kw = ?, voltage_level = ?,
+				price_category = ?, norm_per_resident = ?, main_seq = ?, seq = ?
+			WHERE id = ?`,
+			c.customer, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area), string(a.TariffGroup), a.PointOfSupply,
+			a.OpenedOn.String(), c.payee, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory, int64(cv.NormPerResident),
+			seq, seq, ids[k])
+		if err == nil {
+			err = w.add(ctx, `DELETE FROM services WHERE account_id = ?`, ids[k])
+		}
+		if err == nil {
+			err = w.add(ctx, `DELETE FROM contract_volumes WHERE account_id = ?`, ids[k])
 		}
 		if err != nil {
 			return nil, err
 		}
-		s := a.Service
-		if err := w.add(ctx, `INSERT INTO services (account_id, name, unit, tariff_id, since) VALUES (?, ?, ?, ?, ?)`,
-			id, s.Name, s.Unit, s.TariffID, s.Since.String()); err != nil {
-			return nil, err
+	}
+	if err := w.flush(ctx); err != nil {
+		return nil, fmt.Errorf("import accounts: %w", err)
+	}
+	for k, c := range changes {
+		if c.old != nil {
+			continue
 		}
-		for _, v := range cv.MonthlyVolumes {
-			if err := w.add(ctx, `INSERT INTO contract_volumes (account_id, period, volume) VALUES (?, ?, ?)`,
-				id, v.Period.String(), int64(v.Volume)); err != nil {
-				return nil, err
+		a := as[c.i]
+		cv := a.ContractValues
+		if err := accounts.add(ctx, ids[k], c.customer, a.Number, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area),
+			string(a.TariffGroup), a.PointOfSupply, a.OpenedOn.String(), c.payee, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory,
+			int64(cv.NormPerResident), seq, seq); err != nil {
+			return nil, fmt.Errorf("import accounts: %w", err)
+		}
+	}
+	if err := accounts.flush(ctx); err != nil {
+		return nil, fmt.Errorf("import accounts: %w", err)
+	}
+	for k, c := range changes {
+		a := as[c.i]
+		sv := a.Service
+		if err := services.add(ctx, ids[k], sv.Name, sv.Unit, sv.TariffID, sv.Since.String()); err != nil {
+			return nil, fmt.Errorf("import accounts: %w", err)
+		}
+		for _, v := range a.ContractValues.MonthlyVolumes {
+			if err := volumes.add(ctx, ids[k], v.Period.String(), int64(v.Volume)); err != nil {
+				return nil, fmt.Errorf("import accounts: %w", err)
 			}
 		}
 	}
-	if err := w.flush(ctx); err != nil {
+	if err := services.flush(ctx); err != nil {
+		return nil, fmt.Errorf("import accounts: %w", err)
+	}
+	if err := volumes.flush(ctx); err != nil {
 		return nil, fmt.Errorf("import accounts: %w", err)
 	}
 	return out, nil

@@ -32,6 +32,9 @@ func (b *BillingImport) Customers(ctx context.Context, cs []domain.Customer) ([]
 	if len(cs) == 0 {
 		return out, nil
 	}
+	if err := b.growCache(ctx); err != nil {
+		return nil, err
+	}
 	numbers := make([]string, len(cs))
 	for i, c := range cs {
 		numbers[i] = c.Number
@@ -41,6 +44,7 @@ func (b *BillingImport) Customers(ctx context.Context, cs []domain.Customer) ([]
 		return nil, err
 	}
 	w := b.tx.newRowWriter(len(cs))
+	ins := b.tx.newBulkInsert("customers", "id", "number", "kind", "full_name", "birth_date", "inn", "phone", "email", "password_hash", "created_at")
 	now := b.tx.db.now().Unix()
 	for i, c := range cs {
 		s, ok := stored[c.Number]
@@ -49,9 +53,7 @@ func (b *BillingImport) Customers(ctx context.Context, cs []domain.Customer) ([]
 			if err != nil {
 				return nil, err
 			}
-			if err := w.add(ctx, `INSERT INTO customers (id, number, kind, full_name, birth_date, inn, phone, email, password_hash, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?)`, id, c.Number, string(c.Kind), c.FullName, c.BirthDate.String(), c.INN, c.Phone,
-				c.Email, now); err != nil {
+			if err := ins.add(ctx, id, c.Number, string(c.Kind), c.FullName, c.BirthDate.String(), c.INN, c.Phone, c.Email, "", now); err != nil {
 				return nil, err
 			}
 			stored[c.Number] = &storedCustomer{id: id, c: c}
@@ -90,6 +92,9 @@ func (b *BillingImport) Customers(ctx context.Context, cs []domain.Customer) ([]
 			return nil, err
 		}
 		s.c, s.billingPhone, s.missing = want, billingPhone, false
+	}
+	if err := ins.flush(ctx); err != nil {
+		return nil, fmt.Errorf("import customers: %w", err)
 	}
 	if err := w.flush(ctx); err != nil {
 		return nil, fmt.Errorf("import customers: %w", err)

@@ -51,6 +51,9 @@ func (b *BillingImport) Meters(ctx context.Context, ms []BillingMeter) ([]Import
 	if len(ms) == 0 {
 		return out, nil
 	}
+	if err := b.growCache(ctx); err != nil {
+		return nil, err
+	}
 	var numbers []string
 	for _, m := range ms {
 		if !slices.Contains(numbers, m.Account) {
@@ -146,6 +149,8 @@ func (b *BillingImport) Meters(ctx context.Context, ms []BillingMeter) ([]Import
 	}
 	// The new rows go first, so that every replaced_by set after them
 	// points to a row that exists.
+	ins := b.tx.newBulkInsert("meters", "id", "account_id", "serial", "model", "place", "installed_on", "digits", "fraction_digits", "zones",
+		"verified_on", "verification_years", "removed_on", "seq")
 	inserted := map[*meterRow]bool{}
 	for _, r := range writes {
 		if !r.isNew || inserted[r] {
@@ -153,13 +158,13 @@ func (b *BillingImport) Meters(ctx context.Context, ms []BillingMeter) ([]Import
 		}
 		inserted[r] = true
 		m := r.m.Meter
-		if err := w.add(ctx, `INSERT INTO meters (id, account_id, serial, model, place, installed_on, digits, fraction_digits, zones,
-				verified_on, verification_years, removed_on, seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.id, r.accountID, m.Serial, m.Model, m.Place, m.InstalledOn.String(), m.Digits, m.FractionDigits, r.m.Zones,
+		if err := ins.add(ctx, r.id, r.accountID, m.Serial, m.Model, m.Place, m.InstalledOn.String(), m.Digits, m.FractionDigits, r.m.Zones,
 			m.VerifiedOn.String(), m.VerificationYears, m.RemovedOn.String(), seq); err != nil {
 			return nil, err
 		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return nil, fmt.Errorf("import meters: %w", err)
 	}
 	done := map[*meterRow]bool{}
 	for _, r := range writes {
