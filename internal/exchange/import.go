@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"log/slog"
 	"os"
@@ -164,7 +165,7 @@ func Import(ctx context.Context, db *portaldb.DB, kind Kind, r io.Reader, opts I
 	}
 	// First the file alone, so that a file with mistakes never opens a
 	// write transaction.
-	check := &run{spec: spec, file: f, problems: &LineErrors{Name: f.name}, keys: map[string]int{}}
+	check := &run{spec: spec, file: f, problems: &LineErrors{Name: f.name}, keys: map[uint64]int{}, seed: maphash.MakeSeed()}
 	if err := check.each(func(*item) error { return nil }); err != nil {
 		return ImportReport{}, err
 	}
@@ -184,7 +185,7 @@ func Import(ctx context.Context, db *portaldb.DB, kind Kind, r io.Reader, opts I
 	}
 	var rep ImportReport
 	err = db.Write(ctx, func(tx *portaldb.Tx) error {
-		load := &run{spec: spec, file: f, problems: &LineErrors{Name: f.name}, keys: check.keys, imp: tx.BillingImport(),
+		load := &run{spec: spec, file: f, problems: &LineErrors{Name: f.name}, keys: check.keys, seed: check.seed, imp: tx.BillingImport(),
 			report: &ImportReport{Kind: kind}}
 		if err := load.load(ctx); err != nil {
 			return err

@@ -100,10 +100,7 @@ func parseCustomer(r *record) any {
 // flagMissing marks the customers a customers file — the billing system's
 // full list — did not have.
 func flagMissing(ctx context.Context, r *run) error {
-	missing, err := r.imp.FlagMissingCustomers(ctx, func(number string) bool {
-		_, ok := r.keys[number]
-		return ok
-	})
+	missing, err := r.imp.FlagMissingCustomers(ctx, r.seen)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"strings"
 
@@ -44,8 +45,12 @@ type run struct {
 	spec     *kindSpec
 	file     *source
 	problems *LineErrors
-	// keys holds each record's key and line, filled while checking.
-	keys    map[string]int
+	// keys holds the line of each record by its key's hash, filled while
+	// checking: 8 bytes a record however long the key, so that a file of
+	// a million records does not hold a million strings. Two keys with one
+	// 64-bit hash in one file are not to be expected.
+	keys    map[uint64]int
+	seed    maphash.Seed
 	records int
 	// items are the file's values, kept while checking a whole kind.
 	items []*item
@@ -79,7 +84,7 @@ func (r *run) each(fn func(*item) error) error {
 			v = r.spec.parse(rec)
 		}
 		if checking && len(rec.problems) == 0 && r.spec.key != nil {
-			k := r.spec.key(v)
+			k := maphash.String(r.seed, r.spec.key(v))
 			if first, dup := r.keys[k]; dup {
 				rec.problems = append(rec.problems, fmt.Sprintf(r.spec.dup, first))
 			} else {
@@ -101,6 +106,12 @@ func (r *run) each(fn func(*item) error) error {
 			return nil
 		}
 	}
+}
+
+// seen reports whether the file had a record with the key.
+func (r *run) seen(key string) bool {
+	_, ok := r.keys[maphash.String(r.seed, key)]
+	return ok
 }
 
 // load reads the file again and loads it a chunk at a time; problems
