@@ -53,31 +53,14 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 	if err := b.loadPayees(ctx); err != nil {
 		return nil, err
 	}
-	numbers, owners := make([]string, len(as)), make([]string, 0, len(as))
-	for i, a := range as {
-		numbers[i] = a.Number
-		if !slices.Contains(owners, a.Customer) {
-			owners = append(owners, a.Customer)
-		}
-	}
-	customers, err := b.customerIDs(ctx, owners)
-	if err != nil {
-		return nil, err
-	}
-	stored, err := b.storedAccounts(ctx, numbers)
+	customers, stored, err := b.accountContext(ctx, as)
 	if err != nil {
 		return nil, err
 	}
 	w := b.tx.newRowWriter(len(as))
 	// Decide first, then lock the accounts that change and only then take
 	// the change number (see lockAccount).
-	type change struct {
-		i        int
-		customer int64
-		payee    int64
-		old      *storedAccount
-	}
-	var changes []change
+	var changes []accountChange
 	var locks []int64
 	for i, a := range as {
 		customer, ok := customers[a.Customer]
@@ -101,7 +84,7 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 		if old != nil && old.customerID == customer && old.payeeID == payee && sameAccount(old.a, a) {
 			continue
 		}
-		changes = append(changes, change{i, customer, payee, old})
+		changes = append(changes, accountChange{i, customer, payee, old})
 		if old != nil {
 			locks = append(locks, old.id)
 		}
@@ -119,8 +102,40 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 	if err != nil {
 		return nil, err
 	}
-	// Updates and the removal of what they replace first, then the new
-	// rows: accounts before the services and volumes that name them.
+	return out, b.writeAccounts(ctx, w, as, changes, out, seq)
+}
+
+// accountChange is a record of an accounts chunk that changes something.
+type accountChange struct {
+	i        int // in the chunk
+	customer int64
+	payee    int64
+	old      *storedAccount // nil: a new account
+}
+
+// accountContext reads what a chunk of accounts is compared with: the
+// ids of their owners, and the accounts as stored.
+func (b *BillingImport) accountContext(ctx context.Context, as []BillingAccount) (map[string]int64, map[string]*storedAccount, error) {
+	numbers, owners := make([]string, len(as)), make([]string, 0, len(as))
+	for i, a := range as {
+		numbers[i] = a.Number
+		if !slices.Contains(owners, a.Customer) {
+			owners = append(owners, a.Customer)
+		}
+	}
+	customers, err := b.customerIDs(ctx, owners)
+	if err != nil {
+		return nil, nil, err
+	}
+	stored, err := b.storedAccounts(ctx, numbers)
+	return customers, stored, err
+}
+
+// writeAccounts stores the changes as change seq: the updates and the
+// removal of what they replace first, then the new rows — accounts
+// before the services and volumes that name them.
+func (b *BillingImport) writeAccounts(ctx context.Context, w *rowWriter, as []BillingAccount, changes []accountChange, out []ImportResult, seq int64) error {
+	var err error
 	accounts := b.tx.newBulkInsert("accounts", "id", "customer_id", "number", "contract_number", "title", "address", "residents", "area",
 		"tariff_group", "point_of_supply", "opened_on", "payee_id", "max_capacity_kw", "voltage_level", "price_category", "norm_per_resident",
 		"main_seq", "seq")
@@ -132,7 +147,7 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 		cv := a.ContractValues
 		if c.old == nil {
 			if ids[k], err = w.id(ctx, "accounts"); err != nil {
-				return nil, err
+				return err
 			}
 			out[c.i].Outcome = Created
 			continue
@@ -153,11 +168,11 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 			err = w.add(ctx, `DELETE FROM contract_volumes WHERE account_id = ?`, ids[k])
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := w.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import accounts: %w", err)
+		return fmt.Errorf("import accounts: %w", err)
 	}
 	for k, c := range changes {
 		if c.old != nil {
@@ -168,31 +183,31 @@ func (b *BillingImport) Accounts(ctx context.Context, as []BillingAccount) ([]Im
 		if err := accounts.add(ctx, ids[k], c.customer, a.Number, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area),
 			string(a.TariffGroup), a.PointOfSupply, a.OpenedOn.String(), c.payee, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory,
 			int64(cv.NormPerResident), seq, seq); err != nil {
-			return nil, fmt.Errorf("import accounts: %w", err)
+			return fmt.Errorf("import accounts: %w", err)
 		}
 	}
 	if err := accounts.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import accounts: %w", err)
+		return fmt.Errorf("import accounts: %w", err)
 	}
 	for k, c := range changes {
 		a := as[c.i]
 		sv := a.Service
 		if err := services.add(ctx, ids[k], sv.Name, sv.Unit, sv.TariffID, sv.Since.String()); err != nil {
-			return nil, fmt.Errorf("import accounts: %w", err)
+			return fmt.Errorf("import accounts: %w", err)
 		}
 		for _, v := range a.ContractValues.MonthlyVolumes {
 			if err := volumes.add(ctx, ids[k], v.Period.String(), int64(v.Volume)); err != nil {
-				return nil, fmt.Errorf("import accounts: %w", err)
+				return fmt.Errorf("import accounts: %w", err)
 			}
 		}
 	}
 	if err := services.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import accounts: %w", err)
+		return fmt.Errorf("import accounts: %w", err)
 	}
 	if err := volumes.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import accounts: %w", err)
+		return fmt.Errorf("import accounts: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // sameAccount reports whether the stored account s has every field the

@@ -68,106 +68,131 @@ func (b *BillingImport) Meters(ctx context.Context, ms []BillingMeter) ([]Import
 	if err != nil {
 		return nil, err
 	}
-	type key struct {
-		account int64
-		serial  string
-	}
-	bySerial := map[key]*meterRow{}
+	p := &meterPlan{w: b.tx.newRowWriter(len(ms)), bySerial: map[meterKey]*meterRow{}}
 	for _, r := range stored {
-		bySerial[key{r.accountID, r.m.Meter.Serial}] = r // the latest of a serial wins: ordered by id
+		p.bySerial[meterKey{r.accountID, r.m.Meter.Serial}] = r // the latest of a serial wins: ordered by id
 	}
-	w := b.tx.newRowWriter(len(ms))
-	// writes are the rows to store once the accounts are locked.
-	var writes []*meterRow
-	var locks []int64
 	for i, m := range ms {
-		before := len(writes)
 		acc, ok := accounts[m.Account]
 		if !ok {
 			out[i].Problem = fmt.Sprintf("лицевого счёта %s нет — сначала загрузите лицевые счета (accounts)", m.Account)
 			continue
 		}
-		r := bySerial[key{acc, m.Meter.Serial}]
-		if r != nil && r.replacedBy != 0 && m.Meter.RemovedOn.IsZero() {
-			// Replaced and so removed: a file that leaves the removal
-			// out does not put the meter back.
-			m.Meter.RemovedOn = r.m.Meter.RemovedOn
+		before := len(p.writes)
+		if out[i], err = p.decide(ctx, acc, m); err != nil {
+			return nil, err
 		}
-		var old *meterRow
-		if m.Replaces != "" {
-			if old = bySerial[key{acc, m.Replaces}]; old == nil {
-				out[i].Problem = fmt.Sprintf("на лицевом счёте %s нет счётчика %s, который заменён этим", m.Account, m.Replaces)
-				continue
-			}
-		}
-		switch {
-		case r == nil:
-			id, err := w.id(ctx, "meters")
-			if err != nil {
-				return nil, err
-			}
-			r = &meterRow{id: id, accountID: acc, m: m, isNew: true}
-			bySerial[key{acc, m.Meter.Serial}] = r
-			writes = append(writes, r)
-			out[i].Outcome = Created
-		case r.hasReadings && (r.m.Meter.Digits != m.Meter.Digits || r.m.Meter.FractionDigits != m.Meter.FractionDigits || r.m.Zones != m.Zones):
-			out[i].Problem = fmt.Sprintf("у счётчика %s уже есть показания: разрядность и число зон не меняются — "+
-				"поставьте новый счётчик с полем replaces = %s", m.Meter.Serial, m.Meter.Serial)
-			continue
-		case !r.same(m):
-			r.m = m
-			writes = append(writes, r)
-			out[i].Outcome = Updated
-		}
-		if old != nil && (old.replacedBy != r.id || old.m.Meter.RemovedOn.IsZero()) {
-			if old.id == r.id {
-				out[i].Problem = "счётчик не может заменить сам себя (replaces)"
-				continue
-			}
-			old.replacedBy = r.id
-			if old.m.Meter.RemovedOn.IsZero() {
-				old.m.Meter.RemovedOn = m.Meter.InstalledOn
-			}
-			writes = append(writes, old)
-			if out[i].Outcome == Unchanged {
-				out[i].Outcome = Updated
-			}
-		}
-		if len(writes) > before && !slices.Contains(locks, acc) {
-			locks = append(locks, acc)
+		if len(p.writes) > before && !slices.Contains(p.locks, acc) {
+			p.locks = append(p.locks, acc)
 		}
 	}
-	if len(writes) == 0 {
+	if len(p.writes) == 0 {
 		return out, nil
 	}
-	if err := b.lockAccounts(ctx, locks); err != nil {
+	if err := b.lockAccounts(ctx, p.locks); err != nil {
 		return nil, err
 	}
 	seq, err := b.tx.nextSeq(ctx)
 	if err != nil {
 		return nil, err
 	}
-	// The new rows go first, so that every replaced_by set after them
-	// points to a row that exists.
+	return out, b.writeMeters(ctx, p, seq)
+}
+
+type meterKey struct {
+	account int64
+	serial  string
+}
+
+// meterPlan is what a chunk of meters changes, decided before the
+// accounts are locked.
+type meterPlan struct {
+	w        *rowWriter
+	bySerial map[meterKey]*meterRow
+	// writes are the rows to store (a row may come twice); locks the
+	// accounts they are on.
+	writes []*meterRow
+	locks  []int64
+}
+
+// decide compares the record m of account acc with what is stored and
+// plans its writes.
+func (p *meterPlan) decide(ctx context.Context, acc int64, m BillingMeter) (ImportResult, error) {
+	var res ImportResult
+	r := p.bySerial[meterKey{acc, m.Meter.Serial}]
+	if r != nil && r.replacedBy != 0 && m.Meter.RemovedOn.IsZero() {
+		// Replaced and so removed: a file that leaves the removal out
+		// does not put the meter back.
+		m.Meter.RemovedOn = r.m.Meter.RemovedOn
+	}
+	var old *meterRow
+	if m.Replaces != "" {
+		if old = p.bySerial[meterKey{acc, m.Replaces}]; old == nil {
+			res.Problem = fmt.Sprintf("на лицевом счёте %s нет счётчика %s, который заменён этим", m.Account, m.Replaces)
+			return res, nil
+		}
+	}
+	switch {
+	case r == nil:
+		id, err := p.w.id(ctx, "meters")
+		if err != nil {
+			return res, err
+		}
+		r = &meterRow{id: id, accountID: acc, m: m, isNew: true}
+		p.bySerial[meterKey{acc, m.Meter.Serial}] = r
+		p.writes = append(p.writes, r)
+		res.Outcome = Created
+	case r.hasReadings && (r.m.Meter.Digits != m.Meter.Digits || r.m.Meter.FractionDigits != m.Meter.FractionDigits || r.m.Zones != m.Zones):
+		res.Problem = fmt.Sprintf("у счётчика %s уже есть показания: разрядность и число зон не меняются — "+
+			"поставьте новый счётчик с полем replaces = %s", m.Meter.Serial, m.Meter.Serial)
+		return res, nil
+	case !r.same(m):
+		r.m = m
+		p.writes = append(p.writes, r)
+		res.Outcome = Updated
+	}
+	if old == nil || old.replacedBy == r.id && !old.m.Meter.RemovedOn.IsZero() {
+		return res, nil
+	}
+	if old.id == r.id {
+		res.Problem = "счётчик не может заменить сам себя (replaces)"
+		return res, nil
+	}
+	old.replacedBy = r.id
+	if old.m.Meter.RemovedOn.IsZero() {
+		old.m.Meter.RemovedOn = m.Meter.InstalledOn
+	}
+	p.writes = append(p.writes, old)
+	if res.Outcome == Unchanged {
+		res.Outcome = Updated
+	}
+	return res, nil
+}
+
+// writeMeters stores the plan's rows as change seq of their accounts:
+// the new rows first, so that every replaced_by set after them points to
+// a row that exists.
+func (b *BillingImport) writeMeters(ctx context.Context, p *meterPlan, seq int64) error {
 	ins := b.tx.newBulkInsert("meters", "id", "account_id", "serial", "model", "place", "installed_on", "digits", "fraction_digits", "zones",
 		"verified_on", "verification_years", "removed_on", "seq")
-	inserted := map[*meterRow]bool{}
-	for _, r := range writes {
-		if !r.isNew || inserted[r] {
+	done := map[*meterRow]bool{}
+	for _, r := range p.writes {
+		if !r.isNew || done[r] {
 			continue
 		}
-		inserted[r] = true
+		done[r] = true
 		m := r.m.Meter
 		if err := ins.add(ctx, r.id, r.accountID, m.Serial, m.Model, m.Place, m.InstalledOn.String(), m.Digits, m.FractionDigits, r.m.Zones,
 			m.VerifiedOn.String(), m.VerificationYears, m.RemovedOn.String(), seq); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := ins.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import meters: %w", err)
+		return fmt.Errorf("import meters: %w", err)
 	}
-	done := map[*meterRow]bool{}
-	for _, r := range writes {
+	w := p.w
+	clear(done)
+	for _, r := range p.writes {
 		if done[r] || r.isNew && r.replacedBy == 0 {
 			continue
 		}
@@ -181,18 +206,18 @@ func (b *BillingImport) Meters(ctx context.Context, ms []BillingMeter) ([]Import
 				verified_on = ?, verification_years = ?, removed_on = ?, replaced_by = ?, seq = ?
 			WHERE id = ?`, m.Model, m.Place, m.InstalledOn.String(), m.Digits, m.FractionDigits, r.m.Zones, m.VerifiedOn.String(),
 			m.VerificationYears, m.RemovedOn.String(), replaced, seq, r.id); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, acc := range locks {
+	for _, acc := range p.locks {
 		if err := w.add(ctx, `UPDATE accounts SET seq = ? WHERE id = ?`, seq, acc); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := w.flush(ctx); err != nil {
-		return nil, fmt.Errorf("import meters: %w", err)
+		return fmt.Errorf("import meters: %w", err)
 	}
-	return out, nil
+	return nil
 }
 
 // storedMeters reads the meters of the accounts, oldest first.
