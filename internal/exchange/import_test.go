@@ -265,3 +265,36 @@ func customer(db *portaldb.DB, number string) (portaldb.CustomerRecord, error) {
 	})
 	return c, err
 }
+
+// What a billing programmer gets wrong first is named for what it is.
+func TestFileMistakesAreNamed(t *testing.T) {
+	db := dbtest.Open(t, portaldb.Options{})
+	cases := []struct {
+		name, kind, file, text, want string
+	}{
+		{"unknown JSON field", "customers", "c.jsonl", `{"number": "1", "kind": "individual", "full_name": "А", "fullname": "Б"}`, `строка 1: неизвестное поле "fullname"`},
+		{"unknown CSV column", "customers", "c.csv", "number;kind;full_name;fio\n1;individual;А;Б\n", `строка 1: в заголовке неизвестный столбец "fio"`},
+		{"a JSON array", "invoices", "i.json", `[{"account": "1", "invoice": {}}]`, "строка 1: это JSON-массив"},
+		{"invoices as CSV", "invoices", "i.csv", "account;invoice\n", "только в формате JSON Lines"},
+		{"missing fields", "meters", "m.csv", "account;serial\n2200011111;1\n", "строка 2: не указано поле model"},
+		{"a broken quote", "customers", "c.csv", "number;kind;full_name\n1;individual;\"А\n2;legal;В\n", "строка 2: непарная кавычка"},
+		{"a bare quote", "customers", "c.csv", "number;kind;full_name\n1;legal;ООО \"Ромашка\"\n", "строка 2: кавычка внутри поля"},
+		{"an empty file", "customers", "c.csv", "number;kind;full_name\n", "нет ни одной записи"},
+		{"money", "payments", "p.csv", "account;paid_on;amount;reference\n1;2026-11-05;-5,00;R\n", "строка 2: amount"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			kind, err := exchange.ParseKind(c.kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = importText(db, kind, c.file, c.text)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("got %v, want it to say %q", err, c.want)
+			}
+		})
+	}
+	if _, err := exchange.ParseKind("clients"); err == nil || !strings.Contains(err.Error(), "customers, tariffs") {
+		t.Errorf("unknown kind: %v", err)
+	}
+}

@@ -138,7 +138,8 @@ func (s *source) newRecordReader(columns []string) (rr recordReader, header []st
 	cr := csv.NewReader(r)
 	cr.Comma = ';'
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
+	// Strict quotes: a lenient reader would run an unclosed quote on
+	// into the lines after it and load them as one name.
 	cr.ReuseRecord = true
 	names, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -210,8 +211,11 @@ var errStop = errors.New("stop")
 
 func csvProblem(err error) string {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) {
+	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote):
 		return "непарная кавычка"
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrBareQuote):
+		return `кавычка внутри поля: возьмите всё поле в кавычки, а кавычки внутри удвойте — "ООО ""Ромашка"""`
 	}
 	return "строка не читается как CSV"
 }
