@@ -4,9 +4,13 @@
 //	kabinet-portal otp -db kabinet-portal.db -customer 100001
 //	kabinet-portal invoices import -db kabinet-portal.db invoices.json
 //	kabinet-portal export readings|questions|profile-changes -db kabinet-portal.db -cursor-file readings.cursor -o readings.jsonl
+//	kabinet-portal import customers|tariffs|accounts|meters|payments|invoices -db kabinet-portal.db [-format csv|jsonl] [-create] FILE
 //	kabinet-portal payments refund -db kabinet-portal.db [-amount 123,45] pay_…
 //	kabinet-portal staff add -db kabinet-portal.db -login ivanova -role operator
 //	kabinet-portal -backoffice-addr 127.0.0.1:8081 …   (the contact centre's pages, docs/backoffice.md)
+//
+// import loads a file of the billing system, all of it or — on any mistake,
+// every bad line listed with its number — nothing (docs/exchange-import.md).
 //
 // Every flag can also be set by the environment variable named in its help.
 //
@@ -47,6 +51,8 @@ func main() {
 	switch {
 	case len(os.Args) > 1 && os.Args[1] == "otp":
 		err = otp(ctx, os.Args[2:], os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "import":
+		err = importCmd(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "invoices":
 		err = invoices(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "export":

@@ -1,6 +1,3 @@
-// Package exchange is the portal's data exchange with the supplier's
-// billing system: the bills it issued come in as a file and are loaded all
-// at once or not at all.
 package exchange
 
 import (

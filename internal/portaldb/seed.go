@@ -119,6 +119,11 @@ func (w *rowWriter) insertTariff(ctx context.Context, t domain.Tariff) error {
 	if err := w.add(ctx, `INSERT INTO tariffs (id, name, zones, grp) VALUES (?, ?, ?, ?)`, t.ID, t.Name, t.Zones, string(t.Group)); err != nil {
 		return err
 	}
+	return w.insertPrices(ctx, t)
+}
+
+// insertPrices queues the rows of every price of the tariff.
+func (w *rowWriter) insertPrices(ctx context.Context, t domain.Tariff) error {
 	for _, r := range t.Rates {
 		for i, tier := range r.Tiers {
 			for z, price := range tier.Prices {
