@@ -8,6 +8,7 @@
 //	kabinet-portal payments refund -db kabinet-portal.db [-amount 123,45] pay_…
 //	kabinet-portal staff add -db kabinet-portal.db -login ivanova -role operator
 //	kabinet-portal -backoffice-addr 127.0.0.1:8081 …   (the contact centre's pages, docs/backoffice.md)
+//	kabinet-portal service-token add -db kabinet-portal.db -name billing -scopes import:*,export:readings
 //
 // import loads a file of the billing system, all of it or — on any mistake,
 // every bad line listed with its number — nothing (docs/exchange-import.md).
@@ -41,6 +42,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/serviceapi"
 	"kabinet/internal/sms"
 )
 
@@ -61,6 +63,8 @@ func main() {
 		err = paymentsCmd(ctx, os.Args[2:], os.Stdout)
 	case len(os.Args) > 1 && os.Args[1] == "staff":
 		err = staffCmd(ctx, os.Args[2:], os.Stdin, os.Stdout)
+	case len(os.Args) > 1 && os.Args[1] == "service-token":
+		err = serviceToken(ctx, os.Args[2:], os.Stdout)
 	default:
 		err = serve(ctx, os.Args[1:], os.Stderr)
 	}
@@ -193,7 +197,8 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	}
 	defer stopPay()
 	srv, err := portal.New(ctx, portal.Config{DB: db, SMS: sender, Logger: log, Window: win, ContactPhone: *contactPhone,
-		TrustedProxies: proxies, Metrics: m, Payments: payCfg, DrainDelay: *drain})
+		TrustedProxies: proxies, Metrics: m, Payments: payCfg, DrainDelay: *drain,
+		Service: serviceapi.New(serviceapi.Config{DB: db, Logger: log})})
 	if err != nil {
 		ln.Close()
 		return err

@@ -30,6 +30,9 @@ const (
 	ExportProfileChanges ExportKind = "profile-changes"
 )
 
+// ExportKinds are the kinds of export, as ParseExportKind reads them.
+var ExportKinds = []ExportKind{ExportReadings, ExportQuestions, ExportProfileChanges}
+
 // ParseExportKind reads an export kind as the command line and the service
 // API name it.
 func ParseExportKind(s string) (ExportKind, error) {

@@ -330,19 +330,24 @@ func (d *Document) Mismatches(req *http.Request, resp *http.Response, checkReque
 	defer d.mu.Unlock()
 	var out []string
 	if checkRequest {
-		r := req.Clone(req.Context())
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if ok, errs := d.validator.ValidateHttpRequestSync(r); !ok {
-			for _, e := range errs {
-				out = append(out, fmt.Sprintf("%s: the request is not what %s describes: %s", what, d.name, describe(e)))
+		for _, line := range jsonLines(req.Header.Get("Content-Type"), body) {
+			r := req.Clone(req.Context())
+			r.Body = io.NopCloser(bytes.NewReader(line))
+			r.ContentLength = int64(len(line))
+			if ok, errs := d.validator.ValidateHttpRequestSync(r); !ok {
+				for _, e := range errs {
+					out = append(out, fmt.Sprintf("%s: the request is not what %s describes: %s", what, d.name, describe(e)))
+				}
 			}
 		}
 	}
-	rs := *resp
-	rs.Body = io.NopCloser(bytes.NewReader(respBody))
-	if ok, errs := d.validator.ValidateHttpResponse(req, &rs); !ok {
-		for _, e := range errs {
-			out = append(out, fmt.Sprintf("%s: the answer is not what %s allows: %s; body: %.300s", what, d.name, describe(e), respBody))
+	for _, line := range jsonLines(resp.Header.Get("Content-Type"), respBody) {
+		rs := *resp
+		rs.Body = io.NopCloser(bytes.NewReader(line))
+		if ok, errs := d.validator.ValidateHttpResponse(req, &rs); !ok {
+			for _, e := range errs {
+				out = append(out, fmt.Sprintf("%s: the answer is not what %s allows: %s; body: %.300s", what, d.name, describe(e), line))
+			}
 		}
 	}
 	status := d.status(op, resp.StatusCode)
@@ -353,6 +358,30 @@ func (d *Document) Mismatches(req *http.Request, resp *http.Response, checkReque
 		d.seen[op.Pattern()+" "+status] = true
 	}
 	return out
+}
+
+// jsonLines splits a JSON Lines body (application/jsonl,
+// application/x-ndjson) into its lines, each of which the document's
+// schema describes; an empty one has no line to check but the headers and
+// the content type, checked with an empty object in its place. Any other
+// body is one piece.
+func jsonLines(contentType string, body []byte) [][]byte {
+	mt, _, _ := strings.Cut(contentType, ";")
+	switch strings.TrimSpace(strings.ToLower(mt)) {
+	case "application/jsonl", "application/x-ndjson", "application/jsonlines":
+	default:
+		return [][]byte{body}
+	}
+	var lines [][]byte
+	for _, l := range bytes.Split(body, []byte("\n")) {
+		if len(bytes.TrimSpace(l)) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) == 0 {
+		return [][]byte{nil}
+	}
+	return lines
 }
 
 // status is the documented response code an answer falls under: its own,

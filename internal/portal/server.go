@@ -62,7 +62,20 @@ type Config struct {
 	// stop, with GET /readyz answering 503, so that the proxy in front
 	// takes this instance out before it closes; 0: it closes at once.
 	DrainDelay time.Duration
+	// Service, when set, is the supplier systems' API (internal/serviceapi)
+	// served beside the customers' under /api/v1/service/; it bounds its
+	// own bodies (an import is a whole file).
+	Service ServiceAPI
 }
+
+// ServiceAPI is an API served on the portal's mux: its handlers by mux
+// pattern.
+type ServiceAPI interface {
+	Routes() map[string]http.Handler
+}
+
+// servicePrefix starts the path of every route of Config.Service.
+const servicePrefix = "/api/v1/service/"
 
 // Metrics receives what the server measures. Its label values are bounded
 // and carry no personal data: a route is the mux pattern, never the path,
@@ -121,6 +134,7 @@ type Server struct {
 
 	background sync.WaitGroup
 	mux        *http.ServeMux
+	service    ServiceAPI
 }
 
 // New builds a Server.
@@ -133,6 +147,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		now:          cfg.Now,
 		sessionTTL:   cfg.SessionTTL,
 		contactPhone: cfg.ContactPhone,
+		service:      cfg.Service,
 		drainDelay:   cfg.DrainDelay,
 		proxies:      cfg.TrustedProxies,
 		metrics:      cfg.Metrics,
@@ -220,6 +235,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/payments/notifications", s.paymentNotification)
 	m.HandleFunc("GET /pay/return", s.paymentReturn)
 
+	if s.service != nil {
+		for pattern, h := range s.service.Routes() {
+			m.Handle(pattern, h)
+		}
+	}
+
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, problem(http.StatusNotFound, codeNotFound, "Такого адреса в программном интерфейсе нет. Проверьте адрес портала в настройках программы."))
 	})
@@ -268,6 +289,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.service != nil && strings.HasPrefix(r.URL.Path, servicePrefix) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > maxBody {
 			s.writeError(w, r, problem(http.StatusRequestEntityTooLarge, codeBodyTooLarge, "Запрос слишком большой. Сократите текст и отправьте снова."))
 			return
