@@ -298,3 +298,25 @@ func TestFileMistakesAreNamed(t *testing.T) {
 		t.Errorf("unknown kind: %v", err)
 	}
 }
+
+// Tariffs are public content that search finds on every instance: a
+// tariff file that changes something moves the content version (each
+// instance then rebuilds its index), the same file again does not.
+func TestTariffImportTellsEveryInstanceToReindex(t *testing.T) {
+	db := dbtest.Open(t, portaldb.Options{})
+	ctx := context.Background()
+	before, err := db.ContentVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tariffs := filepath.Join("..", "..", "docs", "examples", "tariffs.jsonl")
+	loadFile(t, db, exchange.KindTariffs, tariffs)
+	after, err := db.ContentVersion(ctx)
+	if err != nil || after == before {
+		t.Fatalf("new tariffs: content version %d → %d (%v)", before, after, err)
+	}
+	loadFile(t, db, exchange.KindTariffs, tariffs)
+	if again, _ := db.ContentVersion(ctx); again != after {
+		t.Errorf("the same tariffs again moved the content version %d → %d", after, again)
+	}
+}

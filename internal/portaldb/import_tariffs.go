@@ -13,9 +13,12 @@ import (
 // has: a tariff in the file replaces the stored one's name, zones, group
 // and prices. A changed tariff is a change of every account billed at it
 // (the account's document shows its tariff), so those accounts' change
-// numbers move. Tariffs not in the file stay as they are.
+// numbers move. Tariffs not in the file stay as they are. Tariffs are
+// public content too (search finds them): any change moves the content
+// version, so every portal instance rebuilds its index.
 func (b *BillingImport) Tariffs(ctx context.Context, ts []domain.Tariff) ([]ImportResult, error) {
 	out := make([]ImportResult, len(ts))
+	changed := false
 	w := b.tx.newRowWriter(1)
 	for i, t := range ts {
 		old, err := b.tx.Tariff(ctx, t.ID)
@@ -25,6 +28,7 @@ func (b *BillingImport) Tariffs(ctx context.Context, ts []domain.Tariff) ([]Impo
 		if old != nil && sameTariff(old, &t) {
 			continue
 		}
+		changed = true
 		if old == nil {
 			out[i].Outcome = Created
 			if err := w.insertTariff(ctx, t); err != nil {
@@ -54,6 +58,11 @@ func (b *BillingImport) Tariffs(ctx context.Context, ts []domain.Tariff) ([]Impo
 	}
 	if err := w.flush(ctx); err != nil {
 		return nil, fmt.Errorf("import tariffs: %w", err)
+	}
+	if changed {
+		if err := b.tx.BumpContentVersion(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
