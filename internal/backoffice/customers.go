@@ -72,6 +72,10 @@ type customerData struct {
 	OTP string
 	// Payments are the online payments, for an admin's refund.
 	Payments []portaldb.OnlinePayment
+	// Billing are the billing import's flags for the contact centre: the
+	// customer is missing from its latest file, or it gave a phone other
+	// than the one the customer proved.
+	Billing portaldb.BillingFlags
 }
 
 // customer is a customer's card: contacts, accounts, recent readings,
@@ -100,6 +104,9 @@ func (s *Server) loadCustomer(r *http.Request, number string) (customerData, err
 			return err
 		}
 		if d.Accounts, err = tx.Accounts(ctx, d.Customer.ID); err != nil {
+			return err
+		}
+		if d.Billing, err = tx.BillingFlags(ctx, number); err != nil {
 			return err
 		}
 		if d.Readings, err = tx.RecentReadings(ctx, d.Customer.ID, 10); err != nil {

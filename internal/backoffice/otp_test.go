@@ -2,6 +2,7 @@ package backoffice_test
 
 import (
 	"context"
+	"kabinet/internal/exchange"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -78,5 +79,26 @@ func TestFindCustomerByAccountOrNothing(t *testing.T) {
 	}
 	if b.get("/customers?q=999999"); !strings.Contains(b.page, "Никого не нашли") {
 		t.Errorf("nothing: %s", text(b.page))
+	}
+}
+
+// A customer missing from the billing system's latest customers file is
+// not deleted, and the operator who opens the card is told so.
+func TestOperatorSeesACustomerMissingFromBilling(t *testing.T) {
+	e := newEnv(t)
+	file := "number;kind;full_name;birth_date;inn;phone;email\n300001;individual;Орлов Пётр Ильич;01.02.1970;;+79120000001;\n"
+	rep, err := exchange.Import(context.Background(), e.db, exchange.KindCustomers, strings.NewReader(file), exchange.ImportOptions{Name: "customers.csv"})
+	if err != nil || rep.Flagged == 0 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	b := e.browser()
+	b.login("oper")
+	b.get("/customers/100001")
+	if !strings.Contains(text(b.page), "Клиента нет в выгрузке биллинга") || !strings.Contains(b.page, "Иванова Мария Петровна") {
+		t.Errorf("the card of a customer missing from billing: %s", text(b.page))
+	}
+	b.get("/customers/300001")
+	if strings.Contains(text(b.page), "нет в выгрузке") {
+		t.Errorf("the card of a customer in the file: %s", text(b.page))
 	}
 }

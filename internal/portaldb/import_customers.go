@@ -179,11 +179,21 @@ type BillingFlags struct {
 // customer with the number.
 func (db *DB) BillingFlags(ctx context.Context, number string) (BillingFlags, error) {
 	var f BillingFlags
-	var since sql.NullInt64
 	err := db.readOne(ctx, func(tx *Tx) error {
-		return tx.QueryRowContext(ctx, `SELECT billing_missing_since, billing_phone FROM customers WHERE number = ?`, number).
-			Scan(&since, &f.BillingPhone)
+		var err error
+		f, err = tx.BillingFlags(ctx, number)
+		return err
 	})
+	return f, err
+}
+
+// BillingFlags is DB.BillingFlags inside a transaction (the back office's
+// customer card reads it with the rest).
+func (tx *Tx) BillingFlags(ctx context.Context, number string) (BillingFlags, error) {
+	var f BillingFlags
+	var since sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT billing_missing_since, billing_phone FROM customers WHERE number = ?`, number).
+		Scan(&since, &f.BillingPhone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return f, ErrNotFound
 	}
