@@ -2,13 +2,13 @@ package backoffice_test
 
 import (
 	"context"
-	"kabinet/internal/exchange"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"kabinet/internal/exchange"
 	"kabinet/internal/portalclient"
 )
 
