@@ -32,7 +32,21 @@ func TestMain(m *testing.M) {
 // of its own and returns its URL and a function that stops it with SIGTERM.
 func startProcess(t *testing.T, dsn string) (string, func()) {
 	t.Helper()
-	args := []string{"-demo", "-addr", "127.0.0.1:0", "-db", dsn, "-sms-file", filepath.Join(t.TempDir(), "sms.txt")}
+	p := startPortal(t, "-demo", "-addr", "127.0.0.1:0", "-db", dsn, "-sms-file", filepath.Join(t.TempDir(), "sms.txt"))
+	return p.url, p.stop
+}
+
+// portalProcess is a portal running in a process of its own.
+type portalProcess struct {
+	url  string // the API's
+	logs *syncBuffer
+	stop func() // SIGTERM, and wait
+}
+
+// startPortal runs kabinet-portal with args in a process of its own and
+// waits until its API listens.
+func startPortal(t *testing.T, args ...string) portalProcess {
+	t.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), childArgs+"="+strings.Join(args, "\x1f"))
 	logs := &syncBuffer{}
@@ -60,8 +74,8 @@ func startProcess(t *testing.T, dsn string) (string, func()) {
 	t.Cleanup(stop)
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := listening.FindStringSubmatch(logs.String()); m != nil {
-			return m[1], stop
+		if m := portalListening.FindStringSubmatch(logs.String()); m != nil {
+			return portalProcess{url: m[1], logs: logs, stop: stop}
 		}
 		select {
 		case err := <-done:
@@ -71,7 +85,7 @@ func startProcess(t *testing.T, dsn string) (string, func()) {
 		}
 	}
 	t.Fatalf("the portal did not start:\n%s", logs.String())
-	return "", nil
+	return portalProcess{}
 }
 
 func loginJSON(password, device string) string {
