@@ -79,7 +79,8 @@ func supplierDay(t *testing.T, dsn string) {
 	}
 	db.Close()
 
-	args := []string{"-addr", "127.0.0.1:0", "-db", dsn, "-window", "1-31", "-sms-file", filepath.Join(t.TempDir(), "sms.txt"),
+	smsFile := filepath.Join(t.TempDir(), "sms.txt")
+	args := []string{"-addr", "127.0.0.1:0", "-db", dsn, "-window", "1-31", "-sms-file", smsFile,
 		"-backoffice-addr", "127.0.0.1:0", "-backoffice-insecure-cookie"}
 	a, b := startPortal(t, args...), startPortal(t, args...)
 	both := []portalProcess{a, b}
@@ -104,6 +105,21 @@ func supplierDay(t *testing.T, dsn string) {
 			if status != http.StatusOK || round == 0 && rep.Created == 0 || round == 1 && rep.Unchanged != rep.Records {
 				t.Fatalf("round %d, %s through instance %d: %d %s", round+1, f.file, (i+round)%2+1, status, body)
 			}
+		}
+	}
+
+	// Another customer of the files gets a password by SMS, as the app's
+	// «Получить пароль» asks: the phone from billing counts as proven.
+	if s, body, _ := call(t, "POST", a.url+"/api/v1/password-recovery", "",
+		`{"customer":"200002","full_name":"Попов Игорь Викторович","birth_date":"02.07.1979","phone":"8 912 555-01-02"}`); s != http.StatusAccepted {
+		t.Fatalf("password by SMS: %d %v", s, body)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if sent, _ := os.ReadFile(smsFile); strings.Contains(string(sent), "79125550102") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no SMS with a password went to the imported customer's phone")
 		}
 	}
 
