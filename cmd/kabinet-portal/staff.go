@@ -105,17 +105,23 @@ func staffCmd(ctx context.Context, args []string, in io.Reader, out io.Writer) e
 	case err != nil:
 		return err
 	}
+	printStaffResult(out, verb, *login, *role, list)
+	return nil
+}
+
+// printStaffResult says what a staff command did.
+func printStaffResult(out io.Writer, verb, login, role string, list []portaldb.StaffMember) {
 	switch verb {
 	case "add":
-		fmt.Fprintf(out, "Сотрудник %s добавлен, роль: %s. Он входит в back office с этим логином и паролем.\n", *login, *role)
+		fmt.Fprintf(out, "Сотрудник %s добавлен, роль: %s. Он входит в back office с этим логином и паролем.\n", login, role)
 	case "passwd":
-		fmt.Fprintf(out, "Пароль сотрудника %s изменён; его открытые сеансы закончены.\n", *login)
+		fmt.Fprintf(out, "Пароль сотрудника %s изменён; его открытые сеансы закончены.\n", login)
 	case "disable":
-		fmt.Fprintf(out, "Вход сотрудника %s отключён; его открытые сеансы закончены.\n", *login)
+		fmt.Fprintf(out, "Вход сотрудника %s отключён; его открытые сеансы закончены.\n", login)
 	case "enable":
-		fmt.Fprintf(out, "Вход сотрудника %s снова включён.\n", *login)
+		fmt.Fprintf(out, "Вход сотрудника %s снова включён.\n", login)
 	case "role":
-		fmt.Fprintf(out, "Роль сотрудника %s: %s; она действует со следующего входа.\n", *login, *role)
+		fmt.Fprintf(out, "Роль сотрудника %s: %s; она действует со следующего входа.\n", login, role)
 	case "list":
 		tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ЛОГИН\tРОЛЬ\tВХОД\tПОСЛЕДНИЙ ВХОД")
@@ -131,7 +137,6 @@ func staffCmd(ctx context.Context, args []string, in io.Reader, out io.Writer) e
 		}
 		tw.Flush()
 	}
-	return nil
 }
 
 func checkLogin(login string) error {

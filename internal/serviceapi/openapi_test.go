@@ -265,6 +265,7 @@ func TestServiceAPIThroughItsDocument(t *testing.T) {
 		want(t, path+" with a cursor of another database", r, b, http.StatusBadRequest, "bad_cursor")
 	}
 	r, b = e.do(call{method: "GET", path: "/api/v1/service/questions", token: billing})
+	want(t, "questions", r, b, http.StatusOK, "")
 	if !strings.Contains(string(b), "Когда придёт счёт за декабрь?") {
 		t.Errorf("the question is not in the export: %s", b)
 	}
