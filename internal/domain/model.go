@@ -445,6 +445,10 @@ type Subscriptions struct {
 	EmailBills   bool   `json:"email_bills"`
 	Email        string `json:"email,omitempty"`
 	SMSReminders bool   `json:"sms_reminders"`
+	// EmailReminders asks for the reading-window reminders by e-mail
+	// (SMSReminders: by SMS); an accepted reading's receipt is echoed by
+	// the same channels.
+	EmailReminders bool `json:"email_reminders"`
 }
 
 // News is an announcement of the company.
