@@ -88,6 +88,16 @@ func startPortal(t *testing.T, args ...string) portalProcess {
 	return portalProcess{}
 }
 
+// eachDatabase runs fn on a fresh database of each backend the tests have:
+// a SQLite file, and a PostgreSQL schema of its own when
+// KABINET_TEST_POSTGRES names a server (postgres tells which).
+func eachDatabase(t *testing.T, fn func(t *testing.T, dsn string, postgres bool)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "portal.db"), false) })
+	if pg := os.Getenv(dbtest.EnvPostgres); pg != "" {
+		t.Run("postgres", func(t *testing.T) { fn(t, dbtest.NewSchema(t, pg), true) })
+	}
+}
+
 func loginJSON(password, device string) string {
 	b := `{"customer": "100001", "password": "` + password + `"`
 	if device != "" {
@@ -100,74 +110,64 @@ func loginJSON(password, device string) string {
 // than one, a restart gives none back, and the owner's app, which brings
 // its device token, logs in all along.
 func TestInstancesShareTheLoginThrottle(t *testing.T) {
-	backends := map[string]string{"sqlite": ""}
-	if dsn := os.Getenv(dbtest.EnvPostgres); dsn != "" {
-		backends["postgres"] = dsn
-	}
-	for name, pg := range backends {
-		t.Run(name, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "portal.db")
-			if pg != "" {
-				dsn = dbtest.NewSchema(t, pg)
-			}
-			a, stopA := startProcess(t, dsn)
-			status, body, _ := call(t, "POST", a+"/api/v1/session", "", loginJSON(demo.Password, ""))
-			device, _ := body["device_token"].(string)
-			if status != http.StatusCreated || device == "" {
-				t.Fatalf("the owner's login: %d %v", status, body)
-			}
-			b, stopB := startProcess(t, dsn)
+	eachDatabase(t, func(t *testing.T, dsn string, postgres bool) {
+		a, stopA := startProcess(t, dsn)
+		status, body, _ := call(t, "POST", a+"/api/v1/session", "", loginJSON(demo.Password, ""))
+		device, _ := body["device_token"].(string)
+		if status != http.StatusCreated || device == "" {
+			t.Fatalf("the owner's login: %d %v", status, body)
+		}
+		b, stopB := startProcess(t, dsn)
 
-			// 20 guesses at once, half on each instance.
-			var mu sync.Mutex
-			statuses := map[int]int{}
-			var wg sync.WaitGroup
-			for i := range 20 {
-				url := []string{a, b}[i%2]
-				wg.Go(func() {
-					s := 0 // no answer
-					resp, err := http.Post(url+"/api/v1/session", "application/json", strings.NewReader(loginJSON("guess-guess", "")))
-					if err == nil {
-						s = resp.StatusCode
-						resp.Body.Close()
-					}
-					mu.Lock()
-					statuses[s]++
-					mu.Unlock()
-				})
-			}
-			wg.Wait()
-			// And more one by one, alternating.
-			for i := range 10 {
-				s, _, _ := call(t, "POST", []string{a, b}[i%2]+"/api/v1/session", "", loginJSON("guess-guess", ""))
-				statuses[s]++
-			}
-			if statuses[http.StatusUnauthorized] > 6 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != 30 {
-				t.Errorf("30 guesses on two instances: %v; want at most 6 checked (5 free and the one that starts the wait), the rest 429", statuses)
-			}
-			for _, url := range []string{a, b} {
-				if s, _, _ := call(t, "POST", url+"/api/v1/session", "", loginJSON(demo.Password, "")); s != http.StatusTooManyRequests {
-					t.Errorf("the right password without the device token during the attack: %d, want 429", s)
+		// 20 guesses at once, half on each instance.
+		var mu sync.Mutex
+		statuses := map[int]int{}
+		var wg sync.WaitGroup
+		for i := range 20 {
+			url := []string{a, b}[i%2]
+			wg.Go(func() {
+				s := 0 // no answer
+				resp, err := http.Post(url+"/api/v1/session", "application/json", strings.NewReader(loginJSON("guess-guess", "")))
+				if err == nil {
+					s = resp.StatusCode
+					resp.Body.Close()
 				}
+				mu.Lock()
+				statuses[s]++
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		// And more one by one, alternating.
+		for i := range 10 {
+			s, _, _ := call(t, "POST", []string{a, b}[i%2]+"/api/v1/session", "", loginJSON("guess-guess", ""))
+			statuses[s]++
+		}
+		if statuses[http.StatusUnauthorized] > 6 || statuses[http.StatusUnauthorized]+statuses[http.StatusTooManyRequests] != 30 {
+			t.Errorf("30 guesses on two instances: %v; want at most 6 checked (5 free and the one that starts the wait), the rest 429", statuses)
+		}
+		for _, url := range []string{a, b} {
+			if s, _, _ := call(t, "POST", url+"/api/v1/session", "", loginJSON(demo.Password, "")); s != http.StatusTooManyRequests {
+				t.Errorf("the right password without the device token during the attack: %d, want 429", s)
 			}
-			status, body, _ = call(t, "POST", b+"/api/v1/session", "", loginJSON(demo.Password, device))
-			if status != http.StatusCreated {
-				t.Fatalf("the owner's app on the other instance during the attack: %d %v", status, body)
-			}
-			device, _ = body["device_token"].(string)
+		}
+		status, body, _ = call(t, "POST", b+"/api/v1/session", "", loginJSON(demo.Password, device))
+		if status != http.StatusCreated {
+			t.Fatalf("the owner's app on the other instance during the attack: %d %v", status, body)
+		}
+		device, _ = body["device_token"].(string)
 
-			stopA()
-			stopB()
-			c, _ := startProcess(t, dsn)
-			if s, _, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON("guess-guess", "")); s != http.StatusTooManyRequests {
-				t.Errorf("a guess after the restart: %d, want 429", s)
-			}
-			if s, _, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON(demo.Password, "")); s != http.StatusTooManyRequests {
-				t.Errorf("the right password without the device token after the restart: %d, want 429", s)
-			}
-			if s, body, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON(demo.Password, device)); s != http.StatusCreated {
-				t.Errorf("the owner's app after the restart: %d %v", s, body)
-			}
-		})
-	}
+		stopA()
+		stopB()
+		c, _ := startProcess(t, dsn)
+		if s, _, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON("guess-guess", "")); s != http.StatusTooManyRequests {
+			t.Errorf("a guess after the restart: %d, want 429", s)
+		}
+		if s, _, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON(demo.Password, "")); s != http.StatusTooManyRequests {
+			t.Errorf("the right password without the device token after the restart: %d, want 429", s)
+		}
+		if s, body, _ := call(t, "POST", c+"/api/v1/session", "", loginJSON(demo.Password, device)); s != http.StatusCreated {
+			t.Errorf("the owner's app after the restart: %d %v", s, body)
+		}
+	})
 }

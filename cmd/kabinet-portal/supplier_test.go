@@ -19,7 +19,6 @@ import (
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 	"kabinet/internal/portaldb"
-	"kabinet/internal/portaldb/dbtest"
 	"kabinet/internal/serviceapi"
 	"kabinet/internal/tokens"
 )
@@ -40,19 +39,7 @@ func TestTwoInstancesServeTheSupplierDay(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts two portal processes")
 	}
-	backends := map[string]string{"sqlite": ""}
-	if dsn := os.Getenv(dbtest.EnvPostgres); dsn != "" {
-		backends["postgres"] = dsn
-	}
-	for name, pg := range backends {
-		t.Run(name, func(t *testing.T) {
-			dsn := filepath.Join(t.TempDir(), "portal.db")
-			if pg != "" {
-				dsn = dbtest.NewSchema(t, pg)
-			}
-			supplierDay(t, dsn)
-		})
-	}
+	eachDatabase(t, func(t *testing.T, dsn string, _ bool) { supplierDay(t, dsn) })
 }
 
 func supplierDay(t *testing.T, dsn string) {

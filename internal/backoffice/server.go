@@ -226,37 +226,11 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("backoffice panic", "route", r.Pattern, "panic", fmt.Sprint(v))
-				s.failed(w, r, nil)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
+	return portal.RecoverPanics(s.log, func(w http.ResponseWriter, r *http.Request) { s.failed(w, r, nil) }, next)
 }
 
 // Serve serves s on ln until ctx is done, then lets the requests in
 // flight finish (up to 15 s) and waits for notices being sent.
 func Serve(ctx context.Context, ln net.Listener, s *Server) error {
-	hs := portal.NewHTTPServer(s.Handler())
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	err := hs.Shutdown(shutdownCtx)
-	s.Wait()
-	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	return portal.RunServer(ctx, ln, s.Handler(), nil, s.Wait)
 }

@@ -303,18 +303,7 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "route", r.Pattern, "panic", fmt.Sprint(v))
-				s.writeError(w, r, errInternal)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
+	return RecoverPanics(s.log, func(w http.ResponseWriter, r *http.Request) { s.writeError(w, r, errInternal) }, next)
 }
 
 // statusRecorder remembers the status a handler answered with. It unwraps

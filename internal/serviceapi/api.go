@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"kabinet/internal/auth"
 	"kabinet/internal/domain"
@@ -44,6 +45,9 @@ func New(cfg Config) *API {
 	}
 	return a
 }
+
+// importTimeout bounds the time to receive and load one import.
+const importTimeout = 15 * time.Minute
 
 // Export limits: records per answer by default and at most. An answer is
 // built in memory before it is sent (the cursor goes in a header), so the
@@ -180,6 +184,11 @@ func (a *API) importData(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, err)
 		return
 	}
+	// A file of a few hundred thousand customers takes longer to send and
+	// to load than the server's timeouts for the customers' small requests.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(importTimeout))
+	rc.SetWriteDeadline(time.Now().Add(importTimeout))
 	body := http.MaxBytesReader(w, r.Body, a.maxImport)
 	rep, err := exchange.Import(r.Context(), a.db, kind, body, exchange.ImportOptions{Format: format, Name: "запрос", Logger: a.log})
 	var lines *exchange.LineErrors

@@ -293,3 +293,37 @@ func TestServiceAPIThroughItsDocument(t *testing.T) {
 		}
 	}
 }
+
+// A big file takes longer to arrive than the portal's timeouts for the
+// customers' small requests: an import that trickles in past them still
+// loads.
+func TestSlowImportOutlivesTheServersTimeouts(t *testing.T) {
+	e := newEnv(t, serviceapi.Config{})
+	tok, err := serviceapi.NewToken(context.Background(), e.db, "billing", serviceapi.Scopes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(e.h)
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = 300*time.Millisecond, 300*time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("number;kind;full_name;birth_date;inn;phone;email\n"))
+		time.Sleep(time.Second)
+		pw.Write([]byte("300001;individual;Орлов Пётр Ильич;01.02.1970;;+79120000001;\n"))
+		pw.Close()
+	}()
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/service/imports/customers", pr)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "text/csv")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a slow import: %d %s", resp.StatusCode, b)
+	}
+}
