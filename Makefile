@@ -36,11 +36,11 @@ tools:
 ## (export KABINET_TEST_POSTGRES=$$(scripts/postgres-test-db.sh)); then 30 s
 ## of fuzzing damaged store values (fuzz-store)
 test: deps lint
-	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 ./...
+	env -u KABINET_TEST_POSTGRES LANG=ru_RU.UTF-8 $(GO) test -race -count=1 -timeout 30m ./...
 	@$(MAKE) --no-print-directory test-postgres
 	@$(MAKE) --no-print-directory fuzz-store
 
-PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/exchange/... ./internal/loadtest/... ./cmd/kabinet-portal/...
+PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/exchange/... ./internal/loadtest/... ./cmd/kabinet-portal/... ./internal/serviceapi/... ./internal/backoffice/...
 
 ## test-postgres: the portal's tests on PostgreSQL (KABINET_TEST_POSTGRES)
 test-postgres:
@@ -48,7 +48,7 @@ test-postgres:
 		echo "PostgreSQL: not tested (export KABINET_TEST_POSTGRES=\$$(scripts/postgres-test-db.sh) to include it)"; \
 	else \
 		echo "== the portal's tests on PostgreSQL"; \
-		LANG=ru_RU.UTF-8 $(GO) test -race -count=1 $(PORTAL_PACKAGES); \
+		LANG=ru_RU.UTF-8 $(GO) test -race -count=1 -timeout 30m $(PORTAL_PACKAGES); \
 	fi
 
 ## lint: gofmt, go vet, staticcheck (staticcheck.conf) and no function with
