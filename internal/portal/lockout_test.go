@@ -280,6 +280,10 @@ func TestTooManyLoginsAtOnceAreToldToComeBack(t *testing.T) {
 		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	})
 	release := make(chan struct{})
+	var once sync.Once
+	// A failing test must not leave logins waiting: the server's Close
+	// would wait for them for ever.
+	t.Cleanup(func() { once.Do(func() { close(release) }) })
 	// Each login is taken to hold a slot for a second: four slots serve 40
 	// logins within ten seconds, and the rest would wait longer.
 	e.srv.SetHashing(func() { <-release }, time.Second)
@@ -307,7 +311,7 @@ func TestTooManyLoginsAtOnceAreToldToComeBack(t *testing.T) {
 	if q := e.srv.HashQueued(); q != 40 {
 		t.Errorf("%d logins queued, want 40", q)
 	}
-	close(release)
+	once.Do(func() { close(release) })
 	for len(got) < n {
 		r := <-results
 		got = append(got, r)
