@@ -2,6 +2,7 @@ package reminders_test
 
 import (
 	"context"
+	"log/slog"
 	"mime"
 	"net/mail"
 	"os"
@@ -31,6 +32,8 @@ var (
 	kuznetsov = customer{"100002", "1100023456", "+79121234502", "kuznetsov.an@example.com"}
 	popova    = customer{"100003", "1100034567", "+79121234503", "popova.ev@example.com"}
 	lytkin    = customer{"100004", "1100045678", "+79121234504", "lytkin.vs@example.com"}
+	// bakery's account 2200010001 has a meter read automatically.
+	bakery = customer{"200001", "2200010001", "+79121234510", "buh@severny-hleb.example.com"}
 )
 
 // clock is a fake clock the test moves.
@@ -110,6 +113,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) runner() *reminders.Runner {
 	w.t.Helper()
 	r, err := reminders.New(reminders.Config{Store: w.db, Mail: w.mail, SMS: w.phone, Window: domain.DefaultWindow, Now: w.clock.Now,
+		Logger: slog.New(slog.DiscardHandler),
 		Texts: reminders.Texts{ContactPhone: "8 800 200-83-05"}})
 	if err != nil {
 		w.t.Fatal(err)
@@ -233,7 +237,8 @@ func tickBoth(a, b *reminders.Runner) {
 //     reminders go: none, only his receipts;
 //   - Popova, subscribed by SMS, sends on the 20th at 22:30: the first
 //     reminder, not the second, and her receipt at 09:00 next morning;
-//   - Lytkin is not subscribed: nothing.
+//   - Lytkin is not subscribed: nothing;
+//   - the bakery is subscribed for a meter read automatically: nothing.
 func TestAMonthOfReminders(t *testing.T) {
 	w := newWorld(t)
 	w.subscribe(ivanova, true, true)
@@ -241,6 +246,8 @@ func TestAMonthOfReminders(t *testing.T) {
 	w.subscribe(popova, false, true)
 	w.subscribe(lytkin, false, false)
 	w.subscribe(customer{lytkin.number, "1100045679", lytkin.phone, lytkin.email}, false, false)
+	w.subscribe(bakery, true, true)
+	w.subscribe(customer{bakery.number, "2200010002", bakery.phone, bakery.email}, false, false)
 
 	a, b := w.runner(), w.runner()
 	var kuznetsovReceipts, popovaReceipts []string
@@ -258,7 +265,7 @@ func TestAMonthOfReminders(t *testing.T) {
 		tickBoth(a, b)
 	}
 
-	for _, c := range []customer{ivanova, kuznetsov, popova, lytkin} {
+	for _, c := range []customer{ivanova, kuznetsov, popova, lytkin, bakery} {
 		for _, m := range w.phone.to(c.phone) {
 			if reminders.Quiet(m.At) {
 				t.Errorf("an SMS to %s at %s, in the quiet hours", c.number, m.At.In(domain.Moscow).Format("02.01 15:04"))
@@ -323,6 +330,10 @@ func TestAMonthOfReminders(t *testing.T) {
 	}
 	if l := w.letters(lytkin.email); len(l) != 0 {
 		t.Errorf("Lytkin's letters: %+v", l)
+	}
+	// A meter read automatically needs no reminder.
+	if got, l := w.phone.to(bakery.phone), w.letters(bakery.email); len(got) != 0 || len(l) != 0 {
+		t.Errorf("the bakery's automatic meter: SMS %v, letters %+v", got, l)
 	}
 	pending, _, failed, _, err := w.db.ReminderJobCounts(context.Background())
 	if err != nil || pending != 0 || failed != 0 {

@@ -298,8 +298,11 @@ func (r *Runner) sendLetter(ctx context.Context, j portaldb.ReminderJob, d porta
 		}
 		return true
 	}
+	// As with the bills: a failing server (or folder) gives up no letter,
+	// a refusal of this one gives it up at once.
 	var e *mailer.Error
-	final := j.Attempts >= r.cfg.MaxAttempts || (errors.As(err, &e) && e.Permanent)
+	isErr := errors.As(err, &e)
+	final := (isErr && e.Permanent) || (!(isErr && e.Server) && j.Attempts >= r.cfg.MaxAttempts)
 	next := now.Add(backoff(j.Attempts))
 	r.log.Warn("reminder letter not sent", "job", j.ID, "attempt", j.Attempts, "final", final, "err", err)
 	r.record(rec, j, next, err.Error(), final)
