@@ -114,7 +114,7 @@ func (w *world) runner() *reminders.Runner {
 	w.t.Helper()
 	r, err := reminders.New(reminders.Config{Store: w.db, Mail: w.mail, SMS: w.phone, Window: domain.DefaultWindow, Now: w.clock.Now,
 		Logger: slog.New(slog.DiscardHandler),
-		Texts: reminders.Texts{ContactPhone: "8 800 200-83-05"}})
+		Texts:  reminders.Texts{ContactPhone: "8 800 200-83-05"}})
 	if err != nil {
 		w.t.Fatal(err)
 	}
