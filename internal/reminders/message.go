@@ -41,10 +41,10 @@ func (t Texts) windowLetter(slot string, st domain.WindowState) (subject, body s
 	var s strings.Builder
 	s.WriteString("Здравствуйте!\n\n")
 	if slot == portaldb.SlotCloses {
-		fmt.Fprintf(&s, "До конца приёма показаний за %s %s. Показания вашего счётчика за этот месяц ещё не получены.\n\n",
+		fmt.Fprintf(&s, "До конца приёма показаний за %s года %s. Показания вашего счётчика за этот месяц ещё не получены.\n\n",
 			st.Today.Period().Russian(), daysLeft(st.DaysLeft))
 	} else {
-		fmt.Fprintf(&s, "С %d по %s принимаются показания счётчиков электроэнергии за %s. Показания вашего счётчика за этот месяц ещё не получены.\n\n",
+		fmt.Fprintf(&s, "С %d по %s принимаются показания счётчиков электроэнергии за %s года. Показания вашего счётчика за этот месяц ещё не получены.\n\n",
 			st.Start.Day, end, st.Today.Period().Russian())
 	}
 	fmt.Fprintf(&s, "Передайте их до %s включительно в программе «Личный кабинет» или на сайте. Если показания не придут вовремя, начисление будет сделано по среднему расходу.\n\n", end)
