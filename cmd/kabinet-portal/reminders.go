@@ -20,7 +20,7 @@ func remindersRunner(db *portaldb.DB, mailRun *mailer.Runner, sender sms.Sender,
 		Texts: reminders.Texts{Signature: signature, ContactPhone: contactPhone}}
 	if mailRun != nil {
 		cfg.Mail = mailRun.Sender()
-		cfg.Texts.FromName = cfg.Mail.Config().FromName
+		cfg.Texts.FromName = mailRun.Sender().Config().FromName
 	} else {
 		log.Warn("reading reminders by e-mail are not sent: no SMTP server is set (-smtp-host); they wait in the queue")
 	}

@@ -43,7 +43,7 @@ func TestDeliveryRules(t *testing.T) {
 	}
 	var err error
 	blocked := filepath.Join(w.dir, "blocked")
-	w.mail, err = mailer.NewSender(mailer.Config{Dir: blocked, From: "lk@komiesc.example", Now: w.clock.Now})
+	w.mail.Sender, err = mailer.NewSender(mailer.Config{Dir: blocked, From: "lk@komiesc.example", Now: w.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestDeliveryRules(t *testing.T) {
 		t.Errorf("a refused reminder SMS was tried %d times, want once", n)
 	}
 	w.dir = blocked
-	if l := w.letters(ivanova.email); len(l) != 1 {
+	if l := w.letters(ivanova.email); len(l) != 1 || w.mail.sent(ivanova.email) != 1 {
 		t.Errorf("Ivanova's letters after the folder was fixed: %+v", l)
 	}
 	_, sent, failed, _, err := w.db.ReminderJobCounts(context.Background())

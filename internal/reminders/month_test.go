@@ -79,14 +79,37 @@ func (p *phone) to(number string) []sentSMS {
 	return out
 }
 
+// postman is the mail folder's sender, counting each letter handed to it:
+// a letter sent twice under one Message-ID is one file but two calls.
+type postman struct {
+	*mailer.Sender
+	mu    sync.Mutex
+	calls map[string]int // by address
+}
+
+func (p *postman) SendLetter(ctx context.Context, l mailer.Letter) error {
+	err := p.Sender.SendLetter(ctx, l)
+	if err == nil {
+		p.mu.Lock()
+		p.calls[l.To]++
+		p.mu.Unlock()
+	}
+	return err
+}
+
+func (p *postman) sent(to string) int { p.mu.Lock(); defer p.mu.Unlock(); return p.calls[to] }
+
 // world is a demo portal database in December 2026, a gateway and a mail
 // folder, and the runners sending through them.
 type world struct {
-	t     *testing.T
-	db    *portaldb.DB
+	t  *testing.T
+	db *portaldb.DB
+	// other is a second connection to the same database, as another
+	// portal process has.
+	other *portaldb.DB
 	clock *clock
 	phone *phone
-	mail  *mailer.Sender
+	mail  *postman
 	dir   string
 }
 
@@ -95,7 +118,7 @@ func newWorld(t *testing.T) *world {
 	ctx := context.Background()
 	c := &clock{now: time.Date(2026, time.December, 1, 0, 0, 0, 0, domain.Moscow)}
 	w := &world{t: t, clock: c, phone: &phone{clock: c}, dir: t.TempDir()}
-	w.db = dbtest.Open(t, portaldb.Options{Now: c.Now})
+	w.db, w.other = openTwice(t, portaldb.Options{Now: c.Now})
 	seed, err := demo.Build(c.Now(), func(string) (string, error) { return "not-a-hash", nil })
 	if err != nil {
 		t.Fatal(err)
@@ -103,16 +126,39 @@ func newWorld(t *testing.T) *world {
 	if err := w.db.LoadSeed(ctx, seed); err != nil {
 		t.Fatal(err)
 	}
-	w.mail, err = mailer.NewSender(mailer.Config{Dir: w.dir, From: "lk@komiesc.example", Now: c.Now})
+	w.mail = &postman{calls: map[string]int{}}
+	w.mail.Sender, err = mailer.NewSender(mailer.Config{Dir: w.dir, From: "lk@komiesc.example", Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
 
-func (w *world) runner() *reminders.Runner {
+// openTwice opens a fresh database twice: SQLite, or PostgreSQL when
+// dbtest's variable is set.
+func openTwice(t *testing.T, opts portaldb.Options) (*portaldb.DB, *portaldb.DB) {
+	dsn := filepath.Join(t.TempDir(), "portal.db")
+	if pg := os.Getenv(dbtest.EnvPostgres); pg != "" {
+		dsn = dbtest.NewSchema(t, pg)
+	}
+	var dbs [2]*portaldb.DB
+	for i := range dbs {
+		db, err := portaldb.Open(context.Background(), dsn, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	return dbs[0], dbs[1]
+}
+
+func (w *world) runner() *reminders.Runner { return w.runnerOn(w.db) }
+
+// runnerOn is a runner of another portal on the same database.
+func (w *world) runnerOn(db *portaldb.DB) *reminders.Runner {
 	w.t.Helper()
-	r, err := reminders.New(reminders.Config{Store: w.db, Mail: w.mail, SMS: w.phone, Window: domain.DefaultWindow, Now: w.clock.Now,
+	r, err := reminders.New(reminders.Config{Store: db, Mail: w.mail, SMS: w.phone, Window: domain.DefaultWindow, Now: w.clock.Now,
 		Logger: slog.New(slog.DiscardHandler),
 		Texts:  reminders.Texts{ContactPhone: "8 800 200-83-05"}})
 	if err != nil {
@@ -230,7 +276,7 @@ func tickBoth(a, b *reminders.Runner) {
 }
 
 // TestAMonthOfReminders drives December 2026 in half-hour steps with two
-// runners on one database (one of them restarted on the 19th):
+// portals' runners on one database (one of them restarted on the 19th):
 //   - Ivanova, subscribed by e-mail and SMS, never sends: two reminders by
 //     each channel, on the 18th and the 23rd;
 //   - Kuznetsov, subscribed by both, sends on the 18th at 08:00, before the
@@ -249,7 +295,7 @@ func TestAMonthOfReminders(t *testing.T) {
 	w.subscribe(bakery, true, true)
 	w.subscribe(customer{bakery.number, "2200010002", bakery.phone, bakery.email}, false, false)
 
-	a, b := w.runner(), w.runner()
+	a, b := w.runner(), w.runnerOn(w.other)
 	var kuznetsovReceipts, popovaReceipts []string
 	end := time.Date(2027, time.January, 1, 0, 0, 0, 0, domain.Moscow)
 	for ; w.clock.Now().Before(end); w.clock.Add(30 * time.Minute) {
@@ -285,8 +331,8 @@ func TestAMonthOfReminders(t *testing.T) {
 			t.Errorf("a reminder names the account or an amount: %q", m.Text)
 		}
 	}
-	if l := w.letters(ivanova.email); len(l) != 2 || l[0].Subject != "Передайте показания счётчика до 25 декабря" || l[0].ID == l[1].ID {
-		t.Errorf("Ivanova's letters: %+v", l)
+	if l := w.letters(ivanova.email); len(l) != 2 || l[0].Subject != "Передайте показания счётчика до 25 декабря" || l[0].ID == l[1].ID || w.mail.sent(ivanova.email) != 2 {
+		t.Errorf("Ivanova's letters: %+v, sent %d times", l, w.mail.sent(ivanova.email))
 	}
 
 	// Kuznetsov: only the receipts, by each channel, with their numbers.
@@ -306,7 +352,7 @@ func TestAMonthOfReminders(t *testing.T) {
 		}
 	}
 	l := w.letters(kuznetsov.email)
-	if len(l) != len(kuznetsovReceipts) || !strings.Contains(l[0].Subject, "№ "+kuznetsovReceipts[0]) {
+	if len(l) != len(kuznetsovReceipts) || w.mail.sent(kuznetsov.email) != len(l) || !strings.Contains(l[0].Subject, "№ "+kuznetsovReceipts[0]) {
 		t.Errorf("Kuznetsov's letters %+v, want only his receipts %v", l, kuznetsovReceipts)
 	}
 

@@ -47,11 +47,17 @@ const (
 	DefaultReceiptsPerDay = 10
 )
 
+// Mailer sends a letter: *mailer.Sender, the way the e-mailed bills go.
+// A failure is a *mailer.Error.
+type Mailer interface {
+	SendLetter(ctx context.Context, l mailer.Letter) error
+}
+
 // Config is what a Runner is built from. Store is required; a nil Mail or
 // SMS leaves the jobs of that channel waiting in the database.
 type Config struct {
 	Store  Store
-	Mail   *mailer.Sender
+	Mail   Mailer
 	SMS    sms.Sender
 	Window domain.SubmissionWindow
 	Texts  Texts
