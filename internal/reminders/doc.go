@@ -8,9 +8,12 @@
 //
 //   - a window reminder is planned by the Runner on the window's first day
 //     (slot «opens», 18th) and two days before it closes (slot «closes»,
-//     23rd), once per account, period, slot and channel — for accounts with a
-//     meter still wanting the month's reading. The unique index makes two
-//     runners on one database, or a restart, plan it once;
+//     23rd), due at 09:00, once per account, period, slot and channel — for
+//     accounts with a meter still wanting the month's reading. The current
+//     slot is planned again each hour and on the window's later days, for
+//     whoever subscribed since or was missed while the portal was down. The
+//     unique index makes two runners on one database, or a restart, plan it
+//     once;
 //   - a receipt echo is queued by the transaction that accepts the reading.
 //
 // The Runner claims due jobs with a lease and checks each again as it sends
