@@ -78,6 +78,9 @@ func serveMetrics(addr string, db *portaldb.DB, log *slog.Logger) (*metrics.Metr
 	if err := m.RegisterMailQueue(db.MailJobCounts); err != nil {
 		return nil, nil, err
 	}
+	if err := m.RegisterReminderQueue(db.ReminderJobCounts); err != nil {
+		return nil, nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("-metrics-addr: %w", err)

@@ -53,6 +53,7 @@ func TestServeExposesMetricsOnItsOwnAddress(t *testing.T) {
 		`kabinet_http_requests_total{method="GET",route="GET /api/v1/news",status="200"} 1`,
 		`kabinet_db_open_connections{db="sqlite"}`,
 		`kabinet_mail_queue{state="pending"} 0`,
+		`kabinet_reminder_queue{state="failed"} 0`,
 	} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("the scrape lacks %s", want)

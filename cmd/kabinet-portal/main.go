@@ -19,7 +19,9 @@
 // e-mailed bills (see internal/mailer): through the SMTP server of
 // -smtp-host; into .eml files in a folder with -mail-dir, or with -demo
 // when no SMTP server is set; with neither, the letters wait in the
-// database until a portal with SMTP settings sends them.
+// database until a portal with SMTP settings sends them. The same way, and
+// by SMS, it reminds the customers subscribed to reminders of the reading
+// window and echoes each accepted reading's receipt (internal/reminders).
 package main
 
 import (
@@ -42,6 +44,7 @@ import (
 	"kabinet/internal/domain"
 	"kabinet/internal/portal"
 	"kabinet/internal/portaldb"
+	"kabinet/internal/reminders"
 	"kabinet/internal/serviceapi"
 	"kabinet/internal/sms"
 )
@@ -102,6 +105,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	smsUser := fs.String("sms-user", env("KABINET_SMS_USER", ""), "SMS gateway basic-auth user (KABINET_SMS_USER)")
 	smsTemplate := fs.String("sms-template", env("KABINET_SMS_TEMPLATE", ""), "SMS gateway request body, a Go template over .Phone .PhoneDigits .Text (KABINET_SMS_TEMPLATE)")
 	smsContentType := fs.String("sms-content-type", env("KABINET_SMS_CONTENT_TYPE", ""), "SMS gateway request content type (KABINET_SMS_CONTENT_TYPE; default application/json)")
+	smsSignature := fs.String("sms-signature", env("KABINET_SMS_SIGNATURE", reminders.DefaultSignature), "who the reminder SMS say they are from (KABINET_SMS_SIGNATURE)")
 	contactPhone := fs.String("contact-phone", env("KABINET_CONTACT_PHONE", "8 800 200-83-05"), "contact-centre phone named in messages (KABINET_CONTACT_PHONE)")
 	trustProxy := fs.String("trust-proxy", env("KABINET_TRUST_PROXY", ""), "addresses or networks of the reverse proxies in front of the portal, e.g. 10.0.0.5,192.168.1.0/24: "+
 		"for requests from them the client address is read from X-Forwarded-For, walking back past the trusted proxies; empty: the connection's address (KABINET_TRUST_PROXY)")
@@ -185,6 +189,10 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	if err != nil {
 		return err
 	}
+	remindRun, err := remindersRunner(db, mailRun, sender, win, *contactPhone, *smsSignature, log)
+	if err != nil {
+		return err
+	}
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -215,6 +223,11 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 		"window", fmt.Sprintf("%d-%d", win.StartDay, win.EndDay))
 	mailCtx, stopMail := context.WithCancel(ctx)
 	mailDone := runMail(mailCtx, mailRun)
+	remindDone := make(chan struct{})
+	go func() {
+		defer close(remindDone)
+		remindRun.Run(mailCtx)
+	}()
 	reconciled := make(chan struct{})
 	go func() {
 		defer close(reconciled)
@@ -225,6 +238,7 @@ func serve(ctx context.Context, args []string, logOut io.Writer) error {
 	err = errors.Join(err, backofficeDone())
 	stopMail()
 	mailDone()
+	<-remindDone
 	<-reconciled
 	log.Info("kabinet-portal stopped")
 	return err

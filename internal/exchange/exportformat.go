@@ -51,7 +51,7 @@ type ExportedQuestion struct {
 }
 
 // ExportedProfileChange is a line of the profile-changes export: field
-// (email, phone, email_bills, sms_reminders) of the customer, or of the
+// (email, phone, email_bills, sms_reminders, email_reminders) of the customer, or of the
 // account for the subscriptions, became value.
 type ExportedProfileChange struct {
 	Customer  string `json:"customer"`

@@ -130,8 +130,9 @@ func etagMatches(header, etag string) bool {
 }
 
 type subscriptionsRequest struct {
-	EmailBills   bool `json:"email_bills"`
-	SMSReminders bool `json:"sms_reminders"`
+	EmailBills     bool `json:"email_bills"`
+	SMSReminders   bool `json:"sms_reminders"`
+	EmailReminders bool `json:"email_reminders"`
 }
 
 func (s *Server) setSubscriptions(w http.ResponseWriter, r *http.Request) {
@@ -159,7 +160,12 @@ func (s *Server) setSubscriptions(w http.ResponseWriter, r *http.Request) {
 			p.Field = "email_bills"
 			return p
 		}
-		out = domain.Subscriptions{EmailBills: req.EmailBills, SMSReminders: req.SMSReminders, Email: cust.Email}
+		if req.EmailReminders && cust.Email == "" {
+			p := problem(http.StatusUnprocessableEntity, codeEmailRequired, "Чтобы получать напоминания по электронной почте, сначала укажите адрес почты в «Настройках личного кабинета».")
+			p.Field = "email_reminders"
+			return p
+		}
+		out = domain.Subscriptions{EmailBills: req.EmailBills, SMSReminders: req.SMSReminders, EmailReminders: req.EmailReminders, Email: cust.Email}
 		return tx.SetSubscriptions(r.Context(), ref.ID, out)
 	})
 	if err != nil {

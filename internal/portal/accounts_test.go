@@ -160,6 +160,30 @@ func TestSubscriptionsNeedAnEmailForBills(t *testing.T) {
 	}
 }
 
+func TestEmailRemindersNeedAnEmailAndEndWithIt(t *testing.T) {
+	e := newEnv(t)
+	tok := e.login(ivanova, password)
+	path := "/api/v1/accounts/" + ivanovaAcc + "/subscriptions"
+	r := e.do(req{method: "PUT", path: path, token: tok, body: map[string]bool{"email_reminders": true}})
+	if r.Status != http.StatusUnprocessableEntity || r.Code(t) != "email_required" || !strings.Contains(string(r.Body), "email_reminders") {
+		t.Fatalf("reminders by e-mail without an e-mail: %d %s", r.Status, r.Body)
+	}
+	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "ivanova@mail.ru", "phone": ivanovaPhone, "current_password": password}})
+	r = e.do(req{method: "PUT", path: path, token: tok, body: map[string]bool{"email_reminders": true, "sms_reminders": true}})
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"email_reminders":true`) {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	doc, _ := e.document(tok, ivanovaAcc)
+	if s := doc.Subscriptions; !s.EmailReminders || !s.SMSReminders || s.EmailBills {
+		t.Errorf("subscriptions %+v", s)
+	}
+	e.do(req{method: "PUT", path: "/api/v1/profile", token: tok, body: map[string]string{"email": "", "phone": ivanovaPhone, "current_password": password}})
+	doc, _ = e.document(tok, ivanovaAcc)
+	if s := doc.Subscriptions; s.EmailReminders || !s.SMSReminders {
+		t.Errorf("after clearing the e-mail: %+v", s)
+	}
+}
+
 func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
 	e := newEnv(t)
 	tok := e.login(ivanova, password)

@@ -311,13 +311,14 @@ func readingResult(r *reply) (*ReadingResult, error) {
 	return res, nil
 }
 
-// SetSubscriptions sets bills by e-mail and SMS reminders for an account and
+// SetSubscriptions sets bills by e-mail and reminders by SMS and e-mail for an account and
 // returns them as stored (with the profile's e-mail). s.Email is ignored.
 func (c *Client) SetSubscriptions(ctx context.Context, account string, s domain.Subscriptions) (domain.Subscriptions, error) {
 	body := struct {
-		EmailBills   bool `json:"email_bills"`
-		SMSReminders bool `json:"sms_reminders"`
-	}{s.EmailBills, s.SMSReminders}
+		EmailBills     bool `json:"email_bills"`
+		SMSReminders   bool `json:"sms_reminders"`
+		EmailReminders bool `json:"email_reminders"`
+	}{s.EmailBills, s.SMSReminders, s.EmailReminders}
 	var out domain.Subscriptions
 	r, err := c.do(ctx, call{method: http.MethodPut, path: "/accounts/" + url.PathEscape(account) + "/subscriptions", body: body})
 	if err == nil {

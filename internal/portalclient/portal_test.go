@@ -132,8 +132,8 @@ func TestSessionAndAccounts(t *testing.T) {
 		t.Fatalf("confirm %q: %+v, %v", code, res, err)
 	}
 
-	subs, err := c.SetSubscriptions(ctx, ivanovaAcc, domain.Subscriptions{EmailBills: true, SMSReminders: false, Email: "ignored@example.ru"})
-	if err != nil || !subs.EmailBills || subs.SMSReminders || subs.Email != "maria@example.ru" {
+	subs, err := c.SetSubscriptions(ctx, ivanovaAcc, domain.Subscriptions{EmailBills: true, SMSReminders: false, EmailReminders: true, Email: "ignored@example.ru"})
+	if err != nil || !subs.EmailBills || subs.SMSReminders || !subs.EmailReminders || subs.Email != "maria@example.ru" {
 		t.Fatalf("subscriptions %+v, %v", subs, err)
 	}
 	_, err = c.SetSubscriptions(ctx, "9999999999", domain.Subscriptions{})

@@ -127,10 +127,10 @@ func (tx *Tx) mainData(ctx context.Context, ref AccountRef, doc *domain.AccountD
 	var area, capacity, norm int64
 	err := tx.QueryRowContext(ctx, `SELECT number, contract_number, title, address, residents, area, tariff_group,
 			point_of_supply, opened_on, max_capacity_kw, voltage_level, price_category, norm_per_resident,
-			email_bills, sms_reminders
+			email_bills, sms_reminders, email_reminders
 		FROM accounts WHERE id = ?`, ref.ID).Scan(&a.Number, &a.ContractNumber, &a.Title, &a.Address, &a.Residents,
 		&area, &a.TariffGroup, &a.PointOfSupply, &opened, &capacity, &cv.VoltageLevel, &cv.PriceCategory, &norm,
-		&sub.EmailBills, &sub.SMSReminders)
+		&sub.EmailBills, &sub.SMSReminders, &sub.EmailReminders)
 	if err != nil {
 		return fmt.Errorf("account %d: %w", ref.ID, err)
 	}

@@ -60,11 +60,12 @@ func (tx *Tx) SetSubscriptions(ctx context.Context, accountID int64, s domain.Su
 	now := tx.db.now().Unix()
 	if err := tx.deferWrites(ctx,
 		logSubscriptionChange(accountID, "email_bills", "a.email_bills", s.EmailBills, now),
-		logSubscriptionChange(accountID, "sms_reminders", "a.sms_reminders", s.SMSReminders, now)); err != nil {
+		logSubscriptionChange(accountID, "sms_reminders", "a.sms_reminders", s.SMSReminders, now),
+		logSubscriptionChange(accountID, "email_reminders", "a.email_reminders", s.EmailReminders, now)); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE accounts SET email_bills = ?, sms_reminders = ?, main_seq = ?, seq = ? WHERE id = ?`,
-		s.EmailBills, s.SMSReminders, seq, seq, accountID)
+	_, err = tx.ExecContext(ctx, `UPDATE accounts SET email_bills = ?, sms_reminders = ?, email_reminders = ?, main_seq = ?, seq = ? WHERE id = ?`,
+		s.EmailBills, s.SMSReminders, s.EmailReminders, seq, seq, accountID)
 	return err
 }
 

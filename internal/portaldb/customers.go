@@ -225,14 +225,17 @@ func (tx *Tx) SetEmail(ctx context.Context, customerID int64, email string) erro
 			[]any{email, now, customerID, email}},
 		statement{`INSERT INTO export_log (kind, ref_id, account, field, value, at) SELECT 'profile', customer_id, number, 'email_bills', 'false', ?
 			FROM accounts WHERE customer_id = ? AND email_bills AND ? = '' ORDER BY id`, []any{now, customerID, email}},
+		statement{`INSERT INTO export_log (kind, ref_id, account, field, value, at) SELECT 'profile', customer_id, number, 'email_reminders', 'false', ?
+			FROM accounts WHERE customer_id = ? AND email_reminders AND ? = '' ORDER BY id`, []any{now, customerID, email}},
 	); err != nil {
 		return fmt.Errorf("set email: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE customers SET email = ? WHERE id = ?`, email, customerID); err != nil {
 		return fmt.Errorf("set email: %w", err)
 	}
-	// Without an address there is nowhere to e-mail bills to.
-	_, err := tx.ExecContext(ctx, `UPDATE accounts SET email_bills = email_bills AND ? <> '' WHERE customer_id = ?`, email, customerID)
+	// Without an address there is nowhere to e-mail bills or reminders to.
+	_, err := tx.ExecContext(ctx, `UPDATE accounts SET email_bills = email_bills AND ? <> '', email_reminders = email_reminders AND ? <> ''
+		WHERE customer_id = ?`, email, email, customerID)
 	return err
 }
 

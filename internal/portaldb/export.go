@@ -185,8 +185,8 @@ type ExportedProfileChange struct {
 	// Account is the account's number for a subscription, "" for what is
 	// the customer's (e-mail, phone).
 	Account string
-	// Field is "email", "phone" (proven by a code), "email_bills" or
-	// "sms_reminders"; Value the new value ("true"/"false" for the
+	// Field is "email", "phone" (proven by a code), "email_bills",
+	// "sms_reminders" or "email_reminders"; Value the new value ("true"/"false" for the
 	// subscriptions).
 	Field     string
 	Value     string

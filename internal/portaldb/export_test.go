@@ -124,7 +124,10 @@ func TestExportTellsOfQuestionsAndProfileChanges(t *testing.T) {
 		}
 
 		write(func(tx *portaldb.Tx) error { return tx.SetEmail(ctx, r.CustomerID, "ivanova@example.ru") }) // no change
-		write(func(tx *portaldb.Tx) error { return tx.SetEmail(ctx, r.CustomerID, "") })                   // ends e-mailed bills of A1
+		write(func(tx *portaldb.Tx) error {
+			return tx.SetSubscriptions(ctx, r.ID, domain.Subscriptions{EmailBills: true, EmailReminders: true})
+		})
+		write(func(tx *portaldb.Tx) error { return tx.SetEmail(ctx, r.CustomerID, "") }) // ends e-mailed bills and reminders of A1
 		write(func(tx *portaldb.Tx) error { return tx.SetProvenPhone(ctx, r.CustomerID, "+79120000000") })
 		write(func(tx *portaldb.Tx) error {
 			return tx.SetSubscriptions(ctx, r.ID, domain.Subscriptions{EmailBills: false, SMSReminders: true})
@@ -136,8 +139,10 @@ func TestExportTellsOfQuestionsAndProfileChanges(t *testing.T) {
 			return nil
 		})
 		want := []string{
+			customerA + " " + accountA1 + " email_reminders=true",
 			customerA + "  email=",
 			customerA + " " + accountA1 + " email_bills=false",
+			customerA + " " + accountA1 + " email_reminders=false",
 			customerA + "  phone=+79120000000",
 			customerA + " " + accountA1 + " sms_reminders=true",
 		}

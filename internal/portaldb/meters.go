@@ -258,7 +258,9 @@ type NewReading struct {
 // nr.Consumption is the month's, counted from the last accepted reading of
 // an earlier month (domain.CheckReading does so with the meter this
 // transaction read), so the month's accepted reading still adds up to
-// what the meter counted.
+// what the meter counted. A customer's reading queues its receipt's echo
+// to the channels the account is subscribed to for reminders, in the same
+// transaction.
 func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading) (string, error) {
 	if err := tx.lockAccount(ctx, accountID); err != nil {
 		return "", err
@@ -269,7 +271,7 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 	}
 	consumption := nr.Consumption
 	now := tx.db.now().Unix()
-	stmts := make([]statement, 0, len(nr.Values)+4)
+	stmts := make([]statement, 0, len(nr.Values)+5)
 	stmts = append(stmts, statement{`INSERT INTO readings (id, meter_id, period, taken_on, source, status, submitted_at, seq)
 		VALUES (?, ?, ?, ?, ?, 'accepted', ?, ?)`,
 		[]any{id, nr.MeterID, nr.Period.String(), nr.TakenOn.String(), string(nr.Source), now, seq}})
@@ -282,6 +284,10 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 		statement{`UPDATE accounts SET seq = ? WHERE id = ?`, []any{seq, accountID}},
 		// The billing system learns of it with this commit (export.go).
 		logExport(exportReading, id, "", "", "", 0))
+	if nr.Source == domain.SourceCustomer {
+		// The receipt's echo by e-mail or SMS, when subscribed (reminders.go).
+		stmts = append(stmts, queueReceiptEcho(accountID, id, nr.Period, tx.db.now().UnixMilli()))
+	}
 	// They go with the transaction's next statements or its COMMIT.
 	if err := tx.deferWrites(ctx, stmts...); err != nil {
 		return "", fmt.Errorf("insert reading: %w", err)

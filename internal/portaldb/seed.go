@@ -183,11 +183,11 @@ func (w *rowWriter) insertAccount(ctx context.Context, custID, payeeID, seq int6
 	}
 	if err := w.add(ctx, `INSERT INTO accounts (id, customer_id, number, contract_number, title, address, residents, area,
 			tariff_group, point_of_supply, opened_on, payee_id, max_capacity_kw, voltage_level, price_category, norm_per_resident,
-			email_bills, sms_reminders, main_seq, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			email_bills, sms_reminders, email_reminders, main_seq, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		accID, custID, a.Number, a.ContractNumber, a.Title, a.Address, a.Residents, int64(a.Area), string(a.TariffGroup), a.PointOfSupply,
 		a.OpenedOn.String(), payeeID, int64(cv.MaxCapacityKW), cv.VoltageLevel, cv.PriceCategory, int64(cv.NormPerResident),
-		a.Subscriptions.EmailBills, a.Subscriptions.SMSReminders, seq, seq); err != nil {
+		a.Subscriptions.EmailBills, a.Subscriptions.SMSReminders, a.Subscriptions.EmailReminders, seq, seq); err != nil {
 		return err
 	}
 	for _, v := range cv.MonthlyVolumes {
