@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"image/png"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -94,5 +95,37 @@ func TestReadingReceiptIsShownPrintedAndKept(t *testing.T) {
 	})
 	if !contains(texts, line) {
 		t.Errorf("after a restart offline the list of sent readings says %q, want %q", texts, line)
+	}
+}
+
+// TestReceiptInViewAtLargeText: at twice the text size on a 1366×768
+// screen the receipt's line and «Распечатать квитанцию» are in view right
+// after «Передать показания», without scrolling.
+func TestReceiptInViewAtLargeText(t *testing.T) {
+	tu := newTestUI(t, false)
+	tu.loginAs("100001")
+	fyne.DoAndWait(func() {
+		tu.UI.win.Resize(fyne.NewSize(screenW, screenH))
+		tu.UI.SetTextSize(2)
+	})
+	tu.open("reading")
+	tu.readingReview()
+	rs := tu.UI.screen.(*readingScreen)
+	readingTap(rs, rs.submitButton)
+	tu.waitFor(func() bool { return strings.Contains(rs.result.text.Text, "Квитанция № ") }, "the receipt")
+	tu.settle()
+	for _, want := range []string{"Квитанция № ", "Распечатать квитанцию"} {
+		if o := tu.findWidget(want); o == nil || !tu.inView(o) {
+			t.Errorf("%q is not in view at 2×: %q", want, tu.texts())
+		}
+	}
+	if dir := os.Getenv("KABINET_RECEIPT_SHOT"); dir != "" {
+		fyne.DoAndWait(func() {
+			f, err := os.Create(filepath.Join(dir, "reading-receipt-2x.png"))
+			if err == nil {
+				png.Encode(f, tu.UI.win.Canvas().Capture())
+				f.Close()
+			}
+		})
 	}
 }

@@ -109,6 +109,9 @@ func (r *readingResult) delivered(it cabinet.Item, again fyne.CanvasObject) {
 		r.detail.SetText(d)
 		r.detail.Show()
 	}
+	// The larger line and the shown detail change the heights: lay the
+	// box out again, or its rows overlap.
+	r.box.Refresh()
 }
 
 // readingReceiptText is «Показания приняты 19.12.2026 в 10:32. Квитанция
