@@ -62,6 +62,10 @@ type testUI struct {
 	t      *testing.T
 	portal *portaltest.Server
 	svc    *cabinet.Service
+	// storePath and keeper are the service's store file and token keeper,
+	// for a test that opens the service again as after a restart.
+	storePath string
+	keeper    tokens.Keeper
 }
 
 // newTestUI starts the app on a fresh demo portal; public chooses the
@@ -84,15 +88,15 @@ func newTestUIAt(t *testing.T, url string, public bool) *testUI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	LoadTranslations(false)
-	tu := &testUI{t: t}
 	storePath := filepath.Join(t.TempDir(), "store.db")
+	tu := &testUI{t: t, storePath: storePath, keeper: tokens.NewMemory()}
 	opts := Options{
 		Settings:     appconfig.Settings{Portal: url, Public: public, Chosen: true},
 		Demo:         []DemoCustomer{{Number: "100001", Description: "Иванова"}},
 		DemoPassword: demo.Password,
 		OpenService: func(portal string, public bool, onEvent func(cabinet.Event)) (Service, error) {
 			svc, err := cabinet.Open(cabinet.Config{Portal: portal, Public: public, StorePath: storePath,
-				Keeper: tokens.NewMemory(), OnEvent: onEvent, PaymentPoll: 50 * time.Millisecond})
+				Keeper: tu.keeper, OnEvent: onEvent, PaymentPoll: 50 * time.Millisecond})
 			tu.svc = svc
 			return svc, err
 		},

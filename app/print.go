@@ -36,12 +36,32 @@ type printKit struct {
 	frame frame
 	svc   pdfService
 	open  func(*url.URL) error
+	// printLabel and saveLabel name the two buttons when a document wants
+	// its own words («Распечатать квитанцию»); empty: «Печать / PDF» and
+	// «Сохранить как…». noSaveAs leaves the second button out, for a row
+	// of a list where one button per line is all that fits.
+	printLabel, saveLabel string
+	noSaveAs              bool
 }
 
 // printButtons are the window's print buttons (see printKit.buttons).
 func (u *UI) printButtons(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
 	open := func(x *url.URL) error { return u.app.OpenURL(x) }
 	return printKit{frame: u, svc: u.svc, open: open}.buttons(name, write)
+}
+
+// receiptButtons are «Распечатать квитанцию» and «Сохранить квитанцию»:
+// the print buttons in the receipt's words, under a reading just accepted.
+func (u *UI) receiptButtons(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
+	open := func(x *url.URL) error { return u.app.OpenURL(x) }
+	return printKit{frame: u, svc: u.svc, open: open, printLabel: lang.L("Распечатать квитанцию"), saveLabel: lang.L("Сохранить квитанцию")}.buttons(name, write)
+}
+
+// receiptButton is «Квитанция (PDF)» alone, for a line of the list of
+// sent readings: it saves the receipt and offers to open it to print.
+func (u *UI) receiptButton(name func() string, write func(w io.Writer) error) fyne.CanvasObject {
+	open := func(x *url.URL) error { return u.app.OpenURL(x) }
+	return printKit{frame: u, svc: u.svc, open: open, printLabel: lang.L("Квитанция (PDF)"), noSaveAs: true}.buttons(name, write)
 }
 
 // buttons are «Печать / PDF» (the document is saved — at home in the
@@ -60,7 +80,14 @@ func (p printKit) buttons(name func() string, write func(w io.Writer) error) fyn
 		status.Show()
 		p.showSaved(path, problem)
 	}
-	printBtn := f.primary(lang.L("Печать / PDF"), nil)
+	printLabel, saveLabel := lang.L("Печать / PDF"), lang.L("Сохранить как…")
+	if p.printLabel != "" {
+		printLabel = p.printLabel
+	}
+	if p.saveLabel != "" {
+		saveLabel = p.saveLabel
+	}
+	printBtn := f.primary(printLabel, nil)
 	printBtn.OnTapped = func() {
 		f.touch()
 		problem.Hide()
@@ -80,7 +107,10 @@ func (p printKit) buttons(name func() string, write func(w io.Writer) error) fyn
 			saved(path)
 		})
 	}
-	saveAs := f.button(lang.L("Сохранить как…"), func() {
+	if p.noSaveAs {
+		return container.NewVBox(newWrap(printBtn), status, problem)
+	}
+	saveAs := f.button(saveLabel, func() {
 		problem.Hide()
 		// On a public computer the file cannot leave with the visitor
 		// through a file dialog that browses the whole computer: it goes

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,6 +24,14 @@ type readingService interface {
 	SentSince(t time.Time) ([]cabinet.Item, error)
 	Discard(id uint64) error
 	WithdrawReading(id uint64) error
+	ReceiptPDF(w io.Writer, r cabinet.ReadingReceipt) error
+}
+
+// receiptPrinter makes the buttons that print an accepted reading's
+// receipt: the window's; a test may pass its own or none.
+type receiptPrinter interface {
+	receiptButtons(name func() string, write func(io.Writer) error) fyne.CanvasObject
+	receiptButton(name func() string, write func(io.Writer) error) fyne.CanvasObject
 }
 
 // readingStep is where the person is on the reading screen: typing the
@@ -73,10 +82,23 @@ type readingScreen struct {
 }
 
 // newReadingScreen builds the screen for the account of d; its buttons,
-// focus and dialogs are d's frame's.
-func newReadingScreen(d deps[readingService]) *readingScreen {
+// focus and dialogs are d's frame's; p prints receipts (nil: no receipt
+// buttons).
+func newReadingScreen(d deps[readingService], p receiptPrinter) *readingScreen {
 	s := &readingScreen{frame: d.frame, svc: d.svc, account: d.account}
 	s.kit = readingKit{button: d.button, primary: d.primary, focus: d.focus}
+	if p != nil {
+		svc := d.svc
+		write := func(r cabinet.ReadingReceipt) func(io.Writer) error {
+			return func(w io.Writer) error { return svc.ReceiptPDF(w, r) }
+		}
+		s.kit.receipt = func(r cabinet.ReadingReceipt) fyne.CanvasObject {
+			return p.receiptButtons(r.FileName, write(r))
+		}
+		s.kit.receiptRow = func(r cabinet.ReadingReceipt) fyne.CanvasObject {
+			return p.receiptButton(r.FileName, write(r))
+		}
+	}
 	return s
 }
 

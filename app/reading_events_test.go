@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -157,7 +158,11 @@ func (f *fakeReadings) CorrectReading(id uint64, v map[domain.Zone]string, c boo
 }
 func (f *fakeReadings) Outbox() ([]cabinet.Item, error)             { return f.outbox, nil }
 func (f *fakeReadings) SentSince(time.Time) ([]cabinet.Item, error) { return f.sent, nil }
-func (f *fakeReadings) Discard(id uint64) error                     { f.removed = append(f.removed, id); return nil }
+func (f *fakeReadings) ReceiptPDF(w io.Writer, r cabinet.ReadingReceipt) error {
+	_, err := io.WriteString(w, "receipt "+r.Number)
+	return err
+}
+func (f *fakeReadings) Discard(id uint64) error { f.removed = append(f.removed, id); return nil }
 func (f *fakeReadings) WithdrawReading(id uint64) error {
 	f.removed = append(f.removed, id)
 	return nil
@@ -171,7 +176,7 @@ func fakeReadingScreen(t *testing.T, svc *fakeReadings) (*UI, *readingScreen) {
 	}
 	u := New(a, Options{})
 	u.account = "1100012345"
-	s := newReadingScreen(deps[readingService]{frame: u, svc: svc, account: u.account})
+	s := newReadingScreen(deps[readingService]{frame: u, svc: svc, account: u.account}, nil)
 	u.win.SetContent(s.Content())
 	u.win.Resize(fyne.NewSize(900, 700))
 	return u, s

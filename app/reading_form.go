@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
 )
 
@@ -18,6 +19,9 @@ import (
 type readingKit struct {
 	button, primary func(text string, tapped func()) *widget.Button
 	focus           func(fyne.Focusable)
+	// receipt makes «Распечатать квитанцию» and «Сохранить квитанцию»,
+	// receiptRow the one button of a line of the list; nil: none.
+	receipt, receiptRow func(cabinet.ReadingReceipt) fyne.CanvasObject
 }
 
 // readingField is the input of one register (zone) of the meter.

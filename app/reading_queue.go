@@ -65,6 +65,9 @@ func (q *readingQueue) Show(doc *domain.AccountDocument, account string, pending
 			continue
 		}
 		objs = append(objs, para("• "+readingDescribe(doc, it)+" — "+readingStateWords(it, now)))
+		if r, ok := cabinet.ReceiptOf(it); ok && q.kit.receiptRow != nil {
+			objs = append(objs, q.kit.receiptRow(r))
+		}
 		shown++
 	}
 	if len(objs) == 0 {
@@ -106,10 +109,16 @@ func readingDescribe(doc *domain.AccountDocument, it cabinet.Item) string {
 }
 
 // readingStateWords says where an item is: «ждёт отправки», «не принято:
-// …», «отправлено 27.11 в 14:05».
+// …», «принято порталом 27.11.2026 в 14:05, квитанция № 00412» (or
+// «отправлено 27.11 в 14:05» when the answer held no receipt).
 func readingStateWords(it cabinet.Item, now time.Time) string {
 	switch it.State {
 	case cabinet.Delivered:
+		if r, ok := cabinet.ReceiptOf(it); ok {
+			t := it.Answer.AcceptedAt.In(domain.Moscow)
+			return lang.L("принято порталом {{.Date}} в {{.Time}}, квитанция № {{.Number}}",
+				map[string]any{"Date": t.Format("02.01.2006"), "Time": t.Format("15:04"), "Number": r.Number})
+		}
 		t := it.SentAt.In(domain.Moscow)
 		return lang.L("отправлено {{.Date}} в {{.Time}}", map[string]any{"Date": t.Format("02.01"), "Time": t.Format("15:04")})
 	case cabinet.Refused:

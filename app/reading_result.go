@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"kabinet/internal/cabinet"
@@ -17,8 +18,11 @@ import (
 type readingResult struct {
 	box  *fyne.Container
 	text *widget.Label
-	btns *fyne.Container
-	kit  readingKit
+	// detail is the portal's sentence under the receipt («Расход …»),
+	// hidden unless a reading was accepted with a receipt.
+	detail *widget.Label
+	btns   *fyne.Container
+	kit    readingKit
 
 	OnFix     func(cabinet.Item) // «Исправить» a refused reading
 	OnDiscard func(cabinet.Item) // «Удалить» a refused reading
@@ -26,8 +30,9 @@ type readingResult struct {
 }
 
 func newReadingResult(kit readingKit) *readingResult {
-	r := &readingResult{text: bold(""), btns: container.NewVBox(), kit: kit}
-	r.box = container.NewVBox(r.text, r.btns)
+	r := &readingResult{text: bold(""), detail: para(""), btns: container.NewVBox(), kit: kit}
+	r.detail.Hide()
+	r.box = container.NewVBox(r.text, r.detail, r.btns)
 	return r
 }
 
@@ -47,7 +52,7 @@ func (r *readingResult) Show(e cabinet.Event, behind *cabinet.Item) {
 	again := r.kit.button(lang.L("Вернуться к вводу показаний"), r.OnAgain)
 	switch e.Kind {
 	case cabinet.ItemDelivered:
-		r.set(readingDeliveredText(*e.Item), again)
+		r.delivered(*e.Item, again)
 	case cabinet.ItemRefused:
 		it := *e.Item
 		r.set(lang.L("Портал не принял показания: {{.Reason}}", map[string]any{"Reason": problemText(it.Problem)}),
@@ -83,7 +88,43 @@ func (r *readingResult) Focus() {
 	}
 }
 
+// delivered says the portal accepted the reading. With the portal's
+// receipt the first line, large, is the proof a person looks for —
+// «Показания приняты 19.12.2026 в 10:32. Квитанция № 00412» — with the
+// portal's sentence under it and the buttons that print the receipt.
+func (r *readingResult) delivered(it cabinet.Item, again fyne.CanvasObject) {
+	rc, ok := cabinet.ReceiptOf(it)
+	if !ok {
+		r.set(readingDeliveredText(it), again)
+		return
+	}
+	btns := []fyne.CanvasObject{again}
+	if r.kit.receipt != nil {
+		btns = []fyne.CanvasObject{r.kit.receipt(rc), again}
+	}
+	r.set(readingReceiptText(it.Answer.AcceptedAt, rc.Number), btns...)
+	r.text.SizeName = theme.SizeNameSubHeadingText
+	r.text.Refresh()
+	if d := readingAnswerDetail(it.Answer); d != "" {
+		r.detail.SetText(d)
+		r.detail.Show()
+	}
+	// The larger line and the shown detail change the heights: lay the
+	// box out again, or its rows overlap.
+	r.box.Refresh()
+}
+
+// readingReceiptText is «Показания приняты 19.12.2026 в 10:32. Квитанция
+// № 00412», the time in Moscow as the portal and the printed receipt say.
+func readingReceiptText(at time.Time, number string) string {
+	t := at.In(domain.Moscow)
+	return lang.L("Показания приняты {{.Date}} в {{.Time}}. Квитанция № {{.Number}}",
+		map[string]any{"Date": t.Format("02.01.2006"), "Time": t.Format("15:04"), "Number": number})
+}
+
 func (r *readingResult) set(text string, btns ...fyne.CanvasObject) {
+	r.text.SizeName = ""
+	r.detail.Hide()
 	r.text.SetText(text)
 	r.btns.Objects = readingButtons(btns...).Objects
 	r.btns.Refresh()
@@ -103,20 +144,31 @@ func readingDeliveredText(it cabinet.Item) string {
 	if a == nil {
 		return text
 	}
-	if a.Message != "" && russianUI() {
-		text += " " + a.Message
-	} else if a.Reading != nil && a.Reading.Consumption != nil {
-		var total domain.Decimal
-		for _, v := range a.Reading.Consumption {
-			total += v
-		}
-		text += " " + lang.L("Расход за месяц: {{.Energy}}.", map[string]any{"Energy": domain.FormatKWh(total, 1) + " " + lang.L("кВт·ч")})
+	if d := readingAnswerDetail(a); d != "" {
+		text += " " + d
 	}
 	if !a.AcceptedAt.IsZero() {
 		t := a.AcceptedAt.In(domain.Moscow)
 		text += " " + lang.L("Портал принял их {{.Date}} в {{.Time}}.", map[string]any{"Date": t.Format("02.01"), "Time": t.Format("15:04")})
 	}
 	return text
+}
+
+// readingAnswerDetail is what the portal's answer says besides the
+// acceptance: its own Russian sentence, or in English the month's
+// consumption in our words; "" when it says nothing.
+func readingAnswerDetail(a *cabinet.Answer) string {
+	if a.Message != "" && russianUI() {
+		return a.Message
+	}
+	if a.Reading != nil && a.Reading.Consumption != nil {
+		var total domain.Decimal
+		for _, v := range a.Reading.Consumption {
+			total += v
+		}
+		return lang.L("Расход за месяц: {{.Energy}}.", map[string]any{"Energy": domain.FormatKWh(total, 1) + " " + lang.L("кВт·ч")})
+	}
+	return ""
 }
 
 // readingDay is the day a reading was taken, «05.12».

@@ -157,6 +157,9 @@ func (s *readingScreen) OnEvent(e cabinet.Event) bool {
 	}
 	s.awaitSent = false
 	s.result.Show(e, behind)
+	// The result may have grown (the receipt's large line, its buttons):
+	// lay the page out again, so what follows it moves down.
+	s.body.Refresh()
 	s.result.Focus()
 	return true
 }

@@ -165,6 +165,9 @@ func readingWaitResult(t *testing.T, tu *testUI, s *readingScreen, want string) 
 	var got string
 	tu.waitFor(func() bool {
 		got = s.result.text.Text
+		if s.result.detail.Visible() {
+			got += " " + s.result.detail.Text
+		}
 		return strings.Contains(got, want)
 	}, "«"+want+"»")
 	if texts := readingTexts(tu, s); !contains(texts, want) {
@@ -240,14 +243,14 @@ func TestReadingNormalValueIsDelivered(t *testing.T) {
 	})
 
 	readingSubmit(t, tu, s)
-	got := readingWaitResult(t, tu, s, "Показания переданы.")
+	got := readingWaitResult(t, tu, s, "Квитанция № ")
 	if !strings.Contains(got, "Показания приняты") {
 		t.Errorf("the portal's message is not shown: %q", got)
 	}
 	if n := tu.portal.CustomerReadings(t); n != before+1 {
 		t.Fatalf("the portal has %d customer readings, want %d", n, before+1)
 	}
-	tu.waitFor(func() bool { return contains(readingTexts(tu, s), "— отправлено ") }, "the sent reading in the list")
+	tu.waitFor(func() bool { return contains(readingTexts(tu, s), "— принято порталом ") }, "the sent reading in the list")
 	readingDo(s, func() {
 		if s.form.fields[0].entry.Text != "" {
 			t.Errorf("the form still holds %q after sending", s.form.fields[0].entry.Text)
@@ -295,9 +298,9 @@ func TestReadingOfflineWaitsAndIsSentOnce(t *testing.T) {
 	fyne.DoAndWait(s.Refresh)
 	tu.waitFor(func() bool {
 		texts := readingTexts(tu, s)
-		return contains(texts, "— отправлено ") && !contains(texts, "— ждёт отправки")
+		return contains(texts, "— принято порталом ") && !contains(texts, "— ждёт отправки")
 	}, "the reading listed as sent")
-	readingWaitResult(t, tu, s, "Показания переданы.")
+	readingWaitResult(t, tu, s, "Квитанция № ")
 }
 
 func TestReadingJumpNeedsConfirmation(t *testing.T) {
@@ -324,7 +327,7 @@ func TestReadingJumpNeedsConfirmation(t *testing.T) {
 		}
 	})
 	readingSubmit(t, tu, s)
-	readingWaitResult(t, tu, s, "Показания переданы.")
+	readingWaitResult(t, tu, s, "Квитанция № ")
 	if n := tu.portal.CustomerReadings(t); n != before+1 {
 		t.Fatalf("the portal has %d customer readings, want %d", n, before+1)
 	}
@@ -478,7 +481,7 @@ func TestReadingRejectedShowsTheReasonAndCanBeCorrected(t *testing.T) {
 	tu.waitFor(func() bool { return readingStepNow(s) == readingStepForm }, "the form again")
 	readingType(s, 0, readingAbove(s, 0, 150))
 	readingSubmit(t, tu, s)
-	readingWaitResult(t, tu, s, "Показания переданы.")
+	readingWaitResult(t, tu, s, "Квитанция № ")
 	tu.waitFor(func() bool {
 		items, _ := tu.svc.Outbox()
 		return len(items) == 0
@@ -498,7 +501,7 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 	}
 	readingType(s, 0, typed(domain.DecimalFromInt(5)))
 	readingSubmit(t, tu, s)
-	readingWaitResult(t, tu, s, "Показания переданы.")
+	readingWaitResult(t, tu, s, "Квитанция № ")
 	today := domain.DateOf(time.Now(), domain.Moscow)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -538,7 +541,7 @@ func TestReadingSecondOfTheMonthShowsTheMonth(t *testing.T) {
 		}
 	}
 	readingTap(s, s.submitButton)
-	got := readingWaitResult(t, tu, s, "Показания переданы.")
+	got := readingWaitResult(t, tu, s, "Квитанция № ")
 	for _, want := range []string{"Расход за месяц 15,5 кВт·ч", "заменили показания, переданные " + today.DayMonth()} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the result %q does not say %q", got, want)

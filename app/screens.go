@@ -91,7 +91,7 @@ func sections() []section {
 		{"contract", lang.L("Договорные значения"), onData(newContract)},
 		{"meters", lang.L("Приборы учета"), onData(newMeters)},
 		{"reading", lang.L("Ввод показаний приборов учета"), func(u *UI, p place) Screen {
-			return newReadingScreen(depsFor[readingService](u, u.svc, p))
+			return newReadingScreen(depsFor[readingService](u, u.svc, p), u)
 		}},
 		{"statement", lang.L("Ведомость энергопотребления"), onUI(newStatement)},
 		{"subscriptions", lang.L("Подписки"), func(u *UI, p place) Screen {

@@ -70,6 +70,7 @@ type Service interface {
 	InvoicePDF(w io.Writer, account string, period domain.Period) error
 	PaymentSlip(account string) (cabinet.PaymentSlip, bool, error)
 	StatementPDF(w io.Writer, account string, from, to domain.Period) error
+	ReceiptPDF(w io.Writer, r cabinet.ReadingReceipt) error
 	SavePDF(name string, write func(io.Writer) error) (string, error)
 	DueNow(account string) (domain.Kopecks, error)
 	PaymentOptions(ctx context.Context) (cabinet.PaymentOptions, error)

@@ -82,9 +82,11 @@ func (s *Service) ReadingToCorrect(id uint64) (WaitingReading, error) {
 
 // Outcome is what became of an item a send was tried for.
 type Outcome struct {
-	// Delivered: the portal accepted it; Message is its answer.
+	// Delivered: the portal accepted it; Message is its answer and
+	// Receipt, when the answer held one, the portal's receipt for it.
 	Delivered bool
 	Message   string
+	Receipt   *ReadingReceipt
 	// Refused is the portal's reason when it did not accept it.
 	Refused string
 	// Err is why the send did not happen (no connection…) when the item
@@ -108,7 +110,11 @@ func (s *Service) SendNow(ctx context.Context, id uint64) (Outcome, error) {
 	case it.State == store.StateSent:
 		var answer struct{ Message string }
 		json.Unmarshal(it.Response, &answer) // no message is still a delivery
-		return Outcome{Delivered: true, Message: answer.Message}, nil
+		o := Outcome{Delivered: true, Message: answer.Message}
+		if r, ok := ReceiptOf(itemOf(it)); ok {
+			o.Receipt = &r
+		}
+		return o, nil
 	case it.State == store.StateAttention && it.Problem != nil:
 		return Outcome{Refused: it.Problem.Detail}, nil
 	}

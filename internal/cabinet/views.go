@@ -58,9 +58,16 @@ type Problem struct {
 
 // Answer is the portal's reply to an accepted reading.
 type Answer struct {
-	Message    string          // the portal's sentence («Показания приняты…»)
-	Reading    *domain.Reading // the reading as the portal recorded it
-	AcceptedAt time.Time       // when this computer got the answer
+	Message string          // the portal's sentence («Показания приняты…»)
+	Reading *domain.Reading // the reading as the portal recorded it
+	// AcceptedAt is when the portal accepted the reading, by its clock
+	// (the reading's submitted_at); when the answer lacks it, when this
+	// computer got the answer.
+	AcceptedAt time.Time
+	// Receipt is the number of the portal's receipt («00412»), "" when
+	// the answer has none (a reading sent through a proxy that mangled
+	// the answer).
+	Receipt string
 }
 
 // Item is a reading or question the person sent from this computer.
@@ -130,6 +137,16 @@ func itemOf(it store.OutboxItem) Item {
 		var r portalclient.ReadingResult
 		if len(it.Response) > 0 && json.Unmarshal(it.Response, &r) == nil {
 			v.Answer = &Answer{Message: strings.TrimSpace(r.Message), Reading: r.Reading, AcceptedAt: it.SentAt}
+			if r.Reading != nil {
+				// Kept with the item (the portal's whole answer, stored when
+				// it was marked sent), so the receipt shows offline and
+				// after a restart; an answer of an older portal without
+				// "receipt" gets the number its reading's id gives.
+				v.Answer.Receipt = r.Reading.ReceiptNo()
+				if at := r.Reading.AcceptedAt(); !at.IsZero() {
+					v.Answer.AcceptedAt = at
+				}
+			}
 		} else {
 			v.Answer = &Answer{AcceptedAt: it.SentAt}
 		}

@@ -30,6 +30,10 @@ const (
 	ExitFailed = 1
 	ExitUsage  = 2
 	ExitQueued = 3
+	// ExitReadingDue is status's "the reading window is open and a meter
+	// in service has no reading this period" (a queued one counts as
+	// entered); it wins over ExitQueued.
+	ExitReadingDue = 4
 )
 
 // VerifyStoreCommand is the hidden command the app runs in a child process
@@ -173,6 +177,8 @@ func (c *command) reading(ctx context.Context, args []string) int {
 			return c.readingCorrect(ctx, args[1:])
 		case "withdraw":
 			return c.readingWithdraw(ctx, args[1:])
+		case "receipt":
+			return c.readingReceipt(ctx, args[1:])
 		}
 	}
 	fmt.Fprintln(c.err, c.say("unknown_command", strings.Join(append([]string{"reading"}, args...), " ")))

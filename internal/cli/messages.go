@@ -17,6 +17,8 @@ var messages = map[string][2]string{
   kabinet reading correct --id N --value 12345 [...]
                                                   исправить показания, которые ещё ждут отправки (N — из kabinet status)
   kabinet reading withdraw --id N                 отменить отправку ожидающих показаний
+  kabinet reading receipt --id НОМЕР [-o файл.pdf]
+                                                  квитанция о приёме показаний в PDF (номер — из ответа портала)
   kabinet question --text "…" [--topic "…"] [--account ЛС]
                                                   задать вопрос компании (без связи — отправить позже)
   kabinet export invoice --period 2026-10 -o счёт.pdf       счёт за месяц в PDF (без связи тоже)
@@ -27,7 +29,8 @@ var messages = map[string][2]string{
   kabinet logout [--wipe]                         выйти; --wipe удаляет все сохранённые данные
 
 Общие флаги (до или после команды): --store ПАПКА (где хранить данные), --lang en (по-английски).
-Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено (для pay — оплата ещё не завершена).`,
+Коды выхода: 0 — готово, 1 — ошибка, 2 — неверная команда, 3 — сохранено, но ещё не отправлено (для pay — оплата ещё не завершена),
+4 — для status: приём показаний открыт, а по счётчику нет показаний за этот месяц (важнее 3).`,
 		`Kabinet — the personal account of an electricity supplier's customer.
 
 Commands:
@@ -40,6 +43,8 @@ Commands:
   kabinet reading correct --id N --value 12345 [...]
                                                  correct a reading still waiting to be sent (N from kabinet status)
   kabinet reading withdraw --id N                cancel sending a waiting reading
+  kabinet reading receipt --id NUMBER [-o file.pdf]
+                                                 the receipt for an accepted reading as a PDF (the number the portal gave)
   kabinet question --text "…" [--topic "…"] [--account A]
                                                  ask the company a question (offline: send it later)
   kabinet export invoice --period 2026-10 -o bill.pdf     a month's bill as PDF (offline too)
@@ -50,7 +55,8 @@ Commands:
   kabinet logout [--wipe]                        log out; --wipe deletes all data kept on this computer
 
 Common flags (before or after the command): --store DIR (where data is kept), --lang en (English).
-Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered (for pay: the payment is still open).`},
+Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered (for pay: the payment is still open),
+4 for status: the reading window is open and a meter has no reading this month (wins over 3).`},
 	"unknown_command":   {"Неизвестная команда «%s». Список команд: kabinet help", "Unknown command %q. See: kabinet help"},
 	"need_login":        {"Сначала войдите: kabinet login --portal АДРЕС --customer НОМЕР", "Log in first: kabinet login --portal URL --customer NUMBER"},
 	"need_portal":       {"Укажите адрес портала и номер клиента: kabinet login --portal АДРЕС --customer НОМЕР", "Give the portal and the customer: kabinet login --portal URL --customer NUMBER"},
@@ -71,7 +77,20 @@ Exit codes: 0 done, 1 failed, 2 usage, 3 saved but not yet delivered (for pay: t
 	"meter_line":        {"  Счётчик %s (%s), id %s: %s", "  Meter %s (%s), id %s: %s"},
 	"zone_value":        {"%s %s от %s", "%s %s on %s"},
 	"verification_due":  {"  ! Поверка счётчика %s — до %s", "  ! Meter %s must be verified by %s"},
-	"window_open":       {"  Приём показаний открыт до %s", "  Readings accepted until %s"},
+	"window_open":       {"  Приём показаний открыт до %s, %s", "  Readings accepted until %s, %s"},
+	"days_left":         {"осталось %d %s", "%d %s left"},
+	"day_one":           {"день", "day"},
+	"day_few":           {"дня", "days"},
+	"day_many":          {"дней", "days"},
+	"last_day":          {"сегодня последний день", "today is the last day"},
+	"no_reading":        {"нет показаний: %s", "no reading yet: %s"},
+	"all_read":          {"показания всех счётчиков переданы", "every meter has its reading"},
+	"reading_queued":    {"  Показания (%s) введены и ждут отправки — они уже учтены, отправятся сами.", "  The reading (%s) is entered and waits to be sent; it counts and goes by itself."},
+	"meter_short":       {"счётчик %s", "meter %s"},
+	"receipt_line":      {"Показания приняты %s в %s. Квитанция № %s (распечатать: kabinet reading receipt --id %s)", "Accepted on %s at %s. Receipt No. %s (to print: kabinet reading receipt --id %s)"},
+	"receipt_usage":     {"Так: kabinet reading receipt --id НОМЕР_КВИТАНЦИИ [-o файл.pdf]", "Use: kabinet reading receipt --id RECEIPT_NUMBER [-o file.pdf]"},
+	"no_receipt":        {"Квитанции № %s на этом компьютере нет. Выполните kabinet sync и проверьте номер.", "There is no receipt No. %s on this computer. Run kabinet sync and check the number."},
+	"receipt_saved":     {"Квитанция № %s о приёме показаний сохранена: %s", "Receipt No. %s for the accepted reading saved: %s"},
 	"window_closed":     {"  Приём показаний: с %s по %s", "  Readings accepted from %s to %s"},
 	"fresh":             {"  Данные на %s", "  Data as of %s"},
 	"queued_item":       {"  • № %d, %s: показание %s счётчика %s — %s", "  • No. %d, %s: reading %s of meter %s — %s"},

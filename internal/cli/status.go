@@ -25,14 +25,77 @@ func (c *command) status(ctx context.Context, args []string) int {
 	if len(accounts) == 0 {
 		fmt.Fprintln(c.out, c.say("no_accounts"))
 	}
-	for _, a := range accounts {
-		c.printAccount(a)
+	dues, err := s.svc.ReadingsDue()
+	if err != nil {
+		return c.fail(err)
 	}
-	return c.printQueue(s.svc)
+	missing := false
+	for _, a := range accounts {
+		due := dueOf(dues, a.Number)
+		c.printAccount(a, due)
+		missing = missing || (due.Window.Open && len(due.Missing) > 0)
+	}
+	code = c.printQueue(s.svc)
+	// A meter without a reading while the window is open wins over "something
+	// waits to be sent": the waiting item goes by itself, the missing reading
+	// needs the person before the window closes, and a script or the task
+	// scheduler that reminds on 4 must not be silenced by a queued question.
+	if missing {
+		return ExitReadingDue
+	}
+	return code
+}
+
+// dueOf is the account's entry of dues (zero when it has none).
+func dueOf(dues []cabinet.ReadingsDue, account string) cabinet.ReadingsDue {
+	for _, d := range dues {
+		if d.Account == account {
+			return d
+		}
+	}
+	return cabinet.ReadingsDue{}
+}
+
+// printWindow prints the reading window: while it is open, until when,
+// how many days are left and which meters still have no reading
+// («Приём показаний открыт до 25.12, осталось 3 дня; нет показаний:
+// счётчик …96»), and those whose reading waits on this computer.
+func (c *command) printWindow(due cabinet.ReadingsDue) {
+	w := due.Window
+	if !w.Open {
+		if !w.Start.IsZero() {
+			fmt.Fprintln(c.out, c.say("window_closed", w.Start.Russian(), w.End.Russian()))
+		}
+		return
+	}
+	left := c.say("days_left", w.DaysLeft, domain.Plural(w.DaysLeft, c.say("day_one"), c.say("day_few"), c.say("day_many")))
+	if w.DaysLeft == 1 {
+		left = c.say("last_day")
+	}
+	line := c.say("window_open", w.End.DayMonth(), left)
+	switch {
+	case len(due.Missing) > 0:
+		line += "; " + c.say("no_reading", c.meterNames(due.Missing))
+	case len(due.Queued) == 0:
+		line += "; " + c.say("all_read")
+	}
+	fmt.Fprintln(c.out, line)
+	if len(due.Queued) > 0 {
+		fmt.Fprintln(c.out, c.say("reading_queued", c.meterNames(due.Queued)))
+	}
+}
+
+// meterNames is «счётчик …96, счётчик …41».
+func (c *command) meterNames(list []domain.Meter) string {
+	names := make([]string, len(list))
+	for i, m := range list {
+		names[i] = c.say("meter_short", domain.MaskedSerial(m.Serial))
+	}
+	return strings.Join(names, ", ")
 }
 
 // printAccount prints an account's debt, meters and reading window.
-func (c *command) printAccount(a cabinet.AccountOverview) {
+func (c *command) printAccount(a cabinet.AccountOverview, due cabinet.ReadingsDue) {
 	if !a.HasData {
 		fmt.Fprintln(c.out, a.Number+": "+c.say("no_accounts"))
 		return
@@ -61,13 +124,7 @@ func (c *command) printAccount(a cabinet.AccountOverview) {
 			}
 		}
 	}
-	if w := a.Window; !w.Start.IsZero() {
-		if w.Open {
-			fmt.Fprintln(c.out, c.say("window_open", w.End.Russian()))
-		} else {
-			fmt.Fprintln(c.out, c.say("window_closed", w.Start.Russian(), w.End.Russian()))
-		}
-	}
+	c.printWindow(due)
 	fmt.Fprintln(c.out, c.say("fresh", a.FreshAt.In(domain.Moscow).Format("02.01.2006 15:04")))
 }
 
@@ -224,6 +281,10 @@ func (c *command) sendNow(ctx context.Context, s *session, id uint64, sent, late
 		return c.fail(err)
 	case o.Delivered:
 		fmt.Fprintln(c.out, c.say(sent, o.Message))
+		if r := o.Receipt; r != nil {
+			at := r.Reading.AcceptedAt().In(domain.Moscow)
+			fmt.Fprintln(c.out, c.say("receipt_line", at.Format("02.01.2006"), at.Format("15:04"), r.Number, r.Number))
+		}
 		return ExitOK
 	case o.Refused != "":
 		fmt.Fprintln(c.err, c.say(refused, o.Refused))

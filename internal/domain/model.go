@@ -223,17 +223,45 @@ const (
 
 // Reading is one set of register values of a meter taken on one day.
 type Reading struct {
-	ID          string            `json:"id"`
-	MeterID     string            `json:"meter_id"`
-	Period      Period            `json:"period"`
-	TakenOn     Date              `json:"taken_on"`
-	Source      ReadingSource     `json:"source"`
-	Status      ReadingStatus     `json:"status"`
-	Values      map[Zone]Decimal  `json:"values"`
-	Consumption map[Zone]Decimal  `json:"consumption,omitempty"`
-	SubmittedAt string            `json:"submitted_at,omitempty"`
-	Rollover    map[Zone]bool     `json:"rollover,omitempty"`
-	Notes       map[string]string `json:"-"`
+	ID          string           `json:"id"`
+	MeterID     string           `json:"meter_id"`
+	Period      Period           `json:"period"`
+	TakenOn     Date             `json:"taken_on"`
+	Source      ReadingSource    `json:"source"`
+	Status      ReadingStatus    `json:"status"`
+	Values      map[Zone]Decimal `json:"values"`
+	Consumption map[Zone]Decimal `json:"consumption,omitempty"`
+	SubmittedAt string           `json:"submitted_at,omitempty"`
+	Rollover    map[Zone]bool    `json:"rollover,omitempty"`
+	// Receipt is the number of the portal's receipt for a reading the
+	// customer sent (ReceiptNumber of ID); empty for the readings of
+	// inspectors, estimates and the billing system, which nobody sent.
+	Receipt string            `json:"receipt,omitempty"`
+	Notes   map[string]string `json:"-"`
+}
+
+// ReceiptNo is the number of the portal's receipt for the reading: the
+// one the portal sent, or for a reading the customer sent that an older
+// portal answered without it, the number its id gives (the rule is
+// ReceiptNumber's either way). Empty when there is no receipt.
+func (r *Reading) ReceiptNo() string {
+	if r.Receipt != "" {
+		return r.Receipt
+	}
+	if r.Source == SourceCustomer && r.ID != "" && r.Status != StatusQueued {
+		return ReceiptNumber(r.ID)
+	}
+	return ""
+}
+
+// AcceptedAt is when the portal accepted the reading (SubmittedAt), zero
+// when it is not known.
+func (r *Reading) AcceptedAt() time.Time {
+	t, err := time.Parse(time.RFC3339, r.SubmittedAt)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // SubmittedOn is the day (in Moscow) the reading reached the portal, or the

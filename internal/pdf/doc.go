@@ -1,6 +1,7 @@
 // Package pdf writes the printed documents of the personal account: the
 // bill for a month («Счёт за …» with the payment QR code of ГОСТ Р
-// 56042-2014) and the energy statement («Ведомость энергопотребления»).
+// 56042-2014), the energy statement («Ведомость энергопотребления») and the
+// receipt for an accepted reading («Квитанция о приёме показаний»).
 //
 // The documents are A4 portrait in Noto Sans (embedded, subset to the
 // characters used), meant to be printed at home or at a library computer

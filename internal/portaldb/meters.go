@@ -204,6 +204,7 @@ func scanReadings(rows rowScanner) ([]domain.Reading, error) {
 		r.Period, _ = domain.ParsePeriod(period)
 		r.TakenOn, _ = domain.ParseDate(taken)
 		r.SubmittedAt = time.Unix(submitted, 0).UTC().Format(time.RFC3339)
+		r.Receipt = r.ReceiptNo() // the customer's readings carry their receipt
 		if err := parseValues(values.String, &r); err != nil {
 			return nil, fmt.Errorf("reading %d: %w", id, err)
 		}
@@ -305,6 +306,7 @@ func (tx *Tx) InsertReading(ctx context.Context, accountID int64, nr NewReading)
 			r.Rollover[z] = true
 		}
 	}
+	r.Receipt = r.ReceiptNo()
 	if tx.inserted == nil {
 		tx.inserted = map[string]domain.Reading{}
 	}

@@ -29,7 +29,10 @@
 //	    <portal>/
 //	        <kind>                    raw JSON body (news, about, contacts, faq) + ETag, when fetched
 //	outbox/                           bucket sequence: the last item ID handed out
-//	    <id, uint64 big-endian>       OutboxItem (pending, attention or sent)
+//	    <id, uint64 big-endian>       OutboxItem (pending, attention or sent); a sent reading
+//	                                  keeps the portal's answer (Response), written by MarkSent in
+//	                                  the transaction that marks it sent: the reading's id,
+//	                                  submitted_at and receipt, so its receipt shows offline
 //
 // Every value except those of meta is one format byte (2), JSON, and a
 // CRC-32C (Castagnoli) of the byte and the JSON, big-endian. The checksum is
