@@ -54,6 +54,7 @@ type Service interface {
 	QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (cabinet.QueuedReading, error)
 	AskQuestion(account, topic, text string) (cabinet.Item, error)
 	Outbox() ([]cabinet.Item, error)
+	ReadingsDue() (cabinet.ReadingsDue, error)
 	SentSince(t time.Time) ([]cabinet.Item, error)
 	Discard(id uint64) error
 	PreviewCorrection(id uint64, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error)
