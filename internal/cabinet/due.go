@@ -22,10 +22,10 @@ type DueMeter struct {
 type ReadingsDue struct {
 	// Open: a window is open today for at least one meter in service.
 	Open bool
-	// End is the last day of the open window that closes first, DaysLeft
-	// the days left including today.
-	End      domain.Date
-	DaysLeft int
+	// Start and End are the first and last day of the open window that
+	// closes first, DaysLeft the days left including today.
+	Start, End domain.Date
+	DaysLeft   int
 	// Missing have no reading at all this month; Queued were entered and
 	// wait to be sent. Both in account and serial order.
 	Missing, Queued []DueMeter
@@ -73,7 +73,7 @@ func (s *Service) ReadingsDue() (ReadingsDue, error) {
 			}
 			days := today.DaysUntil(w.End) + 1
 			if !out.Open || w.End.Before(out.End) {
-				out.End, out.DaysLeft = w.End, days
+				out.Start, out.End, out.DaysLeft = w.Start, w.End, days
 			}
 			out.Open = true
 			period := today.Period()
