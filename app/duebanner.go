@@ -25,20 +25,20 @@ func dueBanner(d cabinet.ReadingsDue, severalAccounts bool, send func(cabinet.Du
 	if !d.Open || len(d.Missing)+len(d.Queued) == 0 {
 		return nil
 	}
-	box := container.NewVBox(subheading(lang.L("Приём показаний открыт до {{.Day}} {{.Month}}.", map[string]any{
+	// Compact: at twice the text on a 1366×768 laptop the account's «К
+	// оплате» must still be in view under it.
+	box := container.NewVBox(bold(lang.L("Приём показаний открыт до {{.Day}} {{.Month}}.", map[string]any{
 		"Day": d.End.Day, "Month": dataWord(domain.MonthGenitive(d.End.Month))}) + " " + daysLeftText(d.DaysLeft) + "."))
-	if len(d.Missing) > 0 {
-		box.Add(bold(lang.L("Нет показаний: {{.Meters}}", map[string]any{"Meters": dueMeters(d.Missing, severalAccounts)})))
-	}
-	if len(d.Queued) > 0 {
-		box.Add(para(lang.L("Записано и ждёт отправки: {{.Meters}}. Показания уйдут сами, как только появится связь с порталом.",
-			map[string]any{"Meters": dueMeters(d.Queued, severalAccounts)})))
-	}
 	if len(d.Missing) > 0 {
 		first := d.Missing[0]
 		b := widget.NewButton(lang.L("Передать показания"), func() { send(first) })
 		b.Importance = widget.HighImportance
-		box.Add(container.NewHBox(b))
+		missing := bold(lang.L("Нет показаний: {{.Meters}}", map[string]any{"Meters": dueMeters(d.Missing, severalAccounts)}))
+		box.Add(container.NewBorder(nil, nil, container.NewCenter(b), nil, missing))
+	}
+	if len(d.Queued) > 0 {
+		box.Add(para(lang.L("Записано и ждёт отправки: {{.Meters}}. Показания уйдут сами, как только появится связь с порталом.",
+			map[string]any{"Meters": dueMeters(d.Queued, severalAccounts)})))
 	}
 	return widget.NewCard("", "", box)
 }

@@ -78,7 +78,6 @@ func (s *subscriptionsScreen) Content() fyne.CanvasObject {
 	body := []fyne.CanvasObject{
 		para(lang.L("Лицевой счёт {{.Account}}", map[string]any{"Account": s.account})),
 		s.emailCk,
-		s.remindCk,
 	}
 	if email == "" {
 		s.emailCk.Disable()
@@ -88,7 +87,7 @@ func (s *subscriptionsScreen) Content() fyne.CanvasObject {
 	} else {
 		body = append(body, para(lang.L("Адрес почты: {{.Email}}. Если галочка стоит, счёт приходит на него каждый месяц. Адрес можно изменить в «Настройках личного кабинета».", map[string]any{"Email": email})))
 	}
-	body = append(body, s.smsCk)
+	body = append(body, s.remindCk, s.smsCk)
 	if phone != "" {
 		body = append(body, para(lang.L("Напоминания по SMS приходят на номер {{.Phone}} с 9 до 21 часа по московскому времени. Услуга бесплатная. В SMS мы никогда не спрашиваем пароль.", map[string]any{"Phone": domain.MaskPhone(phone)})))
 	}
