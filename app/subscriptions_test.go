@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -13,11 +14,20 @@ import (
 // fakeSubscriptions keeps one account's subscriptions as the portal would.
 type fakeSubscriptions struct {
 	doc   cabinet.Document
+	mu    sync.Mutex // SetSubscriptions runs off the UI goroutine
 	saved []domain.Subscriptions
+}
+
+func (f *fakeSubscriptions) savedNow() []domain.Subscriptions {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]domain.Subscriptions(nil), f.saved...)
 }
 
 func (f *fakeSubscriptions) Document(string) (cabinet.Document, bool, error) { return f.doc, true, nil }
 func (f *fakeSubscriptions) SetSubscriptions(_ context.Context, _ string, s domain.Subscriptions) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.saved = append(f.saved, s)
 	return nil
 }
@@ -44,9 +54,9 @@ func TestSubscriptionsEmailRemindersWithAFakeService(t *testing.T) {
 	}
 	test.Tap(s.remindCk)
 	test.Tap(buttonIn(t, obj, "Сохранить"))
-	tu.waitFor(func() bool { return len(svc.saved) == 1 && !s.save.Disabled() }, "the save")
-	if want := (domain.Subscriptions{EmailReminders: true, SMSReminders: true}); svc.saved[0] != want {
-		t.Errorf("saved %+v, want %+v", svc.saved[0], want)
+	tu.waitFor(func() bool { return len(svc.savedNow()) == 1 && !s.save.Disabled() }, "the save")
+	if want := (domain.Subscriptions{EmailReminders: true, SMSReminders: true}); svc.savedNow()[0] != want {
+		t.Errorf("saved %+v, want %+v", svc.savedNow()[0], want)
 	}
 
 	svc.doc.Doc.Customer.Email = ""
