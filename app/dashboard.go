@@ -19,9 +19,11 @@ type dashboardService interface {
 	Document(account string) (cabinet.Document, bool, error)
 	FreshAt(account string) time.Time
 	Outbox() ([]cabinet.Item, error)
+	ReadingsDue() (cabinet.ReadingsDue, error)
 }
 
-// dashboard («Главная») shows, for every account, the balance and what is
+// dashboard («Главная») shows, while the reading window is open, which
+// meters still need their reading; for every account, the balance and what is
 // due, the reading window, meters due for verification, and what waits to
 // be sent.
 type dashboard struct {
@@ -39,6 +41,12 @@ func (d *dashboard) Content() fyne.CanvasObject {
 		return page(lang.L("Главная"), noData())
 	}
 	body := []fyne.CanvasObject{}
+	// The banner first: at twice the text on a laptop it is what is in view.
+	if due, err := d.svc.ReadingsDue(); err == nil {
+		if b := dueBanner(due, len(list) > 1, d.sendReading); b != nil {
+			body = append(body, b)
+		}
+	}
 	today := domain.DateOf(nowFunc(), domain.Moscow)
 	for _, a := range list {
 		body = append(body, d.card(a, today))
@@ -47,6 +55,11 @@ func (d *dashboard) Content() fyne.CanvasObject {
 		body = append(body, q)
 	}
 	return page(lang.L("Главная"), body...)
+}
+
+// sendReading opens the reading screen on the meter the banner names.
+func (d *dashboard) sendReading(m cabinet.DueMeter) {
+	d.frame.goTo(place{screen: "reading", account: m.Account, found: m.Meter.ID})
 }
 
 // card is one account: its balance, each meter's reading window and

@@ -78,14 +78,15 @@ type readingScreen struct {
 	lastID    uint64 // the reading the result step is about
 	saving    bool   // «Передать» is saving; events wait in early
 	early     map[uint64]cabinet.Event
-	awaitSent bool // the result waits for the engine's word on lastID
+	awaitSent bool   // the result waits for the engine's word on lastID
+	want      string // the meter to show first, when asked for by ID
 }
 
 // newReadingScreen builds the screen for the account of d; its buttons,
 // focus and dialogs are d's frame's; p prints receipts (nil: no receipt
 // buttons).
 func newReadingScreen(d deps[readingService], p receiptPrinter) *readingScreen {
-	s := &readingScreen{frame: d.frame, svc: d.svc, account: d.account}
+	s := &readingScreen{frame: d.frame, svc: d.svc, account: d.account, want: d.found}
 	s.kit = readingKit{button: d.button, primary: d.primary, focus: d.focus}
 	if p != nil {
 		svc := d.svc
@@ -136,9 +137,15 @@ func (s *readingScreen) build() {
 		s.refreshQueue()
 		return
 	}
+	// The meter shown before a rebuild stays; at first the one asked for
+	// (Главная's banner names it).
+	want := s.meter.ID
+	if want == "" {
+		want = s.want
+	}
 	s.meter = active[0]
 	for _, m := range active {
-		if m.ID == s.meter.ID {
+		if m.ID == want {
 			s.meter = m
 		}
 	}

@@ -98,7 +98,7 @@ func sections() []section {
 			return newSubscriptions(depsFor[subscriptionsService](u, u.svc, p))
 		}},
 		{"settings", lang.L("Настройки личного кабинета"), func(u *UI, p place) Screen {
-			return newSettings(depsFor[settingsService](u, u.svc, p))
+			return newSettings(depsFor[settingsService](u, u.svc, p), u.reminderChoice())
 		}},
 		{"contacts", lang.L("Контакт-центр"), func(u *UI, p place) Screen { return newContacts(depsFor[contactsService](u, u.svc, p)) }},
 		{"search", lang.L("Поиск"), func(u *UI, p place) Screen { return newSearch(depsFor[searchService](u, u.svc, p)) }},

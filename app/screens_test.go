@@ -73,6 +73,7 @@ type fakeAccounts struct {
 	docs  map[string]cabinet.Document
 	reads map[string]int // Document calls per account
 	queue []cabinet.Item
+	due   cabinet.ReadingsDue // the banner's data; none by default
 }
 
 func (f *fakeAccounts) Accounts() ([]domain.AccountSummary, error) {

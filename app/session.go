@@ -21,6 +21,9 @@ func (u *UI) Finish(budget time.Duration) error {
 	// A logout the person started may still be running: wait for it.
 	u.logoutMu.Lock()
 	defer u.logoutMu.Unlock()
+	if u.stopReminders != nil {
+		u.stopReminders()
+	}
 	if u.svc == nil {
 		return nil
 	}

@@ -47,11 +47,15 @@ type settingsScreen struct {
 	confirm  *widget.Button
 	codeErr  *widget.Label
 
+	// reminders is the desktop reminder's choice; nil on a public computer.
+	reminders *reminderChoice
+	remindCk  *widget.Check
+
 	lay *formPage
 }
 
-func newSettings(d deps[settingsService]) Screen {
-	return &settingsScreen{frame: d.frame, svc: d.svc, account: d.account}
+func newSettings(d deps[settingsService], reminders *reminderChoice) Screen {
+	return &settingsScreen{frame: d.frame, svc: d.svc, account: d.account, reminders: reminders}
 }
 
 func (s *settingsScreen) Content() fyne.CanvasObject {
@@ -91,7 +95,7 @@ func (s *settingsScreen) Content() fyne.CanvasObject {
 		e.OnChanged = func(string) { u.touch(); setOK(s.profileOK, "") }
 	}
 
-	s.lay = newFormPage(lang.L("Настройки личного кабинета"),
+	body := []fyne.CanvasObject{
 		subheading(lang.L("Пароль")),
 		para(lang.L("Пароль, полученный по SMS, и одноразовый пароль можно поменять на свой. Новый пароль — не короче 8 знаков, можно русскими буквами и с пробелами. Удобно взять три несвязанных слова, например «синий чайник окно».")),
 		bold(lang.L("Текущий пароль")), s.current,
@@ -112,7 +116,19 @@ func (s *settingsScreen) Content() fyne.CanvasObject {
 		s.profileErr, s.profileOK, s.saveProfile,
 		s.codeBox,
 		para(lang.L("Сохранить пароль, почту и телефон можно только при связи с порталом.")),
-	)
+	}
+	if s.reminders != nil {
+		s.remindCk = widget.NewCheck(lang.L("Напоминать о показаниях на этом компьютере"), func(on bool) {
+			u.touch()
+			s.reminders.set(on)
+		})
+		s.remindCk.Checked = s.reminders.on
+		body = append(body, widget.NewSeparator(),
+			subheading(lang.L("На этом компьютере")),
+			s.remindCk,
+			para(lang.L("Пока программа открыта, в первый день приёма показаний и за два дня до его конца в углу экрана появится напоминание, если показания ещё не переданы. В напоминании нет номера счёта и сумм. Галочка сохраняется сразу, связь с порталом для этого не нужна.")))
+	}
+	s.lay = newFormPage(lang.L("Настройки личного кабинета"), body...)
 	return s.lay.scroll
 }
 

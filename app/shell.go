@@ -416,6 +416,11 @@ func (s *shell) busy(on bool) {
 func (s *shell) updateStatus() {
 	u := s.u
 	text := lang.L("Данные на {{.Time}}", map[string]any{"Time": timeText(u.svc.FreshAt(u.account))})
+	// What must be done before the window closes comes first: the line is
+	// cut with «…» at large text.
+	if due, err := u.svc.ReadingsDue(); err == nil && dueStatus(due) != "" {
+		text = dueStatus(due) + " · " + text
+	}
 	if u.online {
 		text += " · " + lang.L("связь есть")
 	} else {

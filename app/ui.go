@@ -24,6 +24,7 @@ import (
 	"kabinet/internal/appconfig"
 	"kabinet/internal/cabinet"
 	"kabinet/internal/domain"
+	"kabinet/internal/notify"
 	"kabinet/internal/portalclient"
 )
 
@@ -54,6 +55,7 @@ type Service interface {
 	QueueReading(account, meterID string, values map[domain.Zone]string, confirm bool) (cabinet.QueuedReading, error)
 	AskQuestion(account, topic, text string) (cabinet.Item, error)
 	Outbox() ([]cabinet.Item, error)
+	ReadingsDue() (cabinet.ReadingsDue, error)
 	SentSince(t time.Time) ([]cabinet.Item, error)
 	Discard(id uint64) error
 	PreviewCorrection(id uint64, values map[domain.Zone]string, confirm bool) (domain.Assessment, *domain.Charge, error)
@@ -92,6 +94,9 @@ type Options struct {
 	OpenService func(portal string, public bool, onEvent func(cabinet.Event)) (Service, error)
 	// IdleWarning and IdleLogout time a public session out; 0 → 4 and 5 min.
 	IdleWarning, IdleLogout time.Duration
+	// Notifier shows desktop notifications; nil → the system's
+	// (notify.New).
+	Notifier notify.Notifier
 }
 
 // UI is the app's window and its state.
@@ -115,11 +120,14 @@ type UI struct {
 	dialogs      []dialog.Dialog  // open dialogs, the top one last
 	notice       *deliveredNotice // the open notice of readings accepted, if any
 
-	loggingOut  bool
-	afterLogout []func()       // what waits for the running logout
-	loggedOut   *loggedOutPage // the page after a public logout, while shown
-	ended       chan struct{}  // closed when the close button's end is done
-	logoutMu    sync.Mutex     // held by a running logout; Finish waits for it
+	loggingOut    bool
+	afterLogout   []func()         // what waits for the running logout
+	loggedOut     *loggedOutPage   // the page after a public logout, while shown
+	ended         chan struct{}    // closed when the close button's end is done
+	logoutMu      sync.Mutex       // held by a running logout; Finish waits for it
+	notifier      notify.Notifier  // desktop notifications
+	reminder      *notify.Reminder // the reading reminder of a home session
+	stopReminders func()           // stops its clock
 	// after runs f once d has passed and returns a stop; tests fire the
 	// timers by hand instead of waiting.
 	after func(d time.Duration, f func()) (stop func())
@@ -174,7 +182,10 @@ func New(a fyne.App, opts Options) *UI {
 	if opts.IdleLogout == 0 {
 		opts.IdleLogout = 5 * time.Minute
 	}
-	u := &UI{app: a, opts: opts, online: true, after: afterFunc}
+	u := &UI{app: a, opts: opts, online: true, after: afterFunc, notifier: opts.Notifier}
+	if u.notifier == nil {
+		u.notifier = notify.New(a)
+	}
 	u.theme = &kabinetTheme{size: opts.Settings.TextSize, contrast: opts.Settings.HighContrast}
 	a.Settings().SetTheme(u.theme)
 	u.win = a.NewWindow(lang.L("Личный кабинет — Коми энергосбытовая компания"))
@@ -274,6 +285,8 @@ func (u *UI) startSession() {
 	if u.svc.Public() {
 		u.idle = newIdleWatch(u, u.opts.IdleWarning, u.opts.IdleLogout)
 		u.idle.start()
+	} else {
+		u.startReminders()
 	}
 }
 
@@ -293,6 +306,7 @@ func (u *UI) onEvent(e cabinet.Event) {
 	case cabinet.SyncStarted:
 		u.syncing = true
 	case cabinet.SyncFinished:
+		defer u.remind()
 		u.syncing = false
 		u.online = e.Err == nil || !portalclient.Temporary(e.Err)
 		if u.account == "" {

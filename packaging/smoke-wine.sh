@@ -81,6 +81,8 @@ got=$(tr -d '\r\n' <"$dir/kabinet.json")
 [ "$got" = "$want" ] || fail "kabinet.json is «$got», want «$want»"
 [ "$(links | grep -c -e 'Start Menu/Programs/' -e 'Desktop/')" -ge 2 ] || fail "Start menu and desktop shortcuts missing: $(links)"
 wine reg query "HKLM\\$key" /v DisplayName >/dev/null 2>&1 || fail "no uninstall entry in HKLM"
+run='HKCU\Software\Microsoft\Windows\CurrentVersion\Run'
+if wine reg query "$run" /v Kabinet >/dev/null 2>&1; then fail "a silent public install made the program start with Windows"; fi
 echo "ok:   silent install for all users: kabinet.exe, kabinet.json ($got), uninstaller, shortcuts, uninstall entry"
 
 # 2. The installed program: login window, keyboard login, clean exit.
@@ -149,7 +151,14 @@ udir=$WINEPREFIX/drive_c/users/$user/AppData/Local/Programs/Kabinet
 [ ! -e "$udir/kabinet.json" ] || fail "a per-user install without options wrote kabinet.json"
 [ "$(links | wc -l)" -ge 2 ] || fail "per-user shortcuts missing: $(links)"
 wine reg query "HKCU\\$key" /v DisplayName >/dev/null 2>&1 || fail "no uninstall entry in HKCU"
+# What the ticked «Запускать вместе с Windows» and the app's first desktop
+# reminder write; the uninstaller removes both.
+toast='HKCU\Software\Classes\AppUserModelId\Kabinet'
+wine reg add "$run" /v Kabinet /d "\"C:\\kabinet.exe\"" /f >/dev/null 2>&1
+wine reg add "$toast" /v DisplayName /d Kabinet /f >/dev/null 2>&1
 uninstall "$udir" HKCU
+if wine reg query "$run" /v Kabinet >/dev/null 2>&1; then fail "the uninstaller left the program starting with Windows"; fi
+if wine reg query "$toast" >/dev/null 2>&1; then fail "the uninstaller left the notification centre's entry"; fi
 echo "ok:   per-user install and uninstall"
 INNER
 

@@ -33,6 +33,13 @@ type Settings struct {
 	// closed (0: not yet known); the window opens at it again.
 	WindowWidth  float32 `json:"window_width,omitempty"`
 	WindowHeight float32 `json:"window_height,omitempty"`
+	// ReadingReminders: remind on this (home) computer, while the app runs,
+	// to send the readings; off unless the person turns it on, never used
+	// in public mode.
+	ReadingReminders bool `json:"reading_reminders,omitempty"`
+	// ReminderSlot is the last reminder shown («2026-12-25/closing»), so a
+	// restart does not show it again. A date, no personal data.
+	ReminderSlot string `json:"reminder_slot,omitempty"`
 }
 
 // presetName is the file an installer ships.

@@ -1,77 +1,104 @@
 package cabinet
 
 import (
-	"time"
+	"sort"
 
 	"kabinet/internal/domain"
 )
 
-// ReadingsDue is an account's reading window today and which of its meters
-// in service still want a reading this period: what `kabinet status`
-// reports and exits 4 on, so a script or the task scheduler can remind.
-type ReadingsDue struct {
+// DueMeter is a meter in service whose reading for the open window's
+// month has not reached the portal.
+type DueMeter struct {
 	Account string
-	// Window is the window as of today (Moscow), worked out from the
-	// stored one, so a document fetched days ago still tells the truth.
-	Window domain.WindowState
-	// Missing are the meters with no reading this period: none accepted
-	// by the portal (as last received, or sent from here since) and none
-	// waiting on this computer.
-	Missing []domain.Meter
-	// Queued are the meters whose reading of this period waits on this
-	// computer: entered, so not missing, but not yet at the portal.
-	Queued []domain.Meter
+	Meter   domain.Meter
+	// Queued: the person entered it and it waits on this computer to be
+	// sent (no connection yet); the person need not type it again.
+	Queued bool
 }
 
-// ReadingsDue reports, for every account with stored data, the window
-// today and the meters still without a reading this period, from the
-// stored data and the outbox alone (it works offline). A reading the
-// portal refused counts as missing: it has to be corrected.
-func (s *Service) ReadingsDue() ([]ReadingsDue, error) {
-	accounts, err := s.Overview()
+// ReadingsDue is what still needs a reading in the open reading window,
+// over all the customer's accounts, as Главная's banner, the status line
+// and the desktop reminder show it.
+type ReadingsDue struct {
+	// Open: a window is open today for at least one meter in service.
+	Open bool
+	// Start and End are the first and last day of the open window that
+	// closes first, DaysLeft the days left including today.
+	Start, End domain.Date
+	DaysLeft   int
+	// Missing have no reading at all this month; Queued were entered and
+	// wait to be sent. Both in account and serial order.
+	Missing, Queued []DueMeter
+}
+
+// Any reports whether some meter still needs its reading typed.
+func (d ReadingsDue) Any() bool { return len(d.Missing) > 0 }
+
+// ReadingsDue works out, from the stored data and what waits on this
+// computer, which meters still need a reading while the window is open.
+// The window comes with the data; it is counted against today's date, so
+// the days left stay right while the app runs offline. A meter whose last
+// readings came automatically is read by the supplier and never due; a
+// reading the portal refused does not count.
+func (s *Service) ReadingsDue() (ReadingsDue, error) {
+	var out ReadingsDue
+	list, err := s.Accounts()
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	now := s.cfg.Now()
-	today := domain.DateOf(now, domain.Moscow)
-	period := today.Period()
-	pending, err := s.Outbox()
+	today := domain.DateOf(s.cfg.Now(), domain.Moscow)
+	items, err := s.Outbox()
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	sent, err := s.SentSince(domain.NewDate(period.Year, period.Month, 1).Time(domain.Moscow))
+	// Delivered this month: they count before the data come again.
+	sent, err := s.SentSince(today.Period().First().Time(domain.Moscow))
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []ReadingsDue
-	for _, a := range accounts {
-		if !a.HasData || len(a.Meters) == 0 {
+	items = append(items, sent...)
+	sort.Slice(list, func(i, j int) bool { return list[i].Number < list[j].Number })
+	for _, a := range list {
+		doc, ok, err := s.st().Document(s.profile(), a.Number)
+		if err != nil {
+			return out, err
+		}
+		if !ok {
 			continue
 		}
-		due := ReadingsDue{Account: a.Number, Window: windowToday(a.Window, today)}
-		for _, m := range a.Meters {
+		for _, m := range doc.Doc.Meters {
+			w := windowToday(m.Window, today)
+			if !m.Active() || readAutomatically(m) || !w.Open {
+				continue
+			}
+			days := w.DaysLeft
+			if !out.Open || w.End.Before(out.End) {
+				out.Start, out.End, out.DaysLeft = w.Start, w.End, days
+			}
+			out.Open = true
+			period := today.Period()
 			switch {
-			case acceptedIn(m, period) || itemFor(sent, a.Number, m.ID, Delivered, now):
-			case itemFor(pending, a.Number, m.ID, Waiting, now):
-				due.Queued = append(due.Queued, m)
+			case hasReading(doc.Doc.Readings, m.ID, period) || sentFromHere(items, a.Number, m.ID, period, Delivered):
+			case sentFromHere(items, a.Number, m.ID, period, Waiting):
+				out.Queued = append(out.Queued, DueMeter{Account: a.Number, Meter: m, Queued: true})
 			default:
-				due.Missing = append(due.Missing, m)
+				out.Missing = append(out.Missing, DueMeter{Account: a.Number, Meter: m})
 			}
 		}
-		out = append(out, due)
 	}
 	return out, nil
 }
 
 // windowToday is the stored window w as of today: open from its start to
-// its end, with the days left counted from today.
+// its end, with the days left counted from today. Data fetched during an
+// earlier month's window say when the next one opens only by its days: a
+// month on, until the next sync brings the portal's word.
 func windowToday(w domain.WindowState, today domain.Date) domain.WindowState {
 	if w.Start.IsZero() {
 		return domain.WindowState{Today: today}
 	}
 	w.Today = today
 	if today.After(w.End) {
-		// The stored window is over: the next one is a month on.
 		w.Start = domain.NewDate(w.Start.Year, w.Start.Month+1, w.Start.Day)
 		w.End = domain.NewDate(w.End.Year, w.End.Month+1, w.End.Day)
 	}
@@ -83,22 +110,35 @@ func windowToday(w domain.WindowState, today domain.Date) domain.WindowState {
 	return w
 }
 
-// acceptedIn reports whether the portal had accepted a reading of the
-// meter for period when the data were received.
-func acceptedIn(m domain.Meter, period domain.Period) bool {
-	for _, r := range m.Recent {
-		if r.Period == period && r.Status != domain.StatusQueued {
+// readAutomatically reports a meter the supplier reads itself: every
+// register's last value came automatically.
+func readAutomatically(m domain.Meter) bool {
+	if len(m.Zones) == 0 {
+		return false
+	}
+	for _, z := range m.Zones {
+		if z.LastSource != domain.SourceAutomatic {
+			return false
+		}
+	}
+	return true
+}
+
+// hasReading reports an accepted reading of the meter for the month.
+func hasReading(readings []domain.Reading, meterID string, p domain.Period) bool {
+	for _, r := range readings {
+		if r.MeterID == meterID && r.Period == p && r.Status == domain.StatusAccepted {
 			return true
 		}
 	}
 	return false
 }
 
-// itemFor reports whether list holds a reading of the account's meter in
-// state; a waiting one counts only if it is not kept for a later window.
-func itemFor(list []Item, account, meter string, state ItemState, now time.Time) bool {
-	for _, it := range list {
-		if it.Kind == KindReading && it.Account == account && it.Meter == meter && it.State == state && !it.KeptForWindow(now) {
+// sentFromHere reports a reading of the meter for the month in the outbox
+// in state st: delivered ones count before the data are fetched again.
+func sentFromHere(items []Item, account, meterID string, p domain.Period, st ItemState) bool {
+	for _, it := range items {
+		if it.Kind == KindReading && it.Account == account && it.Meter == meterID && it.State == st && it.TakenOn.Period() == p {
 			return true
 		}
 	}

@@ -31,7 +31,7 @@ func (c *command) status(ctx context.Context, args []string) int {
 	}
 	missing := false
 	for _, a := range accounts {
-		due := dueOf(dues, a.Number)
+		due := dueOf(dues, a)
 		c.printAccount(a, due)
 		missing = missing || (due.Window.Open && len(due.Missing) > 0)
 	}
@@ -46,21 +46,40 @@ func (c *command) status(ctx context.Context, args []string) int {
 	return code
 }
 
-// dueOf is the account's entry of dues (zero when it has none).
-func dueOf(dues []cabinet.ReadingsDue, account string) cabinet.ReadingsDue {
-	for _, d := range dues {
-		if d.Account == account {
-			return d
+// accountDue is the reading window of one account and its meters still
+// without a reading (Missing) or with one waiting here (Queued).
+type accountDue struct {
+	Window          domain.WindowState
+	Missing, Queued []domain.Meter
+}
+
+// dueOf is the account's part of due: the open window as the service
+// counts it today, or the stored one when none is open.
+func dueOf(due cabinet.ReadingsDue, a cabinet.AccountOverview) accountDue {
+	d := accountDue{Window: a.Window}
+	for _, m := range due.Missing {
+		if m.Account == a.Number {
+			d.Missing = append(d.Missing, m.Meter)
 		}
 	}
-	return cabinet.ReadingsDue{}
+	for _, m := range due.Queued {
+		if m.Account == a.Number {
+			d.Queued = append(d.Queued, m.Meter)
+		}
+	}
+	if due.Open && (len(d.Missing) > 0 || len(d.Queued) > 0 || a.Window.Open) {
+		d.Window = domain.WindowState{Open: true, Start: due.Start, End: due.End, DaysLeft: due.DaysLeft}
+	} else {
+		d.Window.Open = false
+	}
+	return d
 }
 
 // printWindow prints the reading window: while it is open, until when,
 // how many days are left and which meters still have no reading
 // («Приём показаний открыт до 25.12, осталось 3 дня; нет показаний:
 // счётчик …96»), and those whose reading waits on this computer.
-func (c *command) printWindow(due cabinet.ReadingsDue) {
+func (c *command) printWindow(due accountDue) {
 	w := due.Window
 	if !w.Open {
 		if !w.Start.IsZero() {
@@ -95,7 +114,7 @@ func (c *command) meterNames(list []domain.Meter) string {
 }
 
 // printAccount prints an account's debt, meters and reading window.
-func (c *command) printAccount(a cabinet.AccountOverview, due cabinet.ReadingsDue) {
+func (c *command) printAccount(a cabinet.AccountOverview, due accountDue) {
 	if !a.HasData {
 		fmt.Fprintln(c.out, a.Number+": "+c.say("no_accounts"))
 		return

@@ -14,6 +14,12 @@
 ;
 ; Uninstall: asks whether to delete the person's data; silent uninstall
 ; (/S) keeps it unless /REMOVEDATA is given.
+;
+; «Запускать вместе с Windows» is an unticked box on the last page: ticked,
+; it writes the value Kabinet under HKCU\Software\Microsoft\Windows\
+; CurrentVersion\Run (the user who installs). A silent install never shows
+; the page, and with /PUBLIC the box is hidden: a library's computer does
+; not start anyone's personal account. The uninstaller removes the value.
 
 ; A 64-bit installer for a 64-bit program: Windows itself refuses it on a
 ; 32-bit system with its own message, and Wine 64 (the smoke test) runs it.
@@ -35,6 +41,11 @@ SetCompressor /SOLID lzma
 !define PUBLISHER "АО «Коми энергосбытовая компания»"
 !define WEBSITE "https://www.komiesc.ru"
 !define UNINSTKEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\ru.komiesc.kabinet"
+!define RUNKEY "Software\Microsoft\Windows\CurrentVersion\Run"
+!define RUNVALUE "Kabinet"
+; The app's desktop reminders register it with Windows' notification centre
+; under this key (internal/notify.AppID).
+!define TOASTKEY "Software\Classes\AppUserModelId\Kabinet"
 
 Name "${APPNAME}"
 OutFile "${DISTDIR}\Kabinet-Setup-${VERSION}.exe"
@@ -61,6 +72,12 @@ VIAddVersionKey /LANG=1049 "ProductVersion" "${VERSION}"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\${EXE}"
 !define MUI_FINISHPAGE_RUN_TEXT "Запустить «${APPNAME}»"
+; The second box of the last page, unticked: start with Windows.
+!define MUI_FINISHPAGE_SHOWREADME ""
+!define MUI_FINISHPAGE_SHOWREADME_NOTCHECKED
+!define MUI_FINISHPAGE_SHOWREADME_TEXT "Запускать вместе с Windows"
+!define MUI_FINISHPAGE_SHOWREADME_FUNCTION AddAutostart
+!define MUI_PAGE_CUSTOMFUNCTION_SHOW FinishShow
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -241,6 +258,22 @@ Section "Программа" SecMain
   WriteRegDWORD SHCTX "${UNINSTKEY}" "EstimatedSize" "$0"
 SectionEnd
 
+; FinishShow hides «Запускать вместе с Windows» in a public install.
+Function FinishShow
+  ${If} $Kind == "true"
+    ShowWindow $mui.FinishPage.ShowReadme ${SW_HIDE}
+  ${EndIf}
+FunctionEnd
+
+; AddAutostart runs when the box is ticked: the program, its path quoted,
+; starts when this user logs on to Windows. Never for a public install.
+Function AddAutostart
+  ${If} $Kind == "true"
+    Return
+  ${EndIf}
+  WriteRegStr HKCU "${RUNKEY}" "${RUNVALUE}" '"$INSTDIR\${EXE}"'
+FunctionEnd
+
 Function un.onInit
   SetRegView 64
   ; All-users install when the HKLM entry points at this folder.
@@ -272,6 +305,9 @@ Section "Uninstall"
   Delete "$SMPROGRAMS\${APPNAME}.lnk"
   Delete "$DESKTOP\${APPNAME}.lnk"
   DeleteRegKey SHCTX "${UNINSTKEY}"
+  ; Start with Windows and the notification centre's entry (this user's).
+  DeleteRegValue HKCU "${RUNKEY}" "${RUNVALUE}"
+  DeleteRegKey HKCU "${TOASTKEY}"
 
   ; The person's data: only on /REMOVEDATA, or when they agree.
   ${GetParameters} $R0
