@@ -40,7 +40,7 @@ test: deps lint
 	@$(MAKE) --no-print-directory test-postgres
 	@$(MAKE) --no-print-directory fuzz-store
 
-PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/exchange/... ./internal/loadtest/... ./cmd/kabinet-portal/... ./internal/serviceapi/... ./internal/backoffice/...
+PORTAL_PACKAGES = ./internal/portaldb/... ./internal/portal/... ./internal/portaltest/... ./internal/exchange/... ./internal/loadtest/... ./cmd/kabinet-portal/... ./internal/serviceapi/... ./internal/backoffice/... ./internal/reminders/...
 
 ## test-postgres: the portal's tests on PostgreSQL (KABINET_TEST_POSTGRES)
 test-postgres:
