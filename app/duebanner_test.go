@@ -102,7 +102,7 @@ func TestDueBannerGoesWhenEveryMeterHasItsReading(t *testing.T) {
 			readingType(s, i, readingAbove(s, i, 150))
 		}
 		readingSubmit(t, tu, s)
-		readingWaitResult(t, tu, s, "Показания переданы.")
+		readingWaitResult(t, tu, s, "Квитанция № ")
 		tu.open("home")
 	}
 	tu.waitFor(func() bool { return !contains(tu.textsNow(), "Приём показаний открыт") }, "the banner to go")

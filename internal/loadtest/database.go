@@ -189,11 +189,13 @@ func scanPopulation(ctx context.Context, db *portaldb.DB) (map[int]member, error
 }
 
 // reset undoes what earlier runs added: the readings customers sent (the
-// seed has none), their idempotency records and the sessions real logins
-// opened. Sessions the run creates itself live for a week and are kept.
+// seed has none) with their receipt echoes and export records, their
+// idempotency records and the sessions real logins opened. Sessions the run creates itself live for a week and are kept.
 func reset(ctx context.Context, db *portaldb.DB, keepSessionsAfter int64) error {
 	return db.Write(ctx, func(tx *portaldb.Tx) error {
 		for _, q := range []string{
+			`DELETE FROM reminder_jobs WHERE reading_id IN (SELECT id FROM readings WHERE source = 'customer')`,
+			`DELETE FROM export_log WHERE kind = 'reading' AND ref_id IN (SELECT id FROM readings WHERE source = 'customer')`,
 			`DELETE FROM reading_values WHERE reading_id IN (SELECT id FROM readings WHERE source = 'customer')`,
 			`DELETE FROM readings WHERE source = 'customer'`,
 			`DELETE FROM idempotency`,
