@@ -45,7 +45,7 @@ import -window root "$out/2-dashboard.png"
 kill -0 $pid || { echo "FAIL: the app died"; cat "$out/kabinet.log"; exit 1; }
 # Pay the debt: «Оплатить» on the account card, the sum due is filled in,
 # Enter is «Перейти к оплате»; the window shows the payment page's QR code.
-xdotool mousemove 526 297 click 1
+xdotool mousemove 526 390 click 1
 sleep 2
 import -window root "$out/2a-pay.png"
 xdotool key Return
@@ -72,7 +72,7 @@ xdotool mousemove 140 68 click 1
 sleep 2
 import -window root "$out/2d-paid-home.png"
 # «Передать показания» on the dashboard's account card.
-xdotool mousemove 385 297 click 1
+xdotool mousemove 385 390 click 1
 sleep 2
 import -window root "$out/3-reading.png"
 # The field has the focus: a value above the demo's last one (25 306,4),
